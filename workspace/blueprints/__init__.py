@@ -1,0 +1,14 @@
+"""The blueprints, one per area, registered from one explicit list."""
+
+from flask import Flask
+
+from workspace.blueprints.accounts import bp as accounts_bp
+from workspace.blueprints.main import bp as main_bp
+from workspace.blueprints.partnerships import bp as partnerships_bp
+
+BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp]
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,38 @@
+"""The one access-control helper for partnership routes."""
+
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from workspace.models.partnerships import Role
+from workspace.services import partnerships as partnership_service
+from workspace.services.errors import Forbidden, NotFound
+
+
+def partnership_route(need: Role = Role.MEMBER):
+    """Guard a view under /p/<partnership_id>/: sign-in, then membership, then role.
+
+    A non-member gets 404 (the partnership is not given away), a member whose role is below
+    `need` gets 403. The view receives `partnership` instead of `partnership_id`; the
+    membership is in `g.membership`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(partnership_id: int, **kwargs):
+            try:
+                membership = partnership_service.authorise(current_user, partnership_id, need)
+            except NotFound:
+                abort(404)
+            except Forbidden:
+                abort(403)
+            g.membership = membership
+            g.partnership = membership.partnership
+            return view(partnership=membership.partnership, **kwargs)
+
+        wrapped.partnership_role = need
+        return wrapped
+
+    return decorator

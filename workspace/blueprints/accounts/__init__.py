@@ -1,0 +1,3 @@
+from workspace.blueprints.accounts.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from workspace.blueprints.main.views import bp
+
+__all__ = ["bp"]

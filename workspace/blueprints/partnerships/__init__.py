@@ -1,0 +1,3 @@
+from workspace.blueprints.partnerships.views import bp
+
+__all__ = ["bp"]

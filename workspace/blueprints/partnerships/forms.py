@@ -1,0 +1,48 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from workspace.models.partnerships import SCHOOL_PHASES, PartnershipKind, Role, Sector
+
+KIND_CHOICES = [(k.value, k.label) for k in PartnershipKind]
+ROLE_CHOICES = [(r.value, r.label) for r in (Role.MEMBER, Role.STEERING, Role.LEAD)]
+SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
+PHASE_CHOICES = [("", "Not a school")] + [(p, p) for p in SCHOOL_PHASES]
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)],
+                       description="For example: Barking & Dagenham Cultural Education "
+                                   "Partnership")
+    kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired()])
+    place = StringField("Place", validators=[DataRequired(), Length(max=300)],
+                        description="The local authority, borough or wards it serves.")
+    lead_organisation = StringField("Lead organisation",
+                                    validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.MEMBER.value)
+    email = EmailField("Email (leave empty for a link to share)",
+                       validators=[Optional(), Length(max=254),
+                                   Email(message="Enter an email address like "
+                                                 "name@example.org.")])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
+    sector = SelectField("Sector", choices=SECTOR_CHOICES)
+    school_phase = SelectField("School phase", choices=PHASE_CHOICES, validators=[Optional()])
+
+
+class RepresentativeForm(FlaskForm):
+    membership_id = SelectField("Person", coerce=int, validate_choice=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""

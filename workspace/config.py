@@ -1,0 +1,56 @@
+"""Defaults only. Secrets come from instance/config.py or the environment."""
+
+import os
+
+SECRET_KEY = "dev-only-change-me"
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+# Email: with MAIL_SERVER unset, messages are written to the log instead.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Partnership Workspace <no-reply@localhost>"
+
+PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
+INVITATION_DAYS = 14
+
+# Rate limits (Flask-Limiter); point RATELIMIT_STORAGE_URI at Redis when several workers run.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_RATE_LIMIT = "10 per minute"
+
+
+def database_uri(instance_path: str) -> str:
+    """DATABASE_URL when set (PostgreSQL for many users), else SQLite in instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "workspace.sqlite")
+    return normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def apply_environment(cfg) -> None:
+    """Plain environment names that hosting platforms set, beside FLASK_* ones."""
+    for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI"):
+        if os.environ.get(name):
+            cfg[name] = os.environ[name]
+    if os.environ.get("MAIL_PORT"):
+        cfg["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("MAIL_USE_TLS"):
+        cfg["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")

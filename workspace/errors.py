@@ -1,0 +1,32 @@
+"""Error pages, as pages or as htmx fragments."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from workspace.services.errors import Forbidden, NotFound
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your role in this partnership does not allow that."),
+    404: ("Not found", "There is nothing here, or it is not shared with you."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "The file or form is larger than allowed."),
+    429: ("Too many requests", "Please wait a moment and try again."),
+    500: ("Something went wrong", "The error has been logged. Please try again."),
+}
+
+
+def _error_page(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def register_errorhandlers(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: _error_page(code))
+    app.register_error_handler(NotFound, lambda e: _error_page(404))
+    app.register_error_handler(Forbidden, lambda e: _error_page(403))
+    app.register_error_handler(
+        CSRFError, lambda e: _error_page(400, "Your form has expired or was not sent from "
+                                              "this site. Reload the page and try again."))

@@ -1,0 +1,1 @@
+"""Domain rules, as plain functions that views, the CLI and tests share."""

@@ -1,0 +1,38 @@
+"""Demo content for a first run: a music education hub with a lead, a steering member, a teacher."""
+
+from workspace.models.partnerships import PartnershipKind, Role, Sector
+from workspace.services import accounts, partnerships
+
+DEMO_PASSWORD = "workspace-demo"
+DEMO_PEOPLE = [
+    ("lead@example.org", "Priya Shah", Role.LEAD, "partnership lead"),
+    ("steering@example.org", "Tom Okafor", Role.STEERING, "steering group member"),
+    ("teacher@example.org", "Jan Morris", Role.MEMBER, "primary music teacher"),
+]
+
+
+def load_demo(force: bool = False) -> list[tuple[str, str, str]] | None:
+    """Create the demo hub when no account exists yet; returns the logins it made."""
+    if accounts.count_users() and not force:
+        return None
+    users = [accounts.get_user_by_email(email)
+             or accounts.register_user(email, name, DEMO_PASSWORD)
+             for email, name, _, _ in DEMO_PEOPLE]
+    lead = users[0]
+    hub = partnerships.create_partnership(
+        lead, name="Riverside Music Education Hub", kind=PartnershipKind.HUB,
+        place="Riverside borough: Northgate, Riverside and Southfields wards",
+        lead_organisation="Riverside Music Service",
+        description="Primary and secondary CPD networks, SEND provision and a steering group "
+                    "that audits provision across the borough.")
+    for user, (_, _, role, _) in zip(users[1:], DEMO_PEOPLE[1:], strict=True):
+        invitation = partnerships.create_invitation(hub, lead, role)
+        partnerships.accept_invitation(invitation.token, user)
+    service = partnerships.add_organisation(hub, name="Riverside Music Service",
+                                            sector=Sector.MUSIC_HUB)
+    partnerships.add_organisation(hub, name="Northgate Primary School", sector=Sector.SCHOOL,
+                                  school_phase="Primary")
+    partnerships.add_organisation(hub, name="Riverside Arts Centre", sector=Sector.CULTURAL)
+    lead_membership = partnerships.find_membership(hub.id, lead)
+    partnerships.add_representative(hub, service.id, lead_membership.id)
+    return [(email, DEMO_PASSWORD, what) for email, _, _, what in DEMO_PEOPLE]

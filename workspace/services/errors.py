@@ -1,0 +1,26 @@
+"""Domain exceptions that views turn into form errors or 4xx answers."""
+
+
+class DomainError(Exception):
+    """A rule refused the operation; the message is fit to show the person."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the person may not know it does (answers 404)."""
+
+    def __init__(self, message: str = "Not found."):
+        super().__init__(message)
+
+
+class Forbidden(DomainError):
+    """The person may see the thing but not do this to it (answers 403)."""
+
+    def __init__(self, message: str = "You do not have permission to do that."):
+        super().__init__(message)
