@@ -12,14 +12,22 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotFound(DomainError):
+class AccessError(Exception):
+    """Not a rule to explain on a form: the answer is a 404 or 403 page."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AccessError):
     """The thing does not exist, or the person may not know it does (answers 404)."""
 
     def __init__(self, message: str = "Not found."):
         super().__init__(message)
 
 
-class Forbidden(DomainError):
+class Forbidden(AccessError):
     """The person may see the thing but not do this to it (answers 403)."""
 
     def __init__(self, message: str = "You do not have permission to do that."):

@@ -17,7 +17,8 @@ def send_email(to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message.set_content(body)
     if not cfg.get("MAIL_SERVER"):
-        log.warning("Email not sent (no MAIL_SERVER configured):\n%s", message.as_string())
+        log.warning("Email not sent (no MAIL_SERVER configured).\nTo: %s\nSubject: %s\n\n%s",
+                    to, subject, body)
         return
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
         if cfg.get("MAIL_USE_TLS"):

@@ -1,13 +1,14 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from workspace.models.partnerships import SCHOOL_PHASES, PartnershipKind, Role, Sector
 
-KIND_CHOICES = [(k.value, k.label) for k in PartnershipKind]
-ROLE_CHOICES = [(r.value, r.label) for r in (Role.MEMBER, Role.STEERING, Role.LEAD)]
-SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
-PHASE_CHOICES = [("", "Not a school")] + [(p, p) for p in SCHOOL_PHASES]
+KIND_CHOICES = [SelectChoice(k.value, k.label) for k in PartnershipKind]
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in (Role.MEMBER, Role.STEERING, Role.LEAD)]
+SECTOR_CHOICES = [SelectChoice(s.value, s.label) for s in Sector]
+PHASE_CHOICES = [SelectChoice("", "Not a school")] + [SelectChoice(p) for p in SCHOOL_PHASES]
 
 
 class PartnershipForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, session, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.partnerships.forms import (
@@ -252,7 +253,7 @@ def add_organisation(partnership):
 def _representative_form(partnership, organisation) -> RepresentativeForm:
     form = RepresentativeForm()
     taken = {r.membership_id for r in organisation.representatives}
-    form.membership_id.choices = [(m.id, m.user.name) for m in service.list_members(partnership)
+    form.membership_id.choices = [SelectChoice(m.id, m.user.name) for m in service.list_members(partnership)
                                   if m.id not in taken]
     return form
 

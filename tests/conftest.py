@@ -1,0 +1,176 @@
+"""Fixtures: an app per test on a clean database, a client, login and factory helpers.
+
+The database is SQLite in a temporary folder unless TEST_DATABASE_URL points at PostgreSQL
+(as .ci/run does). The schema is made once per run; each test starts from empty tables.
+"""
+
+import os
+import re
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, text
+
+from workspace import create_app
+from workspace.config import normalise_database_url
+from workspace.extensions import db
+from workspace.models.partnerships import PartnershipKind, Role
+from workspace.services import accounts, partnerships
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def _config(database_url: str, instance_path: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "MAIL_SERVER": None,
+    }
+    config.update(overrides)
+    return config
+
+
+class Client(FlaskClient):
+    """A test client whose requests start with a clean `g`, as in production.
+
+    The fixture keeps one app context open for the whole test, and Flask reuses it for the
+    client's requests; without this, the signed-in user cached in `g` would leak between them.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = create_app(_config(database_url, str(tmp_path_factory.mktemp("instance"))))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+        if inspect(db.engine).has_table("sqlite_sequence"):
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config():
+    """Overrides for one test's app (e.g. CSRF on); tests override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, database_url, tmp_path, app_config):
+    app = create_app(_config(database_url, str(tmp_path), **app_config))
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        n = next(counter)
+        fields = {"email": f"person{n}@example.org", "name": f"Person {n}",
+                  "password": PASSWORD}
+        fields.update(overrides)
+        return accounts.register_user(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_partnership(make_user):
+    def make(lead=None, **overrides):
+        lead = lead or make_user()
+        fields = {"name": "Riverside Cultural Education Partnership",
+                  "kind": PartnershipKind.CEP, "place": "Riverside borough",
+                  "lead_organisation": "Riverside Council", "description": ""}
+        fields.update(overrides)
+        return partnerships.create_partnership(lead, **fields)
+
+    return make
+
+
+@pytest.fixture
+def add_member():
+    """Put a person into a partnership with a role, as an accepted invitation does."""
+
+    def add(partnership, user, role=Role.MEMBER):
+        lead = next(m.user for m in partnership.memberships if m.role == Role.LEAD)
+        invitation = partnerships.create_invitation(partnership, lead, role)
+        return partnerships.accept_invitation(invitation.token, user)
+
+    return add
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = PASSWORD):
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, "login failed"
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)

@@ -1,0 +1,173 @@
+"""Every endpoint, walked by people who must not reach another partnership's data.
+
+The walk reads `app.url_map`, so endpoints added later are covered without editing this file.
+URL arguments follow one convention: `<table>_id` names a row of that table, and the walk
+fills it with a row that belongs to the other partnership ("Zebra"); `partnership_id` is
+that partnership itself. A new argument outside the convention fails the test loudly.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from workspace.extensions import db
+from workspace.models import Membership
+from workspace.models.partnerships import Role, Sector
+from workspace.services import partnerships as service
+
+from tests.conftest import HTMX, PASSWORD
+
+SECRET = "zebra"  # every name in the other partnership carries it; no answer may contain it
+PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
+                    "accounts.login", "accounts.reset_request", "accounts.reset_password",
+                    "partnerships.invitation"}
+
+
+@pytest.fixture
+def world(make_user, make_partnership, add_member):
+    """Our partnership, where the walker is lead, and Zebra's, full of data to protect."""
+    walker = make_user(name="Walker", email="walker@example.org")
+    ours = make_partnership(lead=walker, name="Our partnership")
+    our_org = service.add_organisation(ours, name="Our school", sector=Sector.SCHOOL,
+                                       school_phase="Primary")
+    service.add_representative(ours, our_org.id, ours.memberships[0].id)
+
+    zebra_lead = make_user(name="Zebra Lead", email="zebra.lead@example.org")
+    theirs = make_partnership(lead=zebra_lead, name="Zebra Hub", place="Zebra ward",
+                              lead_organisation="Zebra Music Service",
+                              description="Zebra plans")
+    member = add_member(theirs, make_user(name="Zebra Member", email="zebra.m@example.org"))
+    add_member(theirs, make_user(name="Zebra Steer", email="zebra.s@example.org"),
+               Role.STEERING)
+    org = service.add_organisation(theirs, name="Zebra School", sector=Sector.SCHOOL,
+                                   school_phase="Primary")
+    service.add_representative(theirs, org.id, member.id)
+    service.create_invitation(theirs, zebra_lead, Role.LEAD, email="zebra.new@example.org")
+    service.change_role(theirs, member.id, Role.STEERING, zebra_lead)
+    return {"walker": walker, "ours": ours, "theirs": theirs}
+
+
+def _tables_with_partnership():
+    return [t for t in db.metadata.sorted_tables if "partnership_id" in t.c]
+
+
+def snapshot(partnership_id: int) -> dict:
+    """Every row that belongs to the partnership, and the accounts of its people."""
+    rows = {}
+    for table in _tables_with_partnership():
+        rows[table.name] = sorted(
+            tuple(r) for r in db.session.execute(
+                select(table).where(table.c.partnership_id == partnership_id)))
+    partnership_table = db.metadata.tables["partnership"]
+    rows["partnership"] = [tuple(r) for r in db.session.execute(
+        select(partnership_table).where(partnership_table.c.id == partnership_id))]
+    user_table = db.metadata.tables["user"]
+    member_ids = select(Membership.user_id).where(Membership.partnership_id == partnership_id)
+    rows["user"] = sorted(tuple(r) for r in db.session.execute(
+        select(user_table).where(user_table.c.id.in_(member_ids))))
+    db.session.rollback()
+    return rows
+
+
+def _row_of(table_name: str, partnership_id: int) -> int:
+    table = db.metadata.tables.get(table_name)
+    assert table is not None, f"URL argument {table_name}_id names no table: follow the convention"
+    query = select(table.c.id)
+    if "partnership_id" in table.c:
+        query = query.where(table.c.partnership_id == partnership_id)
+    row_id = db.session.scalar(query.order_by(table.c.id.desc()))
+    assert row_id is not None, f"the fixture has no {table_name} row to try"
+    return row_id
+
+
+def url_arguments(rule, partnership_id: int, objects_of: int) -> dict:
+    """Values for the rule's arguments: the partnership given, objects of `objects_of`."""
+    values = {}
+    for name in rule.arguments:
+        if name == "partnership_id":
+            values[name] = partnership_id
+        elif name.endswith("_id"):
+            values[name] = _row_of(name[:-3], objects_of)
+        elif name == "token":
+            values[name] = "a-token-nobody-was-given"
+        elif name == "filename":
+            values[name] = "app.css"
+        else:
+            pytest.fail(f"{rule.rule}: argument {name!r} outside the convention")
+    return values
+
+
+def form_data(theirs_id: int) -> dict:
+    """A form that would pass validation on most endpoints, aimed at Zebra's data."""
+    member_id = db.session.scalar(select(Membership.id).where(
+        Membership.partnership_id == theirs_id).order_by(Membership.id.desc()))
+    return {"name": "Changed by an outsider", "kind": "hub", "place": "Elsewhere",
+            "lead_organisation": "Outsiders", "description": "changed", "role": "lead",
+            "email": "outsider@example.org", "sector": "other", "school_phase": "",
+            "membership_id": str(member_id), "password": "a long new password",
+            "confirm": "a long new password", "current_password": "not the password"}
+
+
+def walk(app, login_as=None, partnership_id=None, objects_of=None):
+    """Request every endpoint with every method; yield (rule, method, response)."""
+    for rule in app.url_map.iter_rules():
+        values = url_arguments(rule, partnership_id, objects_of)
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for headers in ({}, HTMX):
+                client = app.test_client()
+                if login_as is not None:
+                    client.post("/login", data={"email": login_as.email, "password": PASSWORD})
+                if method == "GET":
+                    response = client.get(url, headers=headers)
+                else:
+                    response = client.open(url, method=method, headers=headers,
+                                           data=form_data(objects_of))
+                yield rule, method, response
+                response.close()
+
+
+def _assert_nothing_given_away(rule, method, response):
+    body = response.get_data(as_text=True).lower()
+    assert SECRET not in body, f"{method} {rule.rule} shows another partnership's data"
+    location = response.headers.get("Location", "").lower()
+    assert SECRET not in location
+
+
+def test_anonymous_visitors_reach_nothing_inside_a_partnership(app, world):
+    theirs = world["theirs"]
+    before = snapshot(theirs.id)
+    for rule, method, response in walk(app, None, theirs.id, theirs.id):
+        _assert_nothing_given_away(rule, method, response)
+        if rule.endpoint not in PUBLIC_ENDPOINTS:
+            assert response.status_code == 302, f"{method} {rule.rule}"
+            assert "/login" in response.headers["Location"], f"{method} {rule.rule}"
+    assert snapshot(theirs.id) == before
+
+
+def test_members_of_another_partnership_get_404_and_change_nothing(app, world):
+    theirs = world["theirs"]
+    before = snapshot(theirs.id)
+    for rule, method, response in walk(app, world["walker"], theirs.id, theirs.id):
+        _assert_nothing_given_away(rule, method, response)
+        if "partnership_id" in rule.arguments:
+            assert response.status_code == 404, f"{method} {rule.rule}"
+        assert snapshot(theirs.id) == before, f"{method} {rule.rule} changed their data"
+
+
+def test_their_object_ids_inside_our_partnership_are_not_found(app, world):
+    """A lead of one partnership tries the other's objects through their own partnership."""
+    ours, theirs = world["ours"], world["theirs"]
+    before = snapshot(theirs.id)
+    for rule, method, response in walk(app, world["walker"], ours.id, theirs.id):
+        _assert_nothing_given_away(rule, method, response)
+        objects = [a for a in rule.arguments if a.endswith("_id") and a != "partnership_id"]
+        if "partnership_id" in rule.arguments and objects:
+            assert response.status_code == 404, f"{method} {rule.rule}"
+        assert snapshot(theirs.id) == before, f"{method} {rule.rule} changed their data"
+
+
+def test_the_walk_covers_partnership_routes(app):
+    """Guards the walk itself: the partnership routes it relies on exist."""
+    rules = [r for r in app.url_map.iter_rules() if "partnership_id" in r.arguments]
+    assert len(rules) >= 10
