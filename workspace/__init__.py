@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
         config.apply_environment(app.config)
+        if not app.config["SECRET_KEY"]:
+            app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
     else:
         app.config.from_mapping(test_config)
     register_extensions(app)

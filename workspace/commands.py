@@ -13,11 +13,13 @@ def register_commands(app: Flask) -> None:
 @click.command("seed")
 @click.option("--force", is_flag=True, help="Load the demo partnership even if people exist.")
 def seed_command(force: bool) -> None:
-    """Load the demo partnership and its logins when the database has no accounts."""
-    logins = demo.load_demo(force=force)
-    if logins is None:
-        click.echo("The database already has accounts: demo content not loaded.")
+    """Load the demo partnership when the database has no accounts; print the demo logins."""
+    if demo.load_demo(force=force):
+        click.echo("Demo partnership loaded.")
+    logins = demo.demo_logins()
+    if not logins:
+        click.echo("No demo logins in this database.")
         return
-    click.echo("Demo partnership loaded. Log in as any of:")
+    click.echo("Demo logins (open http://127.0.0.1:5000):")
     for email, password, what in logins:
-        click.echo(f"  {email:32} password: {password:16} ({what})")
+        click.echo(f"  {email:24} password: {password}   ({what})")

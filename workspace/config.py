@@ -1,8 +1,9 @@
 """Defaults only. Secrets come from instance/config.py or the environment."""
 
 import os
+import secrets
 
-SECRET_KEY = "dev-only-change-me"
+SECRET_KEY = None  # from the environment, instance/config.py, or instance/secret_key
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -54,3 +55,20 @@ def apply_environment(cfg) -> None:
         cfg["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("MAIL_USE_TLS"):
         cfg["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A key kept in instance/secret_key, made on first use, for a single machine's set-up.
+
+    Several machines behind one address must share SECRET_KEY through the environment instead.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or just now by another worker
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    with open(path) as handle:
+        return handle.read().strip()

@@ -11,10 +11,16 @@ DEMO_PEOPLE = [
 ]
 
 
-def load_demo(force: bool = False) -> list[tuple[str, str, str]] | None:
-    """Create the demo hub when no account exists yet; returns the logins it made."""
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo logins that still work (an account whose password was changed is left out)."""
+    return [(email, DEMO_PASSWORD, what) for email, _, _, what in DEMO_PEOPLE
+            if accounts.authenticate(email, DEMO_PASSWORD) is not None]
+
+
+def load_demo(force: bool = False) -> bool:
+    """Create the demo hub when no account exists yet (or when forced); True if it did."""
     if accounts.count_users() and not force:
-        return None
+        return False
     users = [accounts.get_user_by_email(email)
              or accounts.register_user(email, name, DEMO_PASSWORD)
              for email, name, _, _ in DEMO_PEOPLE]
@@ -35,4 +41,4 @@ def load_demo(force: bool = False) -> list[tuple[str, str, str]] | None:
     partnerships.add_organisation(hub, name="Riverside Arts Centre", sector=Sector.CULTURAL)
     lead_membership = partnerships.find_membership(hub.id, lead)
     partnerships.add_representative(hub, service.id, lead_membership.id)
-    return [(email, DEMO_PASSWORD, what) for email, _, _, what in DEMO_PEOPLE]
+    return True

@@ -1,0 +1,43 @@
+# Two commands do everything: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app workspace
+STAMP  := $(VENV)/.installed
+
+.PHONY: install db run test browser serve-many clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Apply migrations; on an empty database, load the seed content and the demo partnership.
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "No chromium: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+test: install browser
+	$(BIN)/pytest
+
+# Many users: PostgreSQL, several gunicorn workers, Redis for rate limits.
+serve-many: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} \
+	  --access-logfile - 'workspace:create_app()'
+
+clean:
+	rm -rf $(VENV) .pytest_cache
