@@ -10,6 +10,7 @@ import re
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from workspace import create_app
@@ -60,10 +61,10 @@ class Client(FlaskClient):
 
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
+    """The schema as the migrations build it (search indexes included), once per run."""
     app = create_app(_config(database_url, str(tmp_path_factory.mktemp("instance"))))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        upgrade()
         db.engine.dispose()
     return True
 

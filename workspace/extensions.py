@@ -1,5 +1,7 @@
 """Extensions, created unbound and bound to the app in register_extensions."""
 
+import os
+
 from flask import Flask
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -41,7 +43,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
+                                                     "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

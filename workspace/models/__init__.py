@@ -1,6 +1,21 @@
 """Models, one module per domain; importing this package registers them all."""
 
 from workspace.models.accounts import User
+from workspace.models.catalogue import (
+    CatalogueChange,
+    CatalogueItem,
+    Cluster,
+    ClusterRole,
+    ClusterSet,
+    CommonCoreArea,
+    Component,
+    ComponentGroup,
+    ItemArea,
+    ItemRole,
+    ItemStatus,
+    JobRole,
+    Prerequisite,
+)
 from workspace.models.partnerships import (
     Invitation,
     MemberLogEntry,
@@ -11,6 +26,19 @@ from workspace.models.partnerships import (
 )
 
 __all__ = [
+    "CatalogueChange",
+    "CatalogueItem",
+    "Cluster",
+    "ClusterRole",
+    "ClusterSet",
+    "CommonCoreArea",
+    "Component",
+    "ComponentGroup",
+    "ItemArea",
+    "ItemRole",
+    "ItemStatus",
+    "JobRole",
+    "Prerequisite",
     "Invitation",
     "MemberLogEntry",
     "Membership",

@@ -25,6 +25,9 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: changing it (on a password change) signs out every other session.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Site-wide roles: editors keep the shared catalogue; administrators manage accounts.
+    is_catalogue_editor: Mapped[bool] = mapped_column(default=False)
+    is_site_admin: Mapped[bool] = mapped_column(default=False)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
