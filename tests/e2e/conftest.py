@@ -72,3 +72,10 @@ def shot():
             page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
     return take
+
+
+def htmx_idle(page) -> None:
+    """Wait until htmx has no request in flight and has settled the last swap."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, "
+        ".htmx-settling, .htmx-added')")

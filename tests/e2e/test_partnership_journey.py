@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import htmx_idle
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long enough password"
@@ -75,6 +77,7 @@ def test_lead_changes_a_role_in_place(live_server, new_page, app, make_user,
     page.goto(f"{live_server}/p/{partnership.id}/members")
     page.get_by_label("Role of Jan").select_option("steering")
     expect(page.get_by_text("Jan is now steering group member.")).to_be_visible()
+    htmx_idle(page)
     page.get_by_label("Role of Priya").select_option("member")
     expect(page.get_by_text("A partnership needs at least one lead")).to_be_visible()
     expect(page.get_by_label("Role of Priya")).to_have_value("lead")
