@@ -3,7 +3,7 @@
 import click
 from flask import Flask
 
-from workspace.services import demo
+from workspace.services import catalogue_seed, demo
 
 
 def register_commands(app: Flask) -> None:
@@ -13,7 +13,9 @@ def register_commands(app: Flask) -> None:
 @click.command("seed")
 @click.option("--force", is_flag=True, help="Load the demo partnership even if people exist.")
 def seed_command(force: bool) -> None:
-    """Load the demo partnership when the database has no accounts; print the demo logins."""
+    """Load the catalogue seed, and the demo partnership when the database has no accounts."""
+    catalogue_seed.load_catalogue_seed()
+    click.echo("Catalogue seed loaded (Common Core, SSC clusters and roles, seed qualifications).")
     if demo.load_demo(force=force):
         click.echo("Demo partnership loaded.")
     logins = demo.demo_logins()

@@ -36,3 +36,17 @@ def partnership_route(need: Role = Role.MEMBER):
         return wrapped
 
     return decorator
+
+
+def editor_required(view):
+    """Guard a catalogue editing view: signed in, and a catalogue editor (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_catalogue_editor:
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapped.catalogue_editor_only = True
+    return wrapped

@@ -253,7 +253,8 @@ def add_organisation(partnership):
 def _representative_form(partnership, organisation) -> RepresentativeForm:
     form = RepresentativeForm()
     taken = {r.membership_id for r in organisation.representatives}
-    form.membership_id.choices = [SelectChoice(m.id, m.user.name) for m in service.list_members(partnership)
+    form.membership_id.choices = [SelectChoice(m.id, m.user.name)
+                                  for m in service.list_members(partnership)
                                   if m.id not in taken]
     return form
 

@@ -1,0 +1,37 @@
+"""Catalogue fixtures: an item factory, editors, the Common Core areas."""
+
+import pytest
+
+from workspace.extensions import db
+from workspace.models import CommonCoreArea
+from workspace.services import catalogue
+from workspace.services.catalogue_seed import COMMON_CORE
+
+
+@pytest.fixture
+def areas(app):
+    """The six Common Core areas, by number."""
+    rows = {n: CommonCoreArea(number=n, title=title) for n, title in enumerate(COMMON_CORE, 1)}
+    db.session.add_all(rows.values())
+    db.session.commit()
+    return rows
+
+
+@pytest.fixture
+def make_item(app):
+    counter = iter(range(1, 100_000))
+
+    def make(title=None, stable_id=None, **fields):
+        n = next(counter)
+        return catalogue.create_item(None, stable_id or f"T{n}", title=title or f"Item {n}",
+                                     **fields)
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user):
+    user = make_user(name="Edith Editor", email="editor@example.org")
+    user.is_catalogue_editor = True
+    db.session.commit()
+    return user

@@ -1,0 +1,461 @@
+"""The shared qualifications catalogue: search, item pages, editing with a change record."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy.orm import selectinload
+
+from workspace.extensions import db
+from workspace.models import (
+    CatalogueChange,
+    CatalogueItem,
+    Cluster,
+    ClusterRole,
+    CommonCoreArea,
+    Component,
+    ComponentGroup,
+    ItemArea,
+    ItemRole,
+    ItemStatus,
+    JobRole,
+    Prerequisite,
+    User,
+)
+from workspace.services.errors import DomainError, NotFound
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def get_item(item_id: int) -> CatalogueItem:
+    item = db.session.get(CatalogueItem, item_id)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def find_item(stable_id: str) -> CatalogueItem | None:
+    return db.session.scalar(select(CatalogueItem).where(
+        func.lower(CatalogueItem.stable_id) == stable_id.strip().lower()))
+
+
+def list_areas() -> list[CommonCoreArea]:
+    return list(db.session.scalars(select(CommonCoreArea).order_by(CommonCoreArea.number)))
+
+
+def list_roles() -> list[JobRole]:
+    return list(db.session.scalars(select(JobRole).order_by(JobRole.name)))
+
+
+def list_clusters() -> list[Cluster]:
+    return list(db.session.scalars(
+        select(Cluster).options(selectinload(Cluster.cluster_set))
+        .order_by(Cluster.cluster_set_id, Cluster.position)))
+
+
+def distinct_values(column) -> list[str]:
+    """The values in use for a text column (types, accrediting bodies), for filter lists."""
+    return list(db.session.scalars(
+        select(column).where(column != "").distinct().order_by(column)))
+
+
+# --- search -------------------------------------------------------------------------------
+
+SORTS = {
+    "title": (CatalogueItem.title, CatalogueItem.id),
+    "level": (CatalogueItem.level, CatalogueItem.title, CatalogueItem.id),
+    "level_desc": (CatalogueItem.level.desc(), CatalogueItem.title, CatalogueItem.id),
+    "updated": (CatalogueItem.updated_at.desc(), CatalogueItem.id),
+}
+COUNT_CAP = 1000  # beyond this a search says "more than 1,000"; counting further costs time
+
+
+@dataclass
+class CatalogueQuery:
+    q: str = ""
+    kind: str = ""  # "qualification", "module" or "" for both
+    level: int | None = None
+    item_type: str = ""
+    accrediting_body: str = ""
+    role_id: int | None = None
+    cluster_id: int | None = None
+    area_id: int | None = None
+    key_only: bool = False
+    status: str = ""
+    sort: str = "title"
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class SearchPage:
+    items: list[CatalogueItem]
+    page: int
+    per_page: int
+    total: int  # capped at COUNT_CAP + 1
+    query: CatalogueQuery = field(repr=False)
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, COUNT_CAP) / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _text_condition(q: str):
+    """Substring match on title and codes, through the database's own trigram index."""
+    needle = " ".join(q.lower().split())
+    pattern = f"%{_escape_like(needle)}%"
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite" and len(needle) >= 3:
+        fts = select(literal_column("rowid")).select_from(text("catalogue_item_fts")).where(
+            text("catalogue_item_fts.search_text LIKE :pattern ESCAPE '\\'")
+            .bindparams(pattern=pattern))
+        return CatalogueItem.id.in_(fts)
+    return CatalogueItem.search_text.like(pattern, escape="\\")
+
+
+def _status_condition(status: str, today: date):
+    ended = (CatalogueItem.operational_end.is_not(None)) & (CatalogueItem.operational_end < today)
+    if status == ItemStatus.CURRENT.value:
+        return (CatalogueItem.status == ItemStatus.CURRENT) & ~ended
+    if status == ItemStatus.CLOSED.value:
+        return (CatalogueItem.status == ItemStatus.CLOSED) | (
+            (CatalogueItem.status == ItemStatus.CURRENT) & ended)
+    return CatalogueItem.status == ItemStatus(status)
+
+
+def build_search(query: CatalogueQuery, today: date) -> Select:
+    stmt = select(CatalogueItem)
+    if query.q.strip():
+        stmt = stmt.where(_text_condition(query.q))
+    if query.kind == "qualification":
+        stmt = stmt.where(CatalogueItem.is_qualification.is_(True))
+    elif query.kind == "module":
+        stmt = stmt.where(CatalogueItem.is_qualification.is_(False))
+    if query.level is not None:
+        stmt = stmt.where(CatalogueItem.level == query.level)
+    if query.item_type:
+        stmt = stmt.where(CatalogueItem.item_type == query.item_type)
+    if query.accrediting_body:
+        stmt = stmt.where(CatalogueItem.accrediting_body == query.accrediting_body)
+    if query.key_only:
+        stmt = stmt.where(CatalogueItem.is_key.is_(True))
+    if query.status:
+        stmt = stmt.where(_status_condition(query.status, today))
+    if query.role_id is not None:
+        stmt = stmt.where(CatalogueItem.id.in_(
+            select(ItemRole.item_id).where(ItemRole.job_role_id == query.role_id)))
+    if query.cluster_id is not None:
+        roles = select(ClusterRole.job_role_id).where(ClusterRole.cluster_id == query.cluster_id)
+        stmt = stmt.where(CatalogueItem.id.in_(
+            select(ItemRole.item_id).where(ItemRole.job_role_id.in_(roles))))
+    if query.area_id is not None:
+        stmt = stmt.where(CatalogueItem.id.in_(
+            select(ItemArea.item_id).where(ItemArea.area_id == query.area_id)))
+    return stmt
+
+
+def search_items(query: CatalogueQuery, today: date) -> SearchPage:
+    stmt = build_search(query, today)
+    capped = stmt.with_only_columns(CatalogueItem.id).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped))
+    page = max(1, min(query.page, math.ceil(min(total, COUNT_CAP) / query.per_page) or 1))
+    items = db.session.scalars(
+        stmt.order_by(*SORTS.get(query.sort, SORTS["title"]))
+        .limit(query.per_page).offset((page - 1) * query.per_page)).all()
+    return SearchPage(items=list(items), page=page, per_page=query.per_page, total=total,
+                      query=query)
+
+
+# --- structure: components, pre-requirements, coverage ------------------------------------
+
+
+def descendants(item_id: int) -> set[int]:
+    """Every item inside this one, however deep (components of components)."""
+    tree = select(Component.child_id.label("id")).where(Component.parent_id == item_id) \
+        .cte("tree", recursive=True)
+    tree = tree.union(select(Component.child_id).join(tree, Component.parent_id == tree.c.id))
+    return set(db.session.scalars(select(tree.c.id)))
+
+
+def required_before(item_id: int) -> set[int]:
+    """Every item that must be held before this one, directly or through others."""
+    chain = select(Prerequisite.required_id.label("id")).where(
+        Prerequisite.item_id == item_id).cte("chain", recursive=True)
+    chain = chain.union(select(Prerequisite.required_id)
+                        .join(chain, Prerequisite.item_id == chain.c.id))
+    return set(db.session.scalars(select(chain.c.id)))
+
+
+def covered_areas(item_id: int) -> set[int]:
+    """The Common Core areas an item covers: its own and those of all its components."""
+    ids = descendants(item_id) | {item_id}
+    return set(db.session.scalars(
+        select(ItemArea.area_id).where(ItemArea.item_id.in_(ids)).distinct()))
+
+
+@dataclass
+class ItemDetails:
+    item: CatalogueItem
+    mandatory: list[Component]
+    optional: list[tuple[ComponentGroup | None, list[Component]]]
+    used_in: list[Component]
+    prerequisites: list[CatalogueItem]
+    leads_to: list[CatalogueItem]
+    roles: list[JobRole]
+    own_areas: list[CommonCoreArea]
+    covered: list[tuple[CommonCoreArea, bool]]
+    changes: list[CatalogueChange]
+
+
+def item_details(item: CatalogueItem) -> ItemDetails:
+    components = db.session.scalars(
+        select(Component).options(selectinload(Component.child), selectinload(Component.group))
+        .where(Component.parent_id == item.id).order_by(Component.position, Component.id)).all()
+    mandatory = [c for c in components if c.mandatory]
+    groups: dict[int | None, list[Component]] = {}
+    for c in components:
+        if not c.mandatory:
+            groups.setdefault(c.group_id, []).append(c)
+    group_rows = {g.id: g for g in item.groups}
+    optional = [(group_rows.get(gid), members) for gid, members in groups.items()]
+    optional += [(g, []) for g in item.groups if g.id not in groups]
+    used_in = db.session.scalars(
+        select(Component).options(selectinload(Component.parent))
+        .where(Component.child_id == item.id)).all()
+    prerequisites = db.session.scalars(
+        select(CatalogueItem).join(Prerequisite, Prerequisite.required_id == CatalogueItem.id)
+        .where(Prerequisite.item_id == item.id).order_by(CatalogueItem.title)).all()
+    leads_to = db.session.scalars(
+        select(CatalogueItem).join(Prerequisite, Prerequisite.item_id == CatalogueItem.id)
+        .where(Prerequisite.required_id == item.id).order_by(CatalogueItem.title)).all()
+    roles = db.session.scalars(
+        select(JobRole).join(ItemRole).where(ItemRole.item_id == item.id)
+        .order_by(JobRole.name)).all()
+    areas = list_areas()
+    own = set(db.session.scalars(select(ItemArea.area_id).where(ItemArea.item_id == item.id)))
+    covered = covered_areas(item.id)
+    changes = db.session.scalars(
+        select(CatalogueChange).options(selectinload(CatalogueChange.actor))
+        .where(CatalogueChange.item_id == item.id)
+        .order_by(CatalogueChange.created_at.desc(), CatalogueChange.id.desc()).limit(20)).all()
+    return ItemDetails(item=item, mandatory=mandatory, optional=optional, used_in=list(used_in),
+                       prerequisites=list(prerequisites), leads_to=list(leads_to),
+                       roles=list(roles), own_areas=[a for a in areas if a.id in own],
+                       covered=[(a, a.id in covered) for a in areas], changes=list(changes))
+
+
+# --- editing ------------------------------------------------------------------------------
+
+ITEM_FIELDS = ("title", "is_qualification", "is_key", "item_type", "accrediting_body", "level",
+               "learning_hours", "unit_code", "reference_number", "credits",
+               "guided_learning_hours", "total_qualification_time", "operational_start",
+               "operational_end", "certification_end", "status", "notes", "source",
+               "source_url")
+
+
+def _record(actor: User | None, item: CatalogueItem | None, action: str, summary: str) -> None:
+    db.session.add(CatalogueChange(item_id=item.id if item else None,
+                                   actor_id=actor.id if actor else None,
+                                   action=action, summary=summary))
+
+
+def _check_stable_id(stable_id: str, item: CatalogueItem | None = None) -> str:
+    stable_id = stable_id.strip()
+    if not stable_id:
+        raise DomainError("Give the item a stable ID.", field="stable_id")
+    other = find_item(stable_id)
+    if other is not None and other is not item:
+        raise DomainError(f"Another item already has the ID {stable_id}.", field="stable_id")
+    return stable_id
+
+
+def _check_dates(fields: dict) -> None:
+    start, end = fields.get("operational_start"), fields.get("operational_end")
+    if start and end and end < start:
+        raise DomainError("The operational end date is before the start date.",
+                          field="operational_end")
+
+
+def create_item(actor: User | None, stable_id: str, **fields) -> CatalogueItem:
+    _check_dates(fields)
+    item = CatalogueItem(stable_id=_check_stable_id(stable_id),
+                         **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
+    db.session.add(item)
+    db.session.flush()
+    _record(actor, item, "created", f"Created {item.title}")
+    db.session.commit()
+    return item
+
+
+def _describe(value) -> str:
+    if value is None or value == "":
+        return "(none)"
+    return value.label if isinstance(value, ItemStatus) else str(value)
+
+
+def update_item(actor: User | None, item: CatalogueItem, stable_id: str | None = None,
+                **fields) -> list[str]:
+    """Apply the changed fields; returns what changed, as recorded."""
+    _check_dates({**{f: getattr(item, f) for f in ITEM_FIELDS}, **fields})
+    changed = []
+    if stable_id is not None and stable_id.strip() != item.stable_id:
+        new_id = _check_stable_id(stable_id, item)
+        changed.append(f"stable ID: {item.stable_id} → {new_id}")
+        item.stable_id = new_id
+    for name, value in fields.items():
+        if name in ITEM_FIELDS and getattr(item, name) != value:
+            changed.append(f"{name.replace('_', ' ')}: {_describe(getattr(item, name))} → "
+                           f"{_describe(value)}")
+            setattr(item, name, value)
+    if changed:
+        _record(actor, item, "edited", "; ".join(changed))
+    db.session.commit()
+    return changed
+
+
+def withdraw_item(actor: User | None, item: CatalogueItem, on: date) -> None:
+    if item.status == ItemStatus.WITHDRAWN:
+        raise DomainError(f"{item.title} is already withdrawn.")
+    item.status = ItemStatus.WITHDRAWN
+    item.certification_end = item.certification_end or on
+    _record(actor, item, "withdrawn", f"Withdrawn on {on.isoformat()}")
+    db.session.commit()
+
+
+def add_component(actor: User | None, parent: CatalogueItem, child: CatalogueItem, *,
+                  mandatory: bool = True, group: ComponentGroup | None = None) -> Component:
+    if child.id == parent.id or parent.id in descendants(child.id):
+        raise DomainError(f"{child.title} contains {parent.title}, so it cannot also be "
+                          f"a component of it: that would make a cycle.", field="child")
+    if db.session.scalar(select(Component).where(Component.parent_id == parent.id,
+                                                 Component.child_id == child.id)):
+        raise DomainError(f"{child.title} is already a component of {parent.title}.",
+                          field="child")
+    if group is not None and group.item_id != parent.id:
+        raise DomainError("That optional group belongs to another qualification.",
+                          field="group")
+    position = len(parent.components)
+    component = Component(parent_id=parent.id, child_id=child.id, mandatory=mandatory,
+                          group_id=group.id if group else None, position=position)
+    db.session.add(component)
+    how = "mandatory" if mandatory else f"optional{f' ({group.name})' if group else ''}"
+    _record(actor, parent, "component added", f"{child.title} ({child.stable_id}), {how}")
+    db.session.commit()
+    return component
+
+
+def remove_component(actor: User | None, parent: CatalogueItem, component_id: int) -> None:
+    component = db.session.get(Component, component_id)
+    if component is None or component.parent_id != parent.id:
+        raise NotFound()
+    _record(actor, parent, "component removed",
+            f"{component.child.title} ({component.child.stable_id})")
+    db.session.delete(component)
+    db.session.commit()
+
+
+def add_group(actor: User | None, item: CatalogueItem, name: str, *,
+              min_credits: int | None = None, min_components: int | None = None
+              ) -> ComponentGroup:
+    if not name.strip():
+        raise DomainError("Name the optional group.", field="name")
+    group = ComponentGroup(item_id=item.id, name=name.strip(), min_credits=min_credits,
+                           min_components=min_components, position=len(item.groups))
+    db.session.add(group)
+    rule = ", ".join(filter(None, [min_credits and f"at least {min_credits} credits",
+                                   min_components and f"at least {min_components} units"]))
+    _record(actor, item, "group added", f"{group.name}{f' ({rule})' if rule else ''}")
+    db.session.commit()
+    return group
+
+
+def add_prerequisite(actor: User | None, item: CatalogueItem,
+                     required: CatalogueItem) -> Prerequisite:
+    if required.id == item.id or item.id in required_before(required.id):
+        raise DomainError(f"{required.title} itself needs {item.title} first, so it cannot "
+                          f"be a pre-requirement of it: that would make a cycle.",
+                          field="required")
+    if db.session.scalar(select(Prerequisite).where(Prerequisite.item_id == item.id,
+                                                    Prerequisite.required_id == required.id)):
+        raise DomainError(f"{required.title} is already a pre-requirement.", field="required")
+    link = Prerequisite(item_id=item.id, required_id=required.id)
+    db.session.add(link)
+    _record(actor, item, "pre-requirement added", f"{required.title} ({required.stable_id})")
+    db.session.commit()
+    return link
+
+
+def remove_prerequisite(actor: User | None, item: CatalogueItem, required_id: int) -> None:
+    link = db.session.scalar(select(Prerequisite).where(
+        Prerequisite.item_id == item.id, Prerequisite.required_id == required_id))
+    if link is None:
+        raise NotFound()
+    _record(actor, item, "pre-requirement removed",
+            f"{link.required.title} ({link.required.stable_id})")
+    db.session.delete(link)
+    db.session.commit()
+
+
+def _set_links(actor, item, model, column, wanted: set[int], names: dict[int, str],
+               action: str) -> None:
+    current = {getattr(r, column): r for r in db.session.scalars(
+        select(model).where(model.item_id == item.id))}
+    added, removed = wanted - current.keys(), current.keys() - wanted
+    for key in removed:
+        db.session.delete(current[key])
+    for key in added:
+        db.session.add(model(item_id=item.id, **{column: key}))
+    if added or removed:
+        parts = [f"+ {names[k]}" for k in sorted(added)] + [f"− {names[k]}"
+                                                             for k in sorted(removed)]
+        _record(actor, item, action, "; ".join(parts))
+    db.session.commit()
+
+
+def set_roles(actor: User | None, item: CatalogueItem, role_ids: set[int]) -> None:
+    names = {r.id: r.name for r in list_roles()}
+    unknown = role_ids - names.keys()
+    if unknown:
+        raise DomainError("Choose roles from the catalogue's list.", field="roles")
+    _set_links(actor, item, ItemRole, "job_role_id", role_ids, names, "roles changed")
+
+
+def set_areas(actor: User | None, item: CatalogueItem, area_ids: set[int]) -> None:
+    names = {a.id: f"{a.number}. {a.title}" for a in list_areas()}
+    if area_ids - names.keys():
+        raise DomainError("Choose Common Core areas from the list.", field="areas")
+    _set_links(actor, item, ItemArea, "area_id", area_ids, names, "Common Core areas changed")
+
+
+def recent_changes(limit: int = 50) -> list[CatalogueChange]:
+    return list(db.session.scalars(
+        select(CatalogueChange).options(selectinload(CatalogueChange.actor),
+                                        selectinload(CatalogueChange.item))
+        .order_by(CatalogueChange.created_at.desc(), CatalogueChange.id.desc()).limit(limit)))
+
+
+def items_by_ids(ids) -> list[CatalogueItem]:
+    return list(db.session.scalars(select(CatalogueItem).where(CatalogueItem.id.in_(ids))
+                                   .order_by(CatalogueItem.title)))
+
+
+def suggest_items(q: str, limit: int = 10, exclude: int | None = None) -> list[CatalogueItem]:
+    """A few items matching what an editor types, for pickers."""
+    stmt = build_search(CatalogueQuery(q=q), date.today()).order_by(CatalogueItem.title)
+    if exclude is not None:
+        stmt = stmt.where(CatalogueItem.id != exclude)
+    return list(db.session.scalars(stmt.limit(limit)))
+
