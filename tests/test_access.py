@@ -12,7 +12,9 @@ from sqlalchemy import select
 from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.partnerships import Role, Sector
+from workspace.services import catalogue
 from workspace.services import partnerships as service
+from workspace.services.catalogue_seed import load_catalogue_seed
 
 from tests.conftest import HTMX, PASSWORD
 
@@ -20,6 +22,12 @@ SECRET = "zebra"  # every name in the other partnership carries it; no answer ma
 PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
                     "accounts.login", "accounts.reset_request", "accounts.reset_password",
                     "partnerships.invitation"}
+
+
+def add_catalogue_sample() -> None:
+    """The shared catalogue's objects (outside any partnership), for URL arguments."""
+    load_catalogue_seed()
+    catalogue.add_prerequisite(None, catalogue.find_item("CME"), catalogue.find_item("L3-CCP"))
 
 
 @pytest.fixture
@@ -43,6 +51,7 @@ def world(make_user, make_partnership, add_member):
     service.add_representative(theirs, org.id, member.id)
     service.create_invitation(theirs, zebra_lead, Role.LEAD, email="zebra.new@example.org")
     service.change_role(theirs, member.id, Role.STEERING, zebra_lead)
+    add_catalogue_sample()
     return {"walker": walker, "ours": ours, "theirs": theirs}
 
 

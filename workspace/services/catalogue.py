@@ -212,7 +212,7 @@ class ItemDetails:
     mandatory: list[Component]
     optional: list[tuple[ComponentGroup | None, list[Component]]]
     used_in: list[Component]
-    prerequisites: list[CatalogueItem]
+    prerequisites: list[Prerequisite]
     leads_to: list[CatalogueItem]
     roles: list[JobRole]
     own_areas: list[CommonCoreArea]
@@ -236,7 +236,8 @@ def item_details(item: CatalogueItem) -> ItemDetails:
         select(Component).options(selectinload(Component.parent))
         .where(Component.child_id == item.id)).all()
     prerequisites = db.session.scalars(
-        select(CatalogueItem).join(Prerequisite, Prerequisite.required_id == CatalogueItem.id)
+        select(Prerequisite).join(Prerequisite.required)
+        .options(selectinload(Prerequisite.required))
         .where(Prerequisite.item_id == item.id).order_by(CatalogueItem.title)).all()
     leads_to = db.session.scalars(
         select(CatalogueItem).join(Prerequisite, Prerequisite.item_id == CatalogueItem.id)
@@ -398,10 +399,9 @@ def add_prerequisite(actor: User | None, item: CatalogueItem,
     return link
 
 
-def remove_prerequisite(actor: User | None, item: CatalogueItem, required_id: int) -> None:
-    link = db.session.scalar(select(Prerequisite).where(
-        Prerequisite.item_id == item.id, Prerequisite.required_id == required_id))
-    if link is None:
+def remove_prerequisite(actor: User | None, item: CatalogueItem, prerequisite_id: int) -> None:
+    link = db.session.get(Prerequisite, prerequisite_id)
+    if link is None or link.item_id != item.id:
         raise NotFound()
     _record(actor, item, "pre-requirement removed",
             f"{link.required.title} ({link.required.stable_id})")

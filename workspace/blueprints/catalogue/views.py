@@ -1,5 +1,291 @@
 """Browse and search the catalogue, item pages, and editing by catalogue editors."""
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from workspace.blueprints.access import editor_required
+from workspace.blueprints.catalogue.forms import (
+    AreasForm,
+    ComponentForm,
+    GroupForm,
+    ItemForm,
+    PrerequisiteForm,
+    RolesForm,
+    SearchForm,
+)
+from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.models import CatalogueItem, ItemStatus
+from workspace.services import catalogue as service
+from workspace.services.errors import DomainError
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+# --- browse and search --------------------------------------------------------------------
+
+
+def _search_form() -> SearchForm:
+    form = SearchForm(request.args)
+    form.item_type.choices = [SelectChoice("", "Any type")] + [
+        SelectChoice(t) for t in service.distinct_values(CatalogueItem.item_type)]
+    form.body.choices = [SelectChoice("", "Any accrediting body")] + [
+        SelectChoice(b) for b in service.distinct_values(CatalogueItem.accrediting_body)]
+    form.role.choices = [SelectChoice("", "Any role")] + [
+        SelectChoice(str(r.id), r.name) for r in service.list_roles()]
+    form.cluster.choices = [SelectChoice("", "Any cluster")] + [
+        SelectChoice(str(c.id), f"{c.name} ({c.cluster_set.name})")
+        for c in service.list_clusters()]
+    form.area.choices = [SelectChoice("", "Any Common Core area")] + [
+        SelectChoice(str(a.id), f"{a.number}. {a.title}") for a in service.list_areas()]
+    return form
+
+
+def _as_int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _query_from(form: SearchForm) -> service.CatalogueQuery:
+    """The query the valid fields ask for; an invalid field is left out (and reported)."""
+    ok = {name: not field.errors for name, field in form._fields.items()}
+    return service.CatalogueQuery(
+        q=form.q.data or "" if ok["q"] else "",
+        kind=form.kind.data or "" if ok["kind"] else "",
+        level=_as_int(form.level.data) if ok["level"] else None,
+        item_type=form.item_type.data or "" if ok["item_type"] else "",
+        accrediting_body=form.body.data or "" if ok["body"] else "",
+        role_id=_as_int(form.role.data) if ok["role"] else None,
+        cluster_id=_as_int(form.cluster.data) if ok["cluster"] else None,
+        area_id=_as_int(form.area.data) if ok["area"] else None,
+        key_only=bool(form.key.data),
+        status=form.status.data or "" if ok["status"] else "",
+        sort=form.sort.data or "title" if ok["sort"] else "title",
+        page=form.page.data or 1 if ok["page"] else 1)
+
+
+@bp.get("/")
+@login_required
+def browse():
+    form = _search_form()
+    form.validate()
+    results = service.search_items(_query_from(form), date.today())
+    status = INVALID if form.errors else 200
+    return render("catalogue/browse.html", "catalogue/_results.html", status=status, form=form,
+                  results=results, today=date.today())
+
+
+@bp.get("/suggest")
+@login_required
+def suggest():
+    """Options for an item picker, as the editor types."""
+    q = request.args.get("child") or request.args.get("required") or request.args.get("q", "")
+    items = service.suggest_items(q.strip()) if len(q.strip()) >= 2 else []
+    return render("catalogue/_suggestions.html", "catalogue/_suggestions.html", items=items)
+
+
+# --- item page ----------------------------------------------------------------------------
+
+
+def _editor_forms(item: CatalogueItem, details: service.ItemDetails, **given) -> dict:
+    component = given.get("component_form") or ComponentForm(formdata=None)
+    component.group.choices = [SelectChoice("", "No group")] + [
+        SelectChoice(str(g.id), g.name) for g in item.groups]
+    roles = given.get("roles_form") or RolesForm(formdata=None,
+                                                 roles=[r.id for r in details.roles])
+    roles.roles.choices = [SelectChoice(r.id, r.name) for r in service.list_roles()]
+    areas = given.get("areas_form") or AreasForm(formdata=None,
+                                                 areas=[a.id for a in details.own_areas])
+    areas.areas.choices = [SelectChoice(a.id, f"{a.number}. {a.title}")
+                           for a in service.list_areas()]
+    return {"component_form": component, "roles_form": roles, "areas_form": areas,
+            "group_form": given.get("group_form") or GroupForm(formdata=None),
+            "prerequisite_form": given.get("prerequisite_form")
+            or PrerequisiteForm(formdata=None)}
+
+
+def _item_page(item: CatalogueItem, status: int = 200, **forms):
+    details = service.item_details(item)
+    editing = _editor_forms(item, details, **forms) if current_user.is_catalogue_editor else {}
+    return render("catalogue/item.html", status=status, details=details, today=date.today(),
+                  **editing)
+
+
+@bp.get("/items/<int:catalogue_item_id>")
+@login_required
+def item(catalogue_item_id: int):
+    return _item_page(service.get_item(catalogue_item_id))
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def _item_fields(form: ItemForm) -> dict:
+    fields = {name: form[name].data for name in service.ITEM_FIELDS if name in form}
+    fields["level"] = _as_int(form.level.data)
+    fields["status"] = ItemStatus(form.status.data)
+    for name in ("item_type", "accrediting_body", "notes", "source", "source_url"):
+        fields[name] = (fields[name] or "").strip()
+    for name in ("unit_code", "reference_number"):
+        fields[name] = (fields[name] or "").strip() or None
+    return fields
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new_item():
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            created = service.create_item(current_user, form.stable_id.data,
+                                          **_item_fields(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"{created.title} is in the catalogue.", "success")
+            return redirect(url_for("catalogue.item", catalogue_item_id=created.id))
+    return render_form("catalogue/item_form.html", form, item=None)
+
+
+@bp.route("/items/<int:catalogue_item_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_item(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    form = ItemForm(obj=existing, level=str(existing.level) if existing.level is not None
+                    else "", status=existing.status.value)
+    if form.validate_on_submit():
+        try:
+            changed = service.update_item(current_user, existing, form.stable_id.data,
+                                          **_item_fields(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("Saved: " + ("; ".join(changed) if changed else "nothing changed."), "success")
+            return redirect(url_for("catalogue.item", catalogue_item_id=existing.id))
+    return render_form("catalogue/item_form.html", form, item=existing)
+
+
+@bp.post("/items/<int:catalogue_item_id>/withdraw")
+@editor_required
+def withdraw_item(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    try:
+        service.withdraw_item(current_user, existing, date.today())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{existing.title} is withdrawn.", "info")
+    return redirect(url_for("catalogue.item", catalogue_item_id=existing.id))
+
+
+def _back(existing: CatalogueItem, message: str):
+    flash(message, "success")
+    return redirect(url_for("catalogue.item", catalogue_item_id=existing.id))
+
+
+def _picked(stable_id: str, field: str) -> CatalogueItem:
+    found = service.find_item(stable_id)
+    if found is None:
+        raise DomainError(f"No item has the ID {stable_id.strip()}.", field=field)
+    return found
+
+
+@bp.post("/items/<int:catalogue_item_id>/components")
+@editor_required
+def add_component(catalogue_item_id: int):
+    parent = service.get_item(catalogue_item_id)
+    form = ComponentForm()
+    form.group.choices = [SelectChoice("", "No group")] + [
+        SelectChoice(str(g.id), g.name) for g in parent.groups]
+    if form.validate_on_submit():
+        try:
+            group = next((g for g in parent.groups if str(g.id) == form.group.data), None)
+            child = _picked(form.child.data, "child")
+            service.add_component(current_user, parent, child,
+                                  mandatory=form.mandatory.data == "1", group=group)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _back(parent, f"{child.title} is now a component.")
+    return _item_page(parent, INVALID, component_form=form)
+
+
+@bp.post("/items/<int:catalogue_item_id>/components/<int:component_id>/remove")
+@editor_required
+def remove_component(catalogue_item_id: int, component_id: int):
+    parent = service.get_item(catalogue_item_id)
+    service.remove_component(current_user, parent, component_id)
+    return _back(parent, "Component removed.")
+
+
+@bp.post("/items/<int:catalogue_item_id>/groups")
+@editor_required
+def add_group(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = service.add_group(current_user, existing, form.name.data,
+                                      min_credits=form.min_credits.data,
+                                      min_components=form.min_components.data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _back(existing, f"Optional group {group.name} added.")
+    return _item_page(existing, INVALID, group_form=form)
+
+
+@bp.post("/items/<int:catalogue_item_id>/prerequisites")
+@editor_required
+def add_prerequisite(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    form = PrerequisiteForm()
+    if form.validate_on_submit():
+        try:
+            required = _picked(form.required.data, "required")
+            service.add_prerequisite(current_user, existing, required)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _back(existing, f"{required.title} is now a pre-requirement.")
+    return _item_page(existing, INVALID, prerequisite_form=form)
+
+
+@bp.post("/items/<int:catalogue_item_id>/prerequisites/<int:prerequisite_id>/remove")
+@editor_required
+def remove_prerequisite(catalogue_item_id: int, prerequisite_id: int):
+    existing = service.get_item(catalogue_item_id)
+    service.remove_prerequisite(current_user, existing, prerequisite_id)
+    return _back(existing, "Pre-requirement removed.")
+
+
+@bp.post("/items/<int:catalogue_item_id>/roles")
+@editor_required
+def set_roles(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    form = RolesForm()
+    form.roles.choices = [SelectChoice(r.id, r.name) for r in service.list_roles()]
+    if form.validate_on_submit():
+        service.set_roles(current_user, existing, set(form.roles.data))
+        return _back(existing, "Roles saved.")
+    return _item_page(existing, INVALID, roles_form=form)
+
+
+@bp.post("/items/<int:catalogue_item_id>/areas")
+@editor_required
+def set_areas(catalogue_item_id: int):
+    existing = service.get_item(catalogue_item_id)
+    form = AreasForm()
+    form.areas.choices = [SelectChoice(a.id, a.title) for a in service.list_areas()]
+    if form.validate_on_submit():
+        service.set_areas(current_user, existing, set(form.areas.data))
+        return _back(existing, "Common Core areas saved.")
+    return _item_page(existing, INVALID, areas_form=form)
+
+
+@bp.get("/changes")
+@editor_required
+def changes():
+    return render("catalogue/changes.html", changes=service.recent_changes(100))
+

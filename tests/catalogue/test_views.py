@@ -1,0 +1,138 @@
+from workspace.extensions import db
+from workspace.models import CatalogueChange
+from workspace.services import catalogue
+from workspace.services.catalogue_seed import load_catalogue_seed
+
+from tests.conftest import HTMX
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_browse_needs_sign_in(client):
+    assert client.get("/catalogue/").status_code == 302
+
+
+def test_search_as_you_type_finds_the_cme(client, auth, make_user):
+    load_catalogue_seed()
+    auth.login(make_user())
+    page = _text(client.get("/catalogue/?q=music+educ"))
+    assert "<html" in page and "Certificate for Music Educators (CME)" in page
+    fragment = _text(client.get("/catalogue/?q=music+educ", headers=HTMX))
+    assert "<html" not in fragment and fragment.lstrip().startswith('<section id="results"')
+    assert "1 item matches" in fragment and "Diploma in Dance" not in fragment
+    cme = catalogue.find_item("CME")
+    item_page = _text(client.get(f"/catalogue/items/{cme.id}"))
+    assert "CME unit 6: Safeguarding" in item_page and "Trinity College London" in item_page
+
+
+def test_bad_filters_are_reported_and_ignored(client, auth, make_user, make_item):
+    make_item("Music leader", level=3)
+    auth.login(make_user())
+    response = client.get("/catalogue/?level=eleven&q=music")
+    assert response.status_code == 422
+    assert "Some filters were not understood" in _text(response)
+    assert "Music leader" in _text(response)
+    assert 'value="music"' in _text(response)
+
+
+def test_withdrawn_item_page_warns(client, auth, make_user):
+    load_catalogue_seed()
+    auth.login(make_user())
+    diploma = catalogue.find_item("DDTL-CYP")
+    page = _text(client.get(f"/catalogue/items/{diploma.id}"))
+    assert "This item is withdrawn (certification ended 31 August 2022)" in page
+    assert "Edit details" not in page
+
+
+def test_editing_is_for_catalogue_editors_only(client, auth, make_user, make_item):
+    item = make_item("Music leader")
+    auth.login(make_user())
+    assert client.get("/catalogue/new").status_code == 403
+    assert client.post(f"/catalogue/items/{item.id}/edit", data={
+        "stable_id": "X", "title": "Hijacked", "status": "current"}).status_code == 403
+    assert item.title == "Music leader"
+
+
+def test_editor_creates_and_edits_an_item(client, auth, editor):
+    auth.login(editor)
+    response = client.post("/catalogue/new", data={
+        "stable_id": "MUS-L3", "title": "Level 3 Award in Music Leadership", "level": "3",
+        "is_qualification": "y", "status": "current", "credits": "12",
+        "source_url": "https://example.org/spec"})
+    assert response.status_code == 302
+    item = catalogue.find_item("MUS-L3")
+    assert (item.level, item.credits, item.is_qualification) == (3, 12, True)
+    response = client.post(f"/catalogue/items/{item.id}/edit", data={
+        "stable_id": "MUS-L3", "title": "Level 3 Award in Music Leadership", "level": "4",
+        "is_qualification": "y", "status": "current", "credits": "12",
+        "source_url": "https://example.org/spec"}, follow_redirects=True)
+    assert "level: 3 → 4" in _text(response)
+    assert db.session.query(CatalogueChange).filter_by(item_id=item.id).count() == 2
+
+
+def test_invalid_item_form_keeps_input_and_says_why(client, auth, editor, make_item):
+    make_item("Taken", stable_id="TAKEN")
+    auth.login(editor)
+    response = client.post("/catalogue/new", data={
+        "stable_id": "TAKEN", "title": "Half-typed title", "status": "current",
+        "credits": "-4", "source_url": "not a url"})
+    page = _text(response)
+    assert response.status_code == 422
+    assert 'value="Half-typed title"' in page
+    assert "Enter a whole number from 0." in page
+    assert "Enter a web address starting with https://" in page
+    response = client.post("/catalogue/new", data={
+        "stable_id": "TAKEN", "title": "Half-typed title", "status": "current"})
+    assert "Another item already has the ID TAKEN." in _text(response)
+
+
+def test_editor_attaches_components_and_a_cycle_is_refused(client, auth, editor, make_item):
+    qual, unit = make_item("Qual", stable_id="Q"), make_item("Unit", stable_id="U")
+    auth.login(editor)
+    response = client.post(f"/catalogue/items/{qual.id}/components",
+                           data={"child": "u", "mandatory": "1", "group": ""})
+    assert response.status_code == 302
+    response = client.post(f"/catalogue/items/{unit.id}/components",
+                           data={"child": "Q", "mandatory": "1", "group": ""})
+    assert response.status_code == 422
+    assert "that would make a cycle" in _text(response)
+    assert 'value="Q"' in _text(response)
+    response = client.post(f"/catalogue/items/{qual.id}/components",
+                           data={"child": "NOPE", "mandatory": "1", "group": ""})
+    assert "No item has the ID NOPE." in _text(response)
+    assert catalogue.descendants(qual.id) == {unit.id}
+
+
+def test_editor_sets_prerequisites_areas_and_roles(client, auth, editor, make_item):
+    load_catalogue_seed()
+    l2, l3 = make_item("L2 award", stable_id="L2"), make_item("L3 award", stable_id="L3")
+    auth.login(editor)
+    client.post(f"/catalogue/items/{l3.id}/prerequisites", data={"required": "L2"})
+    response = client.post(f"/catalogue/items/{l2.id}/prerequisites", data={"required": "L3"})
+    assert response.status_code == 422 and "would make a cycle" in _text(response)
+    area = catalogue.list_areas()[3]
+    role = catalogue.list_roles()[0]
+    client.post(f"/catalogue/items/{l3.id}/areas", data={"areas": [str(area.id)]})
+    client.post(f"/catalogue/items/{l3.id}/roles", data={"roles": [str(role.id)]})
+    details = catalogue.item_details(l3)
+    assert [p.required.title for p in details.prerequisites] == ["L2 award"]
+    assert details.own_areas == [area] and details.roles == [role]
+    page = _text(client.get(f"/catalogue/items/{l2.id}"))
+    assert "L3 award" in page  # leads to
+
+
+def test_suggestions_fragment_for_pickers(client, auth, editor, make_item):
+    make_item("Safeguarding in music", stable_id="SAFE-1")
+    auth.login(editor)
+    fragment = _text(client.get("/catalogue/suggest?child=safeg", headers=HTMX))
+    assert fragment.startswith('<datalist id="item-suggestions">')
+    assert 'value="SAFE-1"' in fragment
+
+
+def test_changes_page_lists_who_and_what(client, auth, editor):
+    catalogue.create_item(editor, "NEW", title="A new unit")
+    auth.login(editor)
+    page = _text(client.get("/catalogue/changes"))
+    assert "Edith Editor" in page and "A new unit" in page
