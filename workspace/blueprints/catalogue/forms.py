@@ -17,7 +17,7 @@ from workspace.models.catalogue import LEVEL_LABELS, ItemStatus
 LEVEL_CHOICES = [SelectChoice("", "Any level")] + [
     SelectChoice(str(n), label) for n, label in LEVEL_LABELS.items()]
 STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in ItemStatus]
-SORT_CHOICES = [SelectChoice("title", "Title A-Z"), SelectChoice("level", "Level, lowest first"),
+SORT_CHOICES = [SelectChoice("", "Title A-Z"), SelectChoice("level", "Level, lowest first"),
                 SelectChoice("level_desc", "Level, highest first"),
                 SelectChoice("updated", "Recently changed")]
 KIND_CHOICES = [SelectChoice("", "Qualifications and modules"),

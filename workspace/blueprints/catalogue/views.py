@@ -17,6 +17,7 @@ from workspace.blueprints.catalogue.forms import (
     SearchForm,
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.extensions import htmx
 from workspace.models import CatalogueItem, ItemStatus
 from workspace.services import catalogue as service
 from workspace.services.errors import DomainError
@@ -72,8 +73,11 @@ def browse():
     form.validate()
     results = service.search_items(_query_from(form), date.today())
     status = INVALID if form.errors else 200
-    return render("catalogue/browse.html", "catalogue/_results.html", status=status, form=form,
-                  results=results, today=date.today())
+    body, status = render("catalogue/browse.html", "catalogue/_results.html", status=status,
+                          form=form, results=results, today=date.today())
+    # The address bar keeps the search, without the filters left empty.
+    address = url_for("catalogue.browse", **{k: v for k, v in request.args.items() if v})
+    return body, status, {"HX-Push-Url": address} if htmx else {}
 
 
 @bp.get("/suggest")

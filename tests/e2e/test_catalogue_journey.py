@@ -1,0 +1,47 @@
+"""A new user finds the CME by typing part of its title, and opens its page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from workspace.services.catalogue_seed import load_catalogue_seed
+
+pytestmark = pytest.mark.browser
+
+
+def test_new_user_finds_the_cme_as_they_type(live_server, new_page, shot):
+    load_catalogue_seed()
+    page = new_page()
+    page.goto(live_server + "/register")
+    page.get_by_label("Your name").fill("Jan Morris")
+    page.get_by_label("Email").fill("jan@example.org")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+
+    page.get_by_role("link", name="Catalogue").click()
+    expect(page.get_by_text("9 items match")).to_be_visible()
+    page.get_by_label("Search by title or unit code").press_sequentially("music educ", delay=40)
+    expect(page.get_by_text("1 item matches “music educ”.")).to_be_visible()
+    # The search is in the address, to share or come back to, without the empty filters.
+    assert page.url.endswith("/catalogue/?q=music+educ")
+    shot(page, "catalogue-search")
+    page.get_by_role("link", name="Certificate for Music Educators (CME)").click()
+    expect(page.get_by_role("heading", name="Certificate for Music Educators (CME)")).to_be_visible()
+    expect(page.get_by_role("link", name="CME unit 6: Safeguarding")).to_be_visible()
+    expect(page.get_by_text("Trinity College London").first).to_be_visible()
+    shot(page, "catalogue-cme")
+
+
+def test_filters_narrow_the_results_without_reloading(live_server, new_page, app, make_user):
+    load_catalogue_seed()
+    make_user(email="jan@example.org", password="a long enough password")
+    page = new_page()
+    page.goto(live_server + "/login?next=/catalogue/")
+    page.get_by_label("Email").fill("jan@example.org")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("Filters and sorting").click()
+    page.get_by_label("Status").select_option("withdrawn")
+    expect(page.get_by_text("1 item matches")).to_be_visible()
+    expect(page.get_by_role("link", name="Diploma in Dance Teaching and Learning "
+                                        "(Children and Young People)")).to_be_visible()
