@@ -11,4 +11,17 @@ def test_seed_loads_the_demo_once_and_prints_logins(runner):
     lead = accounts.get_user_by_email("lead@example.org")
     memberships = partnerships.list_memberships_of(lead)
     assert [m.partnership.name for m in memberships] == ["Riverside Music Education Hub"]
-    assert len(partnerships.list_members(memberships[0].partnership)) == 3
+    assert len(partnerships.list_members(memberships[0].partnership)) == 4
+    assert accounts.get_user_by_email("editor@example.org").is_catalogue_editor
+    assert not lead.is_catalogue_editor
+
+
+def test_catalogue_editor_role_is_granted_and_revoked(runner, make_user):
+    user = make_user(email="sam@example.org", name="Sam")
+    assert "Sam is a catalogue editor." in runner.invoke(
+        args=["catalogue-editor", "SAM@example.org"]).output
+    assert user.is_catalogue_editor
+    runner.invoke(args=["catalogue-editor", "sam@example.org", "--revoke"])
+    assert not user.is_catalogue_editor
+    result = runner.invoke(args=["catalogue-editor", "nobody@example.org"])
+    assert result.exit_code != 0 and "No account uses nobody@example.org." in result.output

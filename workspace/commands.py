@@ -3,11 +3,25 @@
 import click
 from flask import Flask
 
-from workspace.services import catalogue_seed, demo
+from workspace.services import accounts, catalogue_seed, demo
+from workspace.services.errors import DomainError
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(editor_command)
+
+
+@click.command("catalogue-editor")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the role away instead.")
+def editor_command(email: str, revoke: bool) -> None:
+    """Make the account with EMAIL a catalogue editor (or, with --revoke, no longer one)."""
+    try:
+        user = accounts.set_catalogue_editor(email, not revoke)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{user.name} is {'no longer ' if revoke else ''}a catalogue editor.")
 
 
 @click.command("seed")

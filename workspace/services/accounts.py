@@ -113,5 +113,15 @@ def load_user(cookie_id: str) -> User | None:
     return user if user is not None and user.session_token == token else None
 
 
+def set_catalogue_editor(email: str, allowed: bool) -> User:
+    """Grant or take away the site-wide catalogue editor role."""
+    user = get_user_by_email(email)
+    if user is None:
+        raise DomainError(f"No account uses {email}.")
+    user.is_catalogue_editor = allowed
+    db.session.commit()
+    return user
+
+
 def count_users() -> int:
     return db.session.scalar(select(func.count(User.id)))

@@ -8,7 +8,9 @@ DEMO_PEOPLE = [
     ("lead@example.org", "Priya Shah", Role.LEAD, "partnership lead"),
     ("steering@example.org", "Tom Okafor", Role.STEERING, "steering group member"),
     ("teacher@example.org", "Jan Morris", Role.MEMBER, "primary music teacher"),
+    ("editor@example.org", "Sam Patel", Role.MEMBER, "catalogue editor"),
 ]
+CATALOGUE_EDITORS = {"editor@example.org"}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -25,6 +27,8 @@ def load_demo(force: bool = False) -> bool:
              or accounts.register_user(email, name, DEMO_PASSWORD)
              for email, name, _, _ in DEMO_PEOPLE]
     lead = users[0]
+    for user in users:
+        user.is_catalogue_editor = user.email in CATALOGUE_EDITORS
     hub = partnerships.create_partnership(
         lead, name="Riverside Music Education Hub", kind=PartnershipKind.HUB,
         place="Riverside borough: Northgate, Riverside and Southfields wards",
