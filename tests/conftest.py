@@ -6,12 +6,14 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL points at 
 
 import os
 import re
+import threading
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
+from werkzeug.serving import make_server
 
 from workspace import create_app
 from workspace.config import normalise_database_url
@@ -98,6 +100,17 @@ def app(_schema, database_url, tmp_path, app_config):
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP by a threaded server, on a free port of this machine."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

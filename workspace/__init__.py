@@ -9,6 +9,7 @@ from workspace.blueprints import register_blueprints
 from workspace.commands import register_commands
 from workspace.errors import register_errorhandlers
 from workspace.extensions import register_extensions
+from workspace.templating import register_template_filters
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,4 +29,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_template_filters(app)
     return app

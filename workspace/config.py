@@ -20,6 +20,9 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Partnership Workspace <no-reply@localhost>"
 
+# The address people reach the app at, for links in emails sent outside a request (reminders).
+BASE_URL = "http://127.0.0.1:5000"
+
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 INVITATION_DAYS = 14
 
@@ -47,7 +50,7 @@ def normalise_database_url(url: str) -> str:
 
 def apply_environment(cfg) -> None:
     """Plain environment names that hosting platforms set, beside FLASK_* ones."""
-    for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+    for name in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]

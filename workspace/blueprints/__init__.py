@@ -4,10 +4,11 @@ from flask import Flask
 
 from workspace.blueprints.accounts import bp as accounts_bp
 from workspace.blueprints.catalogue import bp as catalogue_bp
+from workspace.blueprints.cpd import bp as cpd_bp
 from workspace.blueprints.main import bp as main_bp
 from workspace.blueprints.partnerships import bp as partnerships_bp
 
-BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp]
+BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp, cpd_bp]
 
 
 def register_blueprints(app: Flask) -> None:

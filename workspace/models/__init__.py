@@ -16,6 +16,20 @@ from workspace.models.catalogue import (
     JobRole,
     Prerequisite,
 )
+from workspace.models.cpd import (
+    Booking,
+    CalendarFeed,
+    CpdSession,
+    Network,
+    NetworkMember,
+    Resource,
+    SessionArea,
+    SessionModule,
+    SessionSeries,
+    SupplyClaim,
+    SupplyRate,
+)
+from workspace.models.notifications import Notification
 from workspace.models.partnerships import (
     Invitation,
     MemberLogEntry,
@@ -26,6 +40,18 @@ from workspace.models.partnerships import (
 )
 
 __all__ = [
+    "Booking",
+    "CalendarFeed",
+    "CpdSession",
+    "Network",
+    "NetworkMember",
+    "Notification",
+    "Resource",
+    "SessionArea",
+    "SessionModule",
+    "SessionSeries",
+    "SupplyClaim",
+    "SupplyRate",
     "CatalogueChange",
     "CatalogueItem",
     "Cluster",

@@ -1,0 +1,357 @@
+"""Networks, sessions, sign-up and waiting lists, attendance registers, the person's CPD."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask_login import current_user, login_required
+from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.cpd.forms import AttendanceForm, NetworkForm, SessionForm
+from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.extensions import htmx
+from workspace.models import CpdSession, Network, SessionSeries
+from workspace.models.base import utcnow
+from workspace.models.cpd import Attendance
+from workspace.models.partnerships import Role
+from workspace.services import catalogue, cpd
+from workspace.services import partnerships as partnership_service
+from workspace.services.errors import DomainError
+
+bp = Blueprint("cpd", __name__)
+
+
+def _may_run(network: Network) -> bool:
+    """Leads run every network's sessions; a network's coordinator runs its own."""
+    return g.membership.role == Role.LEAD or network.coordinator_id == current_user.id
+
+
+def _require_runner(network: Network) -> None:
+    if not _may_run(network):
+        abort(403)
+
+
+# --- networks -----------------------------------------------------------------------------
+
+
+def _network_form(partnership, **kwargs) -> NetworkForm:
+    form = NetworkForm(**kwargs)
+    form.coordinator.choices = [SelectChoice("", "Nobody yet")] + [
+        SelectChoice(str(m.user_id), m.user.name)
+        for m in partnership_service.list_members(partnership)]
+    return form
+
+
+@bp.get("/p/<int:partnership_id>/cpd/")
+@partnership_route()
+def index(partnership):
+    now = utcnow()
+    return render_form("cpd/index.html", _network_form(partnership, formdata=None),
+                       partnership=partnership,
+                       networks=cpd.list_networks(partnership, current_user, now),
+                       sessions=cpd.list_sessions(partnership, since=now))
+
+
+@bp.post("/p/<int:partnership_id>/cpd/networks")
+@partnership_route(Role.LEAD)
+def create_network(partnership):
+    form = _network_form(partnership)
+    if form.validate_on_submit():
+        coordinator = _member_user(partnership, form.coordinator.data)
+        network = cpd.create_network(partnership, name=form.name.data,
+                                     description=form.description.data or "",
+                                     coordinator=coordinator)
+        flash(f"The {network.name} network is ready.", "success")
+        return redirect(url_for("cpd.network", partnership_id=partnership.id,
+                                network_id=network.id))
+    now = utcnow()
+    return render_form("cpd/index.html", form, partnership=partnership,
+                       networks=cpd.list_networks(partnership, current_user, now),
+                       sessions=cpd.list_sessions(partnership, since=now))
+
+
+def _member_user(partnership, user_id: str | None):
+    if not user_id:
+        return None
+    membership = next((m for m in partnership_service.list_members(partnership)
+                       if str(m.user_id) == user_id), None)
+    return membership.user if membership else None
+
+
+@bp.get("/p/<int:partnership_id>/cpd/networks/<int:network_id>")
+@partnership_route()
+def network(partnership, network_id: int):
+    net = partnership_service.get_owned(Network, partnership, network_id)
+    now = utcnow()
+    sessions = cpd.list_sessions(partnership, network=net, since=now)
+    series_ids = {row.session.series_id for row in sessions if row.session.series_id}
+    return render("cpd/network.html", partnership=partnership, network=net,
+                  sessions=sessions, members=cpd.network_members(net),
+                  is_member=cpd.is_network_member(net, current_user),
+                  may_run=_may_run(net), confirm=ConfirmForm(),
+                  series=[partnership_service.get_owned(SessionSeries, partnership, i)
+                          for i in sorted(series_ids)])
+
+
+@bp.post("/p/<int:partnership_id>/cpd/networks/<int:network_id>/join")
+@partnership_route()
+def join_network(partnership, network_id: int):
+    net = partnership_service.get_owned(Network, partnership, network_id)
+    if ConfirmForm().validate_on_submit():
+        cpd.join_network(net, current_user)
+        flash(f"You have joined the {net.name} network.", "success")
+    return redirect(url_for("cpd.network", partnership_id=partnership.id, network_id=net.id))
+
+
+@bp.post("/p/<int:partnership_id>/cpd/networks/<int:network_id>/leave")
+@partnership_route()
+def leave_network(partnership, network_id: int):
+    net = partnership_service.get_owned(Network, partnership, network_id)
+    if ConfirmForm().validate_on_submit():
+        cpd.leave_network(net, current_user)
+        flash(f"You have left the {net.name} network.", "info")
+    return redirect(url_for("cpd.network", partnership_id=partnership.id, network_id=net.id))
+
+
+# --- scheduling ---------------------------------------------------------------------------
+
+
+def _session_form(partnership, **kwargs) -> SessionForm:
+    form = SessionForm(**kwargs)
+    form.provider.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(o.id), o.name) for o in partnership_service.list_organisations(
+            partnership)]
+    form.areas.choices = [SelectChoice(a.id, f"{a.number}. {a.title}")
+                          for a in catalogue.list_areas()]
+    return form
+
+
+def _module_ids(form: SessionForm) -> frozenset[int]:
+    ids = set()
+    for stable_id in filter(None, (s.strip() for s in (form.modules.data or "").split(","))):
+        item = catalogue.find_item(stable_id)
+        if item is None:
+            raise DomainError(f"No catalogue item has the ID {stable_id}.", field="modules")
+        ids.add(item.id)
+    return frozenset(ids)
+
+
+def _fields(form: SessionForm) -> cpd.SessionFields:
+    return cpd.SessionFields(
+        title=form.title.data, day=form.day.data, start=form.start.data, end=form.end.data,
+        capacity=form.capacity.data, timezone=form.timezone.data, focus=form.focus.data or "",
+        venue=form.venue.data or "", online_url=form.online_url.data or "",
+        facilitator=form.facilitator.data or "",
+        provider_organisation_id=int(form.provider.data) if form.provider.data else None,
+        learning_hours=form.learning_hours.data,
+        signup_closes_days_before=form.signup_closes_days_before.data,
+        module_ids=_module_ids(form), area_ids=frozenset(form.areas.data or []))
+
+
+@bp.route("/p/<int:partnership_id>/cpd/networks/<int:network_id>/sessions/new",
+          methods=["GET", "POST"])
+@partnership_route()
+def new_session(partnership, network_id: int):
+    net = partnership_service.get_owned(Network, partnership, network_id)
+    _require_runner(net)
+    form = _session_form(partnership)
+    if form.validate_on_submit():
+        try:
+            extra = form.extra_dates()
+            fields = _fields(form)
+            if extra:
+                series = cpd.schedule_series(partnership, net, form.title.data,
+                                             [form.day.data, *extra], fields)
+                flash(f"{len(set(extra) | {form.day.data})} sessions scheduled in "
+                      f"{series.title}.", "success")
+            else:
+                created = cpd.schedule_session(partnership, net, fields)
+                flash(f"{created.title} is scheduled.", "success")
+        except ValidationError as error:
+            form.more_dates.errors = [*form.more_dates.errors, str(error)]
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect(url_for("cpd.network", partnership_id=partnership.id,
+                                    network_id=net.id))
+    return render_form("cpd/session_form.html", form, partnership=partnership, network=net,
+                       cpd_session=None)
+
+
+@bp.route("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/edit",
+          methods=["GET", "POST"])
+@partnership_route()
+def edit_session(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    _require_runner(existing.network)
+    form = _session_form(partnership, obj=existing, **_form_values(existing))
+    if form.validate_on_submit():
+        try:
+            cpd.update_session(partnership, existing, _fields(form), utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The session is saved; people booked have been told of any change.",
+                  "success")
+            return redirect(url_for("cpd.session", partnership_id=partnership.id,
+                                    cpd_session_id=existing.id))
+    return render_form("cpd/session_form.html", form, partnership=partnership,
+                       network=existing.network, cpd_session=existing)
+
+
+def _form_values(existing: CpdSession) -> dict:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(existing.timezone)
+    start, end = existing.starts_at.astimezone(zone), existing.ends_at.astimezone(zone)
+    modules, areas = cpd.session_links(existing)
+    days = (start - existing.signup_deadline.astimezone(zone)).days \
+        if existing.signup_deadline else None
+    return {"day": start.date(), "start": start.time(), "end": end.time(),
+            "provider": str(existing.provider_organisation_id or ""),
+            "modules": ", ".join(m.stable_id for m in modules),
+            "areas": [a.id for a in areas], "signup_closes_days_before": days or None}
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/cancel")
+@partnership_route()
+def cancel_session(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    _require_runner(existing.network)
+    if ConfirmForm().validate_on_submit():
+        try:
+            cpd.cancel_session(existing)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("The session is cancelled and everyone booked has been told.", "info")
+    return redirect(url_for("cpd.session", partnership_id=partnership.id,
+                            cpd_session_id=existing.id))
+
+
+# --- a session, and signing up ------------------------------------------------------------
+
+
+def _signup_context(partnership, existing: CpdSession) -> dict:
+    booking = cpd.booking_of(existing, current_user)
+    return {"partnership": partnership, "cpd_session": existing, "booking": booking,
+            "row": cpd.session_row(existing), "now": utcnow(), "confirm": ConfirmForm(),
+            "position": cpd.waiting_position(booking) if booking else None}
+
+
+@bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>")
+@partnership_route()
+def session(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    modules, areas = cpd.session_links(existing)
+    may_run = _may_run(existing.network)
+    return render("cpd/session.html", "cpd/_signup.html", modules=modules, areas=areas,
+                  may_run=may_run, people=cpd.active_bookings(existing) if may_run else [],
+                  when=cpd.describe_when(existing), where=cpd.describe_where(existing),
+                  **_signup_context(partnership, existing))
+
+
+def _signup_answer(partnership, existing: CpdSession, error: str | None = None):
+    """The sign-up card for htmx (with the message in it), else back to the session page."""
+    if htmx:
+        return render("cpd/session.html", "cpd/_signup.html", status=422 if error else 200,
+                      error=error, **_signup_context(partnership, existing))
+    if error:
+        flash(error, "error")
+    return redirect(url_for("cpd.session", partnership_id=partnership.id,
+                            cpd_session_id=existing.id))
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/signup")
+@partnership_route()
+def sign_up(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        cpd.sign_up(existing, current_user, utcnow())
+    except DomainError as error:
+        return _signup_answer(partnership, existing, error.message)
+    return _signup_answer(partnership, existing)
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/withdraw")
+@partnership_route()
+def withdraw(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        cpd.cancel_booking(existing, current_user, utcnow())
+    except DomainError as error:
+        return _signup_answer(partnership, existing, error.message)
+    return _signup_answer(partnership, existing)
+
+
+@bp.post("/p/<int:partnership_id>/cpd/series/<int:session_series_id>/signup")
+@partnership_route()
+def sign_up_series(partnership, session_series_id: int):
+    series = partnership_service.get_owned(SessionSeries, partnership, session_series_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            bookings = cpd.sign_up_series(series, current_user, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            waiting = sum(b.status.value == "waiting" for b in bookings)
+            flash(f"Signed up for {len(bookings)} sessions of {series.title}"
+                  + (f" ({waiting} on the waiting list)." if waiting else "."), "success")
+    return redirect(url_for("cpd.network", partnership_id=partnership.id,
+                            network_id=series.network_id))
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+@bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/register")
+@partnership_route()
+def register(partnership, cpd_session_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    _require_runner(existing.network)
+    return render("cpd/register.html", partnership=partnership, cpd_session=existing,
+                  bookings=cpd.register(existing), form=AttendanceForm(formdata=None),
+                  when=cpd.describe_when(existing))
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/register/"
+         "<int:booking_id>")
+@partnership_route()
+def mark(partnership, cpd_session_id: int, booking_id: int):
+    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+    _require_runner(existing.network)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    value = Attendance(form.attendance.data) if form.attendance.data else None
+    booking = cpd.mark_attendance(existing, booking_id, value, current_user)
+    if htmx:
+        return render("cpd/register.html", "cpd/_register_row.html", partnership=partnership,
+                      cpd_session=existing, booking=booking)
+    return redirect(url_for("cpd.register", partnership_id=partnership.id,
+                            cpd_session_id=existing.id))
+
+
+# --- the person's own CPD -----------------------------------------------------------------
+
+
+@bp.get("/cpd/mine")
+@login_required
+def mine():
+    from workspace.blueprints.cpd.calendar import feed_context
+
+    entries = cpd.attended_sessions(current_user)
+    by_year: dict[int, float] = {}
+    for entry in entries:
+        year = entry.session.starts_at.year
+        by_year[year] = by_year.get(year, 0) + float(entry.hours)
+    return render("cpd/mine.html", bookings=cpd.my_bookings(current_user,
+                                                            utcnow() - timedelta(hours=12)),
+                  entries=entries, total=cpd.cpd_hours(current_user), by_year=by_year,
+                  confirm=ConfirmForm(), **feed_context(current_user))

@@ -1,0 +1,50 @@
+"""Telling people things: an in-app notification and, alongside, an email."""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from workspace.extensions import db
+from workspace.models import Notification, User
+from workspace.models.base import utcnow
+from workspace.services.mail import send_email
+
+log = logging.getLogger("workspace.notifications")
+
+
+def notify(user: User, kind: str, subject: str, message: str, *, link: str = "",
+           partnership_id: int | None = None, email: bool = True) -> Notification:
+    """Add an in-app notification (committed with the caller's transaction) and email it.
+
+    `link` is a path on this site; the email makes it absolute with BASE_URL. A failing mail
+    server is logged and does not undo what the person was told in the app.
+    """
+    notification = Notification(user_id=user.id, partnership_id=partnership_id, kind=kind,
+                                message=message, link=link)
+    db.session.add(notification)
+    if email:
+        try:
+            address = current_app.config["BASE_URL"].rstrip("/") + link if link else ""
+            send_email(user.email, subject, f"Hello {user.name},\n\n{message}\n\n{address}\n")
+        except OSError:
+            log.exception("Could not email %s about %s", user.email, kind)
+    return notification
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def list_notifications(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(
+        read_at=utcnow()))
+    db.session.commit()
