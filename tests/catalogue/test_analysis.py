@@ -1,0 +1,512 @@
+"""Analysis: coverage, gaps, over-provision and counts against an independent computation on a
+hand-made catalogue; the pages as pages and fragments; the progression map; query counts."""
+
+import random
+
+import pytest
+from sqlalchemy import event, select
+
+from tests.conftest import HTMX
+from workspace.extensions import db
+from workspace.models import (
+    CatalogueItem,
+    Cluster,
+    ClusterRole,
+    ClusterSet,
+    Component,
+    ItemArea,
+    ItemRole,
+    ItemStatus,
+    JobRole,
+    Prerequisite,
+)
+from workspace.services import catalogue
+from workspace.services import catalogue_analysis as analysis
+
+# --- the hand-made catalogue --------------------------------------------------------------
+# Q1 -> U1 -> M1 nests two levels deep; M3 sits in Q1 and Q2; Q4 is key but withdrawn;
+# Q7 is key and covers nothing; Role two sits in A1 (set A) and B1 (set B); Role three has
+# only a non-key qualification, Role four nothing, Role five only the withdrawn one.
+
+QUALIFICATIONS = {"Q1": True, "Q2": True, "Q3": False, "Q4": True, "Q5": True, "Q6": False,
+                  "Q7": True}  # stable id -> key?
+MODULES = ["M1", "M2", "M3", "U1"]
+WITHDRAWN = {"Q4"}
+PARTS = {"Q1": ["U1", "M3"], "U1": ["M1"], "Q2": ["M3", "M2"], "Q3": ["M2"], "Q5": ["M3"],
+         "Q6": ["U1"]}
+OWN_AREAS = {"M1": {1}, "M2": {2}, "M3": {3}, "U1": {4}, "Q3": {5}, "Q4": {6}}
+ROLES = {"Role one": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"], "Role two": ["Q2", "Q7"],
+         "Role three": ["Q3"], "Role four": [], "Role five": ["Q4"]}
+SETS = {"Set A": {"A1": ["Role one", "Role two"], "A2": ["Role three"]},
+        "Set B": {"B1": ["Role two", "Role four"], "B2": ["Role five", "Role one"]}}
+REFERENCE = {"Role one": 7, "Role two": 2}  # Annexe 3 figures, made up for the test
+NUMBERS = range(1, 7)
+
+
+# --- the independent computation, in plain Python over the data above ----------------------
+
+
+def covers(sid: str) -> set[int]:
+    found = set(OWN_AREAS.get(sid, set()))
+    for child in PARTS.get(sid, []):
+        found |= covers(child)
+    return found
+
+
+def attached(role: str) -> list[str]:
+    return [q for q in ROLES[role] if q not in WITHDRAWN]
+
+
+def cluster_attached(cluster: str) -> list[str]:
+    roles = next(c[cluster] for c in SETS.values() if cluster in c)
+    found = []
+    for role in roles:
+        found += [q for q in attached(role) if q not in found]
+    return found
+
+
+def is_key(sid: str) -> bool:
+    return QUALIFICATIONS.get(sid, False)
+
+
+def expected_counts(quals: list[str], key_only: bool = True) -> dict[int, int]:
+    counted = [q for q in quals if is_key(q) or not key_only]
+    return {n: len([q for q in counted if n in covers(q)]) for n in NUMBERS}
+
+
+def expected_missing(quals: list[str]) -> list[int]:
+    return [n for n, count in expected_counts(quals).items() if count == 0]
+
+
+def expected_overlapping(quals: list[str]) -> int:
+    return len([q for q in quals if covers(q) and any(
+        covers(q) <= covers(p) for p in quals if p != q)])
+
+
+# --- building it in the database ------------------------------------------------------------
+
+
+def _build(areas, data) -> dict:
+    """Make items, components, areas, roles and clusters; return ids by name."""
+    quals, modules, withdrawn, parts, own, roles, sets, key_of = data
+    ids = {}
+    for sid in [*quals, *modules]:
+        item = CatalogueItem(stable_id=sid, title=f"Item {sid}", is_qualification=sid in quals,
+                             is_key=bool(key_of(sid)), level=3,
+                             status=ItemStatus.WITHDRAWN if sid in withdrawn
+                             else ItemStatus.CURRENT)
+        db.session.add(item)
+        db.session.flush()
+        ids[sid] = item.id
+    for parent, children in parts.items():
+        db.session.add_all(Component(parent_id=ids[parent], child_id=ids[c]) for c in children)
+    for sid, numbers in own.items():
+        db.session.add_all(ItemArea(item_id=ids[sid], area_id=areas[n].id) for n in numbers)
+    for name, held in roles.items():
+        role = JobRole(name=name, reference_count=REFERENCE.get(name))
+        db.session.add(role)
+        db.session.flush()
+        ids[name] = role.id
+        db.session.add_all(ItemRole(item_id=ids[q], job_role_id=role.id) for q in held)
+    for set_name, clusters in sets.items():
+        cluster_set = ClusterSet(name=set_name)
+        db.session.add(cluster_set)
+        for position, (name, members) in enumerate(clusters.items()):
+            cluster = Cluster(cluster_set=cluster_set, name=name, position=position)
+            db.session.add(cluster)
+            db.session.flush()
+            ids[name] = cluster.id
+            db.session.add_all(ClusterRole(cluster_id=cluster.id, job_role_id=ids[r],
+                                           position=i) for i, r in enumerate(members))
+    ids.update({set_name: db.session.scalar(select(ClusterSet.id).where(
+        ClusterSet.name == set_name)) for set_name in sets})
+    db.session.commit()
+    return ids
+
+
+@pytest.fixture
+def made(areas):
+    return _build(areas, (QUALIFICATIONS, MODULES, WITHDRAWN, PARTS, OWN_AREAS, ROLES, SETS,
+                          is_key))
+
+
+def _area_list(areas):
+    return [areas[n] for n in NUMBERS]
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_the_hand_made_data_exercises_every_case():
+    """Guards the fixture: the cases the brief asks for are really in it."""
+    assert covers("Q1") == {1, 3, 4}  # through U1 -> M1, two levels down
+    assert sum("M3" in c for c in PARTS.values()) >= 2  # a module shared by qualifications
+    assert expected_overlapping(attached("Role one")) == 2
+    assert not [q for q in attached("Role three") if is_key(q)]
+    assert any("Role two" in c for c in SETS["Set A"].values())
+    assert any("Role two" in c for c in SETS["Set B"].values())
+
+
+def test_qualification_coverage_matches_the_components_recursively(made, areas):
+    matrix = analysis.qualification_matrix(_area_list(areas), key_only=False)
+    got = {row.subject.stable_id: {n for n, c in row.counts.items() if c} for row in matrix.rows}
+    assert got == {q: covers(q) for q in QUALIFICATIONS}
+    masks = analysis.masks_of([made[m] for m in MODULES])
+    assert {sid: masks[made[sid]] for sid in MODULES} == {
+        sid: sum(1 << (n - 1) for n in covers(sid)) for sid in MODULES}
+
+
+def test_qualification_coverage_agrees_with_the_catalogue_service(made, areas):
+    matrix = analysis.qualification_matrix(_area_list(areas), key_only=False)
+    for row in matrix.rows:
+        numbers = {a.number for a in areas.values() if a.id in catalogue.covered_areas(
+            row.subject.id)}
+        assert {n for n, c in row.counts.items() if c} == numbers
+
+
+def test_key_only_lists_key_qualifications(made, areas):
+    matrix = analysis.qualification_matrix(_area_list(areas))
+    assert {r.subject.stable_id for r in matrix.rows} == {q for q, k in QUALIFICATIONS.items()
+                                                         if k}
+
+
+@pytest.mark.parametrize("key_only", [True, False])
+def test_role_coverage_counts_match(made, areas, key_only):
+    matrix = analysis.role_matrix(_area_list(areas), key_only=key_only)
+    got = {row.subject.name: row.counts for row in matrix.rows}
+    assert got == {role: expected_counts(attached(role), key_only) for role in ROLES}
+    assert {row.subject.name: (row.key_count, row.total) for row in matrix.rows} == {
+        role: (len([q for q in attached(role) if is_key(q)]), len(attached(role)))
+        for role in ROLES}
+
+
+@pytest.mark.parametrize("key_only", [True, False])
+def test_cluster_coverage_is_the_union_over_its_roles(made, areas, key_only):
+    matrix = analysis.cluster_matrix(_area_list(areas), key_only=key_only)
+    got = {row.subject.name: row.counts for row in matrix.rows}
+    clusters = [c for s in SETS.values() for c in s]
+    assert got == {c: expected_counts(cluster_attached(c), key_only) for c in clusters}
+
+
+def test_role_rows_filter_by_cluster(made, areas):
+    matrix = analysis.role_matrix(_area_list(areas), cluster_id=made["B1"])
+    assert [r.subject.name for r in matrix.rows] == sorted(SETS["Set B"]["B1"])
+
+
+# --- gaps and over-provision ----------------------------------------------------------------
+
+
+def test_gaps_match(made, areas):
+    report = analysis.gap_report(_area_list(areas))
+    roles = {row.subject.name: row for row in report.roles}
+    for role in ROLES:
+        assert [a.number for a in roles[role].missing] == expected_missing(attached(role))
+    without_key = {role for role in ROLES if not [q for q in attached(role) if is_key(q)]}
+    assert {r.subject.name for r in report.roles_without_key} == without_key
+    assert {r.subject.name for r in report.roles_with_gaps} == {
+        role for role in ROLES if expected_missing(attached(role)) and role not in without_key}
+    clusters = {row.subject.name: [a.number for a in row.missing] for row in report.clusters}
+    assert clusters == {c: expected_missing(cluster_attached(c))
+                        for s in SETS.values() for c in s}
+
+
+def test_withdrawn_key_qualification_fills_no_gap(made, areas):
+    report = analysis.gap_report(_area_list(areas))
+    assert "Role five" in {r.subject.name for r in report.roles_without_key}
+    one = next(r for r in report.roles if r.subject.name == "Role one")
+    assert 6 in [a.number for a in one.missing]  # Q4 covers area 6 but is withdrawn
+
+
+@pytest.mark.parametrize("threshold", [1, 2, 3])
+def test_over_provision_matches(made, areas, threshold):
+    report = analysis.gap_report(_area_list(areas), threshold=threshold)
+    assert {r.subject.name: r.overlapping for r in report.roles} == {
+        role: expected_overlapping(attached(role)) for role in ROLES}
+    assert {r.subject.name for r in report.roles_over} == {
+        role for role in ROLES if expected_overlapping(attached(role)) >= threshold}
+    assert {r.subject.name for r in report.clusters_over} == {
+        c for s in SETS.values() for c in s
+        if expected_overlapping(cluster_attached(c)) >= threshold}
+
+
+def test_gaps_restricted_to_one_cluster_set(made, areas):
+    report = analysis.gap_report(_area_list(areas), cluster_set_id=made["Set B"])
+    assert {r.subject.name for r in report.clusters} == set(SETS["Set B"])
+    assert {r.subject.name for r in report.roles} == {
+        r for members in SETS["Set B"].values() for r in members}
+
+
+@pytest.mark.parametrize("masks, expected", [
+    ([0b011, 0b001, 0b100], 1),  # {1} inside {1,2}
+    ([0b011, 0b011], 2),  # equal sets: both add nothing beyond the other
+    ([0, 0b001], 0),  # a qualification covering nothing is not judged
+    ([0b001, 0b010, 0b100], 0),
+])
+def test_overlap_rule(masks, expected):
+    assert analysis.overlapping(masks) == expected
+
+
+# --- a random catalogue, against the same independent computation -------------------------
+
+
+def test_random_catalogue_agrees(areas):
+    rng = random.Random(20240607)
+    names = [f"R{i}" for i in range(40)]
+    quals = {n: rng.random() < 0.5 for n in names[:15]}
+    parts = {}
+    for i, name in enumerate(names[:-1]):  # only later items as parts: no cycles
+        later = names[i + 1:]
+        parts[name] = rng.sample(later, k=min(len(later), rng.randint(0, 3)))
+    own = {n: set(rng.sample(range(1, 7), k=rng.randint(0, 2))) for n in names}
+    roles = {f"Job {j}": rng.sample(list(quals), k=rng.randint(0, 6)) for j in range(6)}
+    sets = {"Random": {"C1": ["Job 0", "Job 1", "Job 2"], "C2": ["Job 2", "Job 3"]}}
+    _build(areas, (quals, names[15:], set(), parts, own, roles, sets, lambda s: quals.get(s)))
+
+    def cover(sid):
+        found = set(own[sid])
+        for child in parts.get(sid, []):
+            found |= cover(child)
+        return found
+
+    def counts(held, key_only):
+        counted = [q for q in held if quals[q] or not key_only]
+        return {n: len([q for q in counted if n in cover(q)]) for n in NUMBERS}
+
+    def overlap(held):
+        return len([q for q in held if cover(q) and any(
+            cover(q) <= cover(p) for p in held if p != q)])
+
+    area_list = _area_list(areas)
+    report = analysis.gap_report(area_list, threshold=1)
+    for row in report.roles:
+        held = roles[row.subject.name]
+        assert row.counts == counts(held, True), row.subject.name
+        assert [a.number for a in row.missing] == [n for n, c in counts(held, True).items()
+                                                   if not c]
+        assert row.overlapping == overlap(held)
+    for row in analysis.role_matrix(area_list, key_only=False).rows:
+        assert row.counts == counts(roles[row.subject.name], False)
+    for row in report.clusters:
+        held = sorted({q for r in sets["Random"][row.subject.name] for q in roles[r]})
+        assert row.counts == counts(held, True)
+    got = analysis.qualification_matrix(area_list, key_only=False).rows
+    assert {r.subject.stable_id: {n for n, c in r.counts.items() if c} for r in got} == {
+        q: cover(q) for q in quals}
+
+
+# --- counts as in Annexe 3 ------------------------------------------------------------------
+
+
+def test_counts_per_role_and_cluster(made):
+    table = analysis.count_table(made["Set A"])
+    assert table.cluster_set.name == "Set A"
+    got = {c.cluster.name: [(r.role.name, r.attached, r.key) for r in c.roles]
+           for c in table.clusters}
+    assert got == {cluster: [(role, len(attached(role)),
+                              len([q for q in attached(role) if is_key(q)])) for role in members]
+                   for cluster, members in SETS["Set A"].items()}
+    subtotals = {c.cluster.name: (c.attached, c.distinct, c.reference) for c in table.clusters}
+    assert subtotals == {
+        "A1": (len(attached("Role one")) + len(attached("Role two")),
+               len(cluster_attached("A1")), 7 + 2),
+        "A2": (len(attached("Role three")), len(cluster_attached("A2")), None)}
+    assert table.attached == sum(len(attached(r)) for m in SETS["Set A"].values() for r in m)
+    assert table.distinct == len(set(cluster_attached("A1")) | set(cluster_attached("A2")))
+    assert table.reference == 9
+
+
+def test_counts_default_to_the_first_set(made):
+    assert analysis.count_table().cluster_set.name == "Set A"
+    assert analysis.count_table(made["Set B"]).cluster_set.name == "Set B"
+
+
+# --- progression ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chain(make_item):
+    """A before B before C; D needs A and C; E needs B; F stands apart. Levels 1..4."""
+    items = {name: make_item(title=f"Course {name}", level=level, is_qualification=True)
+             for name, level in [("A", 1), ("B", 2), ("C", 3), ("D", 4), ("E", 3), ("F", 2)]}
+    for later, before in [("B", "A"), ("C", "B"), ("D", "A"), ("D", "C"), ("E", "B")]:
+        db.session.add(Prerequisite(item_id=items[later].id, required_id=items[before].id))
+    db.session.commit()
+    return items
+
+
+def _layout(progression):
+    return [(col.label, [n.item.title[-1] for n in col.nodes]) for col in progression.columns]
+
+
+def test_progression_by_step_puts_each_item_after_its_longest_route(chain):
+    progression = analysis.progression_map(chain["B"])
+    assert _layout(progression) == [("Needed just before", ["A"]), ("This item", ["B"]),
+                                    ("Leads on to", ["C", "E"]), ("2 steps on", ["D"])]
+    assert (progression.needs, progression.leads_to) == (1, 3)
+    d = next(n for c in progression.columns for n in c.nodes if n.item.id == chain["D"].id)
+    assert [i.title for i in d.after] == ["Course A", "Course C"]
+
+
+def test_progression_by_level(chain):
+    progression = analysis.progression_map(chain["C"], by="level")
+    assert _layout(progression) == [("Level 1", ["A"]), ("Level 2", ["B"]),
+                                    ("Level 3", ["C"]), ("Level 4", ["D"])]
+
+
+def test_progression_of_an_item_without_links(chain):
+    progression = analysis.progression_map(chain["F"])
+    assert _layout(progression) == [("This item", ["F"])]
+    assert (progression.needs, progression.leads_to) == (0, 0)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signed_in(client, auth, make_user):
+    auth.login(make_user())
+    return client
+
+
+PAGES = ["/catalogue/analysis/coverage", "/catalogue/analysis/coverage?rows=clusters",
+         "/catalogue/analysis/coverage?rows=qualifications&include=all",
+         "/catalogue/analysis/gaps", "/catalogue/analysis/counts"]
+
+
+def test_pages_need_sign_in(client, made):
+    for url in ["/catalogue/analysis", *PAGES]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_and_fragment(signed_in, made, url):
+    page = signed_in.get(url)
+    assert page.status_code == 200
+    assert "<html" in page.text and "<h1>" in page.text
+    fragment = signed_in.get(url, headers=HTMX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and 'id="analysis-' in fragment.text
+
+
+def test_index_links_every_analysis(signed_in):
+    body = signed_in.get("/catalogue/analysis").text
+    for url in ["/catalogue/analysis/coverage", "/catalogue/analysis/gaps",
+                "/catalogue/analysis/counts"]:
+        assert f'href="{url}"' in body
+
+
+def _cells(html: str, row_name: str) -> str:
+    start = html.index(row_name)
+    return html[start:html.index("</tr>", start)]
+
+
+def test_coverage_page_shows_counts_in_words(signed_in, made):
+    body = signed_in.get("/catalogue/analysis/coverage?rows=roles").text
+    row = _cells(body, "Role one")
+    assert "3<span class=\"an-sr\"> cover area 3</span>" in row
+    assert "area 6 not covered" in row
+    assert "3 / 5" in row  # key / all attached
+    assert "area 5 not covered" not in _cells(
+        signed_in.get("/catalogue/analysis/coverage?rows=roles&include=all").text, "Role one")
+
+
+def test_coverage_page_paginates(signed_in, made, monkeypatch):
+    monkeypatch.setattr(analysis, "PER_PAGE", 2)
+    first = signed_in.get("/catalogue/analysis/coverage?rows=roles").text
+    second = signed_in.get("/catalogue/analysis/coverage?rows=roles&page=2").text
+    assert "Page 1 of 3" in first and "Role five" in first and "Role two" not in first
+    assert "Page 2 of 3" in second and "Role one" in second and "Role five" not in second
+
+
+def test_qualifications_of_one_role(signed_in, made):
+    body = signed_in.get(f"/catalogue/analysis/coverage?rows=qualifications&include=all"
+                         f"&job_role_id={made['Role two']}").text
+    assert "Item Q2" in body and "Item Q7" in body and "Item Q1" not in body
+
+
+def test_gaps_page_lists_missing_areas_and_flags_roles_without_key(signed_in, made):
+    body = signed_in.get("/catalogue/analysis/gaps?threshold=2").text
+    gaps = body[body.index("Roles with gaps"):body.index("Roles with no key")]
+    assert "Role two" in gaps and "Role one" in gaps and "Role three" not in gaps
+    without = body[body.index("Roles with no key"):body.index("Clusters with gaps")]
+    assert all(name in without for name in ["Role three", "Role four", "Role five"])
+    over = body[body.index("Over-provision <small"):]
+    assert "Role one" in over and "Role two" not in over
+
+
+def test_counts_page_shows_annexe_3_beside_the_catalogue(signed_in, made):
+    body = signed_in.get(f"/catalogue/analysis/counts?cluster_set_id={made['Set A']}").text
+    row = _cells(body, "<td>Role one</td>")
+    assert f"{len(attached('Role one'))} (3)" in row and ">7<" in row
+    assert "Subtotal, A1" in body and "snapshot" in body
+
+
+def test_progression_page_and_fragment(signed_in, chain):
+    url = f"/catalogue/items/{chain['B'].id}/progression"
+    page = signed_in.get(url)
+    assert page.status_code == 200 and "<html" in page.text
+    board = page.text[page.text.index('class="an-map"'):]
+    order = [board.index(text) for text in
+             ["Needed just before", "Course A", "This item", "Course B", "Leads on to",
+              "Course C", "2 steps on", "Course D"]]
+    assert order == sorted(order)
+    fragment = signed_in.get(url + "?by=level", headers=HTMX)
+    assert "<html" not in fragment.text and "Level 4" in fragment.text
+    assert signed_in.get("/catalogue/items/999999/progression").status_code == 404
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def _grow(areas, ids, n: int) -> None:
+    """Add n key qualifications, each with a unit holding two modules, attached to roles."""
+    roles = list(db.session.scalars(select(JobRole.id)))
+    for i in range(n):
+        qual = CatalogueItem(stable_id=f"G{i}", title=f"Grown {i}", is_qualification=True,
+                             is_key=True, level=2)
+        unit = CatalogueItem(stable_id=f"GU{i}", title=f"Grown unit {i}")
+        mods = [CatalogueItem(stable_id=f"GM{i}-{k}", title=f"Grown module {i}.{k}")
+                for k in range(2)]
+        db.session.add_all([qual, unit, *mods])
+        db.session.flush()
+        db.session.add_all([Component(parent_id=qual.id, child_id=unit.id),
+                            *[Component(parent_id=unit.id, child_id=m.id) for m in mods],
+                            ItemArea(item_id=mods[0].id, area_id=areas[1 + i % 6].id),
+                            ItemRole(item_id=qual.id, job_role_id=roles[i % len(roles)]),
+                            Prerequisite(item_id=qual.id, required_id=ids["Q1"])])
+    db.session.commit()
+
+
+def _queries(client, url: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+# Each page's own queries, beyond those of the analysis index (the signed-in user and whatever
+# the base template asks for), which runs none of its own.
+QUERY_PAGES = {"/catalogue/analysis/coverage?rows=roles": 6,
+               "/catalogue/analysis/coverage?rows=clusters&include=all": 6,
+               "/catalogue/analysis/coverage?rows=qualifications&include=all": 6,
+               "/catalogue/analysis/gaps": 6,
+               "/catalogue/analysis/counts": 6}
+
+
+def test_query_counts_do_not_grow_with_the_catalogue(signed_in, made, areas):
+    item = f"/catalogue/items/{made['Q1']}/progression"
+    baseline = _queries(signed_in, "/catalogue/analysis")
+    before = {url: _queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    _grow(areas, made, 30)
+    after = {url: _queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    assert after == before
+    assert {url: before[url] for url in QUERY_PAGES} == QUERY_PAGES
+    assert before[item] == 3  # the item, the items on the map, the links between them
