@@ -41,6 +41,8 @@ def _config(database_url: str, instance_path: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "MAIL_SERVER": None,
+        # Hashing stays real but cheap, so that hundreds of log-ins take seconds, not minutes.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return config
@@ -93,6 +95,7 @@ def app_config():
 @pytest.fixture
 def app(_schema, database_url, tmp_path, app_config):
     app = create_app(_config(database_url, str(tmp_path), **app_config))
+    app.instance_path = str(tmp_path)  # uploads and other local files stay in the test's folder
     app.test_client_class = Client
     with app.app_context():
         yield app

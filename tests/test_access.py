@@ -6,28 +6,47 @@ fills it with a row that belongs to the other partnership ("Zebra"); `partnershi
 that partnership itself. A new argument outside the convention fails the test loudly.
 """
 
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import HTMX, PASSWORD
 from workspace.extensions import db
 from workspace.models import Membership
+from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
-from workspace.services import catalogue
+from workspace.services import catalogue, cpd, cpd_resources, cpd_supply
 from workspace.services import partnerships as service
 from workspace.services.catalogue_seed import load_catalogue_seed
-
-from tests.conftest import HTMX, PASSWORD
 
 SECRET = "zebra"  # every name in the other partnership carries it; no answer may contain it
 PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
                     "accounts.login", "accounts.reset_request", "accounts.reset_password",
-                    "partnerships.invitation"}
+                    "partnerships.invitation", "cpd.calendar_feed"}
 
 
 def add_catalogue_sample() -> None:
     """The shared catalogue's objects (outside any partnership), for URL arguments."""
     load_catalogue_seed()
     catalogue.add_prerequisite(None, catalogue.find_item("CME"), catalogue.find_item("L3-CCP"))
+
+
+def add_cpd_sample(partnership, lead, attendee) -> None:
+    """A network with a session series, a booking attended and claimed for, a resource."""
+    network = cpd.create_network(partnership, name="Zebra network", coordinator=lead)
+    fields = cpd.SessionFields(title="Zebra day", day=date(2030, 3, 3), start=time(9),
+                               end=time(15), capacity=5, learning_hours=Decimal("5"))
+    series = cpd.schedule_series(partnership, network, "Zebra year", [date(2030, 3, 3)], fields)
+    session = cpd.list_sessions(partnership)[0].session
+    assert session.series_id == series.id
+    booking = cpd.sign_up(session, attendee, datetime(2030, 1, 1, tzinfo=UTC))
+    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    cpd_supply.set_rates(partnership, lead, day_pence=11000, half_day_pence=5500)
+    cpd_supply.claim_supply(session, attendee, kind=ClaimKind.DAY, note="Zebra cover")
+    cpd_resources.add_link(network, lead, "Zebra links", "Zebra notes",
+                           "https://example.org/zebra")
 
 
 @pytest.fixture
@@ -52,6 +71,7 @@ def world(make_user, make_partnership, add_member):
     service.create_invitation(theirs, zebra_lead, Role.LEAD, email="zebra.new@example.org")
     service.change_role(theirs, member.id, Role.STEERING, zebra_lead)
     add_catalogue_sample()
+    add_cpd_sample(theirs, zebra_lead, member.user)
     return {"walker": walker, "ours": ours, "theirs": theirs}
 
 

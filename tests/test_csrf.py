@@ -3,12 +3,11 @@
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import HTMX, PASSWORD, csrf_token_from
+from tests.test_access import add_catalogue_sample, add_cpd_sample, url_arguments
 from workspace.extensions import db
 from workspace.models.partnerships import Role, Sector
 from workspace.services import partnerships as service
-
-from tests.conftest import HTMX, PASSWORD, csrf_token_from
-from tests.test_access import add_catalogue_sample, url_arguments
 
 
 @pytest.fixture
@@ -30,6 +29,7 @@ def lead_client(app, client, make_user, make_partnership, add_member):
     service.add_representative(partnership, org.id, member.id)
     service.create_invitation(partnership, lead, Role.MEMBER)
     add_catalogue_sample()
+    add_cpd_sample(partnership, lead, member.user)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": lead.email, "password": PASSWORD,
                                            "csrf_token": token})

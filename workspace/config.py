@@ -10,7 +10,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+RESOURCE_MAX_BYTES = 20 * 1024 * 1024  # a shared resource file
+MAX_CONTENT_LENGTH = RESOURCE_MAX_BYTES + 1024 * 1024  # the largest file plus its form
 
 # Email: with MAIL_SERVER unset, messages are written to the log instead.
 MAIL_SERVER = None
@@ -22,6 +23,9 @@ MAIL_DEFAULT_SENDER = "Partnership Workspace <no-reply@localhost>"
 
 # The address people reach the app at, for links in emails sent outside a request (reminders).
 BASE_URL = "http://127.0.0.1:5000"
+
+# Werkzeug's scrypt: slow and memory-hard on purpose. (The tests use a cheap method for speed.)
+PASSWORD_HASH_METHOD = "scrypt"
 
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 INVITATION_DAYS = 14

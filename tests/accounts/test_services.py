@@ -3,17 +3,22 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
+from tests.conftest import PASSWORD
 from workspace.services import accounts
 from workspace.services.errors import DomainError
-
-from tests.conftest import PASSWORD
 
 
 def test_register_normalises_email_and_hashes_password_slowly(make_user):
     user = make_user(email="  Jan.Morris@Example.ORG ")
     assert user.email == "jan.morris@example.org"
     assert PASSWORD not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.password_hash.startswith("pbkdf2:sha256:1000$")  # as the tests configure
+
+
+def test_the_default_hash_is_scrypt(app):
+    from workspace import config
+
+    assert config.PASSWORD_HASH_METHOD == "scrypt"
 
 
 def test_register_refuses_a_taken_email_whatever_its_case(make_user):

@@ -4,9 +4,8 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from workspace.services import accounts
-
 from tests.conftest import PASSWORD
+from workspace.services import accounts
 
 
 def test_register_signs_in_and_returns_to_the_invitation(client):

@@ -172,3 +172,11 @@ def test_unchanged_edit_records_nothing_and_ids_stay_unique(make_item, editor):
     with pytest.raises(DomainError, match="before the start"):
         catalogue.update_item(editor, item, operational_start=date(2024, 1, 1),
                               operational_end=date(2023, 1, 1))
+
+
+def test_optional_group_names_are_unique_within_an_item(make_item):
+    qual = make_item("Qual")
+    catalogue.add_group(None, qual, "Group A", min_components=2)
+    with pytest.raises(DomainError, match="already has a group called group a"):
+        catalogue.add_group(None, qual, "group a")
+    assert [g.name for g in qual.groups] == ["Group A"]

@@ -1,9 +1,8 @@
+from tests.conftest import HTMX
 from workspace.extensions import db
 from workspace.models import CatalogueChange
 from workspace.services import catalogue
 from workspace.services.catalogue_seed import load_catalogue_seed
-
-from tests.conftest import HTMX
 
 
 def _text(response) -> str:

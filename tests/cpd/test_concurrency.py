@@ -9,11 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from tests.conftest import PASSWORD
 from workspace.extensions import db
 from workspace.models import Booking
 from workspace.models.cpd import BookingStatus
-
-from tests.conftest import PASSWORD
 
 PEOPLE, PLACES = 50, 10
 

@@ -4,13 +4,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.cpd.conftest import NOW, session_fields
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
 from workspace.services import cpd
 from workspace.services.errors import DomainError, NotFound
-
-from tests.cpd.conftest import NOW, session_fields
 
 
 def _kinds(user) -> list[str]:

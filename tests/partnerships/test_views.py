@@ -2,10 +2,9 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from tests.conftest import HTMX
 from workspace.models.partnerships import Role, Sector
 from workspace.services import partnerships as service
-
-from tests.conftest import HTMX
 
 
 def _text(response) -> str:

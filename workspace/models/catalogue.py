@@ -45,6 +45,7 @@ class CatalogueItem(db.Model):
     __table_args__ = (
         CheckConstraint("level IS NULL OR (level >= 0 AND level <= 8)", name="level_range"),
         Index("ix_catalogue_item_title", "title"),
+        Index("ix_catalogue_item_level_title", "level", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +55,7 @@ class CatalogueItem(db.Model):
     # (FTS5 trigram on SQLite, pg_trgm on PostgreSQL, made by the migrations) searches it.
     search_text: Mapped[str] = mapped_column(String(420), default="")
     is_qualification: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     item_type: Mapped[str] = mapped_column(String(80), default="", index=True)
     accrediting_body: Mapped[str] = mapped_column(String(200), default="", index=True)
     level: Mapped[int | None] = mapped_column(SmallInteger, index=True)
@@ -75,7 +76,8 @@ class CatalogueItem(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
+                                                 index=True)
 
     components: Mapped[list["Component"]] = relationship(
         foreign_keys="Component.parent_id", back_populates="parent",

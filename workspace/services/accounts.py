@@ -2,6 +2,7 @@
 
 import hashlib
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,13 +30,17 @@ def check_password_rules(password: str) -> None:
         raise DomainError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def register_user(email: str, name: str, password: str) -> User:
     if get_user_by_email(email) is not None:
         raise DomainError("An account with this email already exists. Log in instead.",
                           field="email")
     check_password_rules(password)
     user = User(email=normalise_email(email), name=name.strip(),
-                password_hash=generate_password_hash(password))
+                password_hash=_hash(password))
     db.session.add(user)
     db.session.commit()
     return user
@@ -53,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
 def set_password(user: User, new_password: str) -> None:
     """Set a new password and end every other session of the person."""
     check_password_rules(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.session_token = new_session_token()
     db.session.commit()
 

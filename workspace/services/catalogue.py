@@ -1,11 +1,12 @@
 """The shared qualifications catalogue: search, item pages, editing with a change record."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Select, func, literal_column, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, column, func, literal_column, select, table, text
+from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql import operators
 
 from workspace.extensions import db
 from workspace.models import (
@@ -69,6 +70,7 @@ SORTS = {
     "updated": (CatalogueItem.updated_at.desc(), CatalogueItem.id),
 }
 COUNT_CAP = 1000  # beyond this a search says "more than 1,000"; counting further costs time
+LEAD_ROWS = 2000  # where a page of many matches is looked for first (see _page_of_many)
 
 
 @dataclass
@@ -113,17 +115,34 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _needle(q: str) -> str:
+    return " ".join(q.lower().split())
+
+
+def _uses_fts(needle: str) -> bool:
+    """SQLite's FTS5 trigram index answers needles of three characters or more."""
+    return len(needle) >= 3 and db.session.get_bind().dialect.name == "sqlite"
+
+
+def _fts_match(needle: str):
+    # A quoted trigram phrase matches the needle as a substring. (LIKE ... ESCAPE on the FTS
+    # table would read every row: FTS5 uses its index only for two-argument LIKE.)
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return text("catalogue_item_fts MATCH :phrase").bindparams(phrase=phrase)
+
+
+def _like_condition(needle: str):
+    return CatalogueItem.search_text.like(f"%{_escape_like(needle)}%", escape="\\")
+
+
 def _text_condition(q: str):
     """Substring match on title and codes, through the database's own trigram index."""
-    needle = " ".join(q.lower().split())
-    pattern = f"%{_escape_like(needle)}%"
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite" and len(needle) >= 3:
+    needle = _needle(q)
+    if _uses_fts(needle):
         fts = select(literal_column("rowid")).select_from(text("catalogue_item_fts")).where(
-            text("catalogue_item_fts.search_text LIKE :pattern ESCAPE '\\'")
-            .bindparams(pattern=pattern))
+            _fts_match(needle))
         return CatalogueItem.id.in_(fts)
-    return CatalogueItem.search_text.like(pattern, escape="\\")
+    return _like_condition(needle)
 
 
 def _status_condition(status: str, today: date):
@@ -167,15 +186,90 @@ def build_search(query: CatalogueQuery, today: date) -> Select:
     return stmt
 
 
+def _first_matches(query: CatalogueQuery, today: date) -> list[int]:
+    """Ids of up to COUNT_CAP + 1 matching items, in no order: enough to count them."""
+    needle = _needle(query.q)
+    if not _uses_fts(needle):
+        stmt = build_search(query, today)
+    else:
+        # Joined, the FTS matches stream and the limit stops them early; IN (subquery)
+        # would gather every match first.
+        fts = table("catalogue_item_fts", column("rowid"))
+        stmt = build_search(replace(query, q=""), today).join(
+            fts, fts.c.rowid == CatalogueItem.id).where(_fts_match(needle))
+    return list(db.session.scalars(
+        stmt.with_only_columns(CatalogueItem.id).limit(COUNT_CAP + 1)))
+
+
+def _matches_by_like(query: CatalogueQuery, today: date) -> Select:
+    """The search with the text checked row by row (plain LIKE), for rows already at hand."""
+    stmt = build_search(replace(query, q=""), today)
+    needle = _needle(query.q)
+    return stmt.where(_like_condition(needle)) if needle else stmt
+
+
+def _split(term) -> tuple:
+    """(column, descending) of one ORDER BY term."""
+    if getattr(term, "modifier", None) is operators.desc_op:
+        return term.element, True
+    return term, False
+
+
+def _unindexed(order: tuple) -> list:
+    """The same order, in terms no index provides: the database must gather, then sort."""
+    terms = []
+    for term in order:
+        column_, descending = _split(term)
+        same = func.coalesce(column_, column_)
+        terms.append(same.desc() if descending else same)
+    return terms
+
+
+def _lead(order: tuple):
+    """The first LEAD_ROWS items or so in this order, as a range of its first column."""
+    column_, descending = _split(order[0])
+    bound = db.session.scalar(select(column_).order_by(*order).offset(LEAD_ROWS - 1).limit(1))
+    if bound is None:
+        return None
+    return column_ >= bound if descending else column_ <= bound
+
+
+def _page_of_many(query: CatalogueQuery, today: date, order: tuple, offset: int
+                  ) -> list[CatalogueItem]:
+    """A page when more than COUNT_CAP items match.
+
+    Walking the sort order's index and checking each row finds a page soon when matches are
+    spread out, but takes long when they cluster late (titles starting "Level", say). So
+    walk only the first LEAD_ROWS items; if the page is not among them, gather every match
+    and sort.
+    """
+    lead = _lead(order)
+    if lead is not None:
+        items = db.session.scalars(
+            _matches_by_like(query, today).where(lead).order_by(*order)
+            .limit(query.per_page).offset(offset)).all()
+        if len(items) == query.per_page:
+            return list(items)
+    return list(db.session.scalars(
+        build_search(query, today).order_by(*_unindexed(order))
+        .limit(query.per_page).offset(offset)))
+
+
 def search_items(query: CatalogueQuery, today: date) -> SearchPage:
-    stmt = build_search(query, today)
-    capped = stmt.with_only_columns(CatalogueItem.id).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(capped))
+    ids = _first_matches(query, today)
+    total = len(ids)
     page = max(1, min(query.page, math.ceil(min(total, COUNT_CAP) / query.per_page) or 1))
-    items = db.session.scalars(
-        stmt.order_by(*SORTS.get(query.sort, SORTS["title"]))
-        .limit(query.per_page).offset((page - 1) * query.per_page)).all()
-    return SearchPage(items=list(items), page=page, per_page=query.per_page, total=total,
+    order = SORTS.get(query.sort, SORTS["title"])
+    offset = (page - 1) * query.per_page
+    if total > COUNT_CAP:
+        items = _page_of_many(query, today, order, offset)
+    elif ids:  # few: sort just these, found by primary key
+        items = list(db.session.scalars(
+            select(CatalogueItem).where(CatalogueItem.id.in_(ids)).order_by(*order)
+            .limit(query.per_page).offset(offset)))
+    else:
+        items = []
+    return SearchPage(items=items, page=page, per_page=query.per_page, total=total,
                       query=query)
 
 
@@ -232,9 +326,11 @@ def item_details(item: CatalogueItem) -> ItemDetails:
     group_rows = {g.id: g for g in item.groups}
     optional = [(group_rows.get(gid), members) for gid, members in groups.items()]
     optional += [(g, []) for g in item.groups if g.id not in groups]
+    # A shared unit can sit in a thousand qualifications: one query, titles only.
     used_in = db.session.scalars(
-        select(Component).options(selectinload(Component.parent))
-        .where(Component.child_id == item.id)).all()
+        select(Component).join(Component.parent)
+        .options(contains_eager(Component.parent).load_only(CatalogueItem.title))
+        .where(Component.child_id == item.id).order_by(CatalogueItem.title, Component.id)).all()
     prerequisites = db.session.scalars(
         select(Prerequisite).join(Prerequisite.required)
         .options(selectinload(Prerequisite.required))
@@ -373,6 +469,9 @@ def add_group(actor: User | None, item: CatalogueItem, name: str, *,
               ) -> ComponentGroup:
     if not name.strip():
         raise DomainError("Name the optional group.", field="name")
+    if any(g.name.lower() == name.strip().lower() for g in item.groups):
+        raise DomainError(f"{item.title} already has a group called {name.strip()}.",
+                          field="name")
     group = ComponentGroup(item_id=item.id, name=name.strip(), min_credits=min_credits,
                            min_components=min_components, position=len(item.groups))
     db.session.add(group)

@@ -14,7 +14,15 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 
 class NetworkForm(FlaskForm):
@@ -42,12 +50,12 @@ class SessionForm(FlaskForm):
     online_url = URLField("Online link", validators=[
         Optional(), Length(max=500), URL(message="Enter a web address starting with https://")])
     capacity = IntegerField("Places", validators=[
-        DataRequired(message="Enter how many places there are."),
+        InputRequired(message="Enter how many places there are."),
         NumberRange(min=1, max=10_000, message="Enter a number of places from 1.")])
     facilitator = StringField("Facilitator", validators=[Optional(), Length(max=200)])
     provider = SelectField("Provider organisation", validators=[Optional()])
     learning_hours = DecimalField("Learning hours", places=2, validators=[
-        DataRequired(message="Enter the learning hours."),
+        InputRequired(message="Enter the learning hours."),
         NumberRange(min=0, max=100, message="Enter hours from 0 to 100.")])
     signup_closes_days_before = IntegerField("Sign-up closes (days before)", validators=[
         Optional(), NumberRange(min=0, max=365)],

@@ -16,7 +16,7 @@ from workspace.models import CpdSession, Network, SessionSeries
 from workspace.models.base import utcnow
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
-from workspace.services import catalogue, cpd
+from workspace.services import catalogue, cpd, cpd_supply
 from workspace.services import partnerships as partnership_service
 from workspace.services.errors import DomainError
 
@@ -47,11 +47,16 @@ def _network_form(partnership, **kwargs) -> NetworkForm:
 @bp.get("/p/<int:partnership_id>/cpd/")
 @partnership_route()
 def index(partnership):
+    return _index_page(partnership, _network_form(partnership, formdata=None))
+
+
+def _index_page(partnership, form: NetworkForm):
     now = utcnow()
-    return render_form("cpd/index.html", _network_form(partnership, formdata=None),
-                       partnership=partnership,
+    pending = cpd_supply.pending_count(partnership) if g.membership.role == Role.LEAD else 0
+    return render_form("cpd/index.html", form, partnership=partnership,
                        networks=cpd.list_networks(partnership, current_user, now),
-                       sessions=cpd.list_sessions(partnership, since=now))
+                       sessions=cpd.list_sessions(partnership, since=now),
+                       pending_claims=pending)
 
 
 @bp.post("/p/<int:partnership_id>/cpd/networks")
@@ -66,10 +71,7 @@ def create_network(partnership):
         flash(f"The {network.name} network is ready.", "success")
         return redirect(url_for("cpd.network", partnership_id=partnership.id,
                                 network_id=network.id))
-    now = utcnow()
-    return render_form("cpd/index.html", form, partnership=partnership,
-                       networks=cpd.list_networks(partnership, current_user, now),
-                       sessions=cpd.list_sessions(partnership, since=now))
+    return _index_page(partnership, form)
 
 
 def _member_user(partnership, user_id: str | None):
@@ -247,10 +249,12 @@ def session(partnership, cpd_session_id: int):
     existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
     modules, areas = cpd.session_links(existing)
     may_run = _may_run(existing.network)
+    context = _signup_context(partnership, existing)
     return render("cpd/session.html", "cpd/_signup.html", modules=modules, areas=areas,
                   may_run=may_run, people=cpd.active_bookings(existing) if may_run else [],
                   when=cpd.describe_when(existing), where=cpd.describe_where(existing),
-                  **_signup_context(partnership, existing))
+                  claim=cpd_supply.claim_for(context["booking"]),
+                  supply_rates=cpd_supply.get_rates(partnership), **context)
 
 
 def _signup_answer(partnership, existing: CpdSession, error: str | None = None):

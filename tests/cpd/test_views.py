@@ -1,0 +1,137 @@
+from tests.conftest import HTMX
+from tests.cpd.conftest import NOW
+from workspace.models.cpd import Attendance, BookingStatus
+from workspace.models.partnerships import Role
+from workspace.services import cpd
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _schedule_data(**overrides) -> dict:
+    data = {"title": "Composing with KS2", "day": "2030-02-05", "start": "09:30",
+            "end": "15:30", "timezone": "Europe/London", "capacity": "12",
+            "learning_hours": "5.5", "venue": "Riverside Music Centre"}
+    data.update(overrides)
+    return data
+
+
+def test_cpd_index_and_network_pages(client, auth, hub, network, teacher, make_session):
+    make_session(title="Singing in the primary classroom", day=__import__("datetime").date(
+        2030, 1, 10))
+    auth.login(teacher("Ann"))
+    page = _text(client.get(f"/p/{hub.id}/cpd/"))
+    assert "Primary music teachers" in page and "Singing in the primary classroom" in page
+    page = _text(client.get(f"/p/{hub.id}/cpd/networks/{network.id}"))
+    assert "Join the network" in page and "Schedule sessions" not in page
+
+
+def test_lead_schedules_a_series_in_one_step(client, auth, hub, network, lead):
+    auth.login(lead)
+    response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
+                           data=_schedule_data(more_dates="2030-05-06\n2030-09-17"))
+    assert response.status_code == 302
+    titles = [r.session.title for r in cpd.list_sessions(hub)]
+    assert titles == [f"Composing with KS2 ({n} of 3)" for n in (1, 2, 3)]
+
+
+def test_invalid_session_form_keeps_input_and_says_why(client, auth, hub, network, lead):
+    auth.login(lead)
+    response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
+                           data=_schedule_data(capacity="0", end="08:00",
+                                               more_dates="2030-05-06\nnext tuesday",
+                                               modules="NOT-AN-ID"))
+    page = _text(response)
+    assert response.status_code == 422
+    assert 'value="Composing with KS2"' in page
+    assert "Enter a number of places from 1." in page
+    response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
+                           data=_schedule_data(more_dates="2030-05-06\nnext tuesday"))
+    assert "Line 2 is not a date like 2027-03-10." in _text(response)
+    response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
+                           data=_schedule_data(end="08:00"))
+    assert "The session must end after it starts." in _text(response)
+    response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
+                           data=_schedule_data(modules="NOT-AN-ID"))
+    assert "No catalogue item has the ID NOT-AN-ID." in _text(response)
+    assert cpd.list_sessions(hub) == []
+
+
+def test_members_cannot_schedule_or_take_registers(client, auth, hub, network, teacher,
+                                                   make_session):
+    session = make_session()
+    auth.login(teacher("Ann"))
+    assert client.get(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new").status_code == 403
+    assert client.get(f"/p/{hub.id}/cpd/sessions/{session.id}/register").status_code == 403
+    assert client.post(f"/p/{hub.id}/cpd/sessions/{session.id}/cancel").status_code == 403
+
+
+def test_one_click_sign_up_returns_the_card(client, auth, hub, make_session, teacher):
+    session = make_session(capacity=1)
+    cpd.sign_up(session, teacher("Ann"), NOW)
+    ben = teacher("Ben")
+    auth.login(ben)
+    page = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}"))
+    assert "<html" in page and "Join the waiting list" in page
+    fragment = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}", headers=HTMX))
+    assert fragment.lstrip().startswith('<article id="signup"')
+    response = client.post(f"/p/{hub.id}/cpd/sessions/{session.id}/signup", headers=HTMX)
+    assert response.status_code == 200
+    assert "You are number 1 on the waiting list." in _text(response)
+    assert cpd.booking_of(session, ben).status == BookingStatus.WAITING
+
+
+def test_sign_up_after_the_deadline_says_so(client, auth, hub, make_session, teacher):
+    from datetime import date
+
+    session = make_session(day=date(2026, 1, 5))  # in the past
+    auth.login(teacher("Ann"))
+    response = client.post(f"/p/{hub.id}/cpd/sessions/{session.id}/signup", headers=HTMX)
+    assert response.status_code == 422
+    assert "Sign-up for this session has closed." in _text(response)
+
+
+def test_register_marks_attendance_by_htmx(client, auth, hub, lead, make_session, teacher):
+    session = make_session()
+    ann = teacher("Ann")
+    booking = cpd.sign_up(session, ann, NOW)
+    auth.login(lead)
+    page = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}/register"))
+    assert "Ann" in page and "Not marked" in page
+    response = client.post(f"/p/{hub.id}/cpd/sessions/{session.id}/register/{booking.id}",
+                           headers=HTMX, data={"attendance": "attended"})
+    assert _text(response).lstrip().startswith(f'<li id="booking-{booking.id}"')
+    assert booking.attendance == Attendance.ATTENDED
+    assert cpd.cpd_hours(ann) == session.learning_hours
+
+
+def test_network_coordinator_runs_their_network(client, auth, hub, teacher, make_session):
+    coordinator = teacher("Cora")
+    network = cpd.create_network(hub, name="SEND network", coordinator=coordinator)
+    auth.login(coordinator)
+    assert client.get(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new").status_code == 200
+    other = make_session()  # in the primary network, not hers
+    assert client.get(f"/p/{hub.id}/cpd/sessions/{other.id}/register").status_code == 403
+
+
+def test_my_cpd_and_notifications_pages(client, auth, hub, lead, make_session, teacher):
+    session = make_session()
+    ann = teacher("Ann")
+    booking = cpd.sign_up(session, ann, NOW)
+    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    auth.login(ann)
+    page = _text(client.get("/cpd/mine"))
+    assert 'id="cpd-hours">5.5<' in page and session.title in page
+    page = _text(client.get("/"))
+    assert 'id="unread-count">1<' in page
+    assert "is booked" in _text(client.get("/notifications"))
+    client.post("/notifications/read")
+    assert 'id="unread-count"' not in _text(client.get("/"))
+
+
+def test_other_roles_see_cpd_too(client, auth, hub, teacher, add_member, make_user):
+    steering = make_user(name="Steve")
+    add_member(hub, steering, Role.STEERING)
+    auth.login(steering)
+    assert client.get(f"/p/{hub.id}/cpd/").status_code == 200

@@ -1,0 +1,56 @@
+"""Calendars: each session as an iCalendar event, and each person's private feed."""
+
+from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.cpd.views import bp
+from workspace.extensions import htmx
+from workspace.models import CpdSession, User
+from workspace.models.partnerships import Role
+from workspace.services import cpd_calendar
+from workspace.services.partnerships import get_owned
+
+ICALENDAR = "text/calendar"
+
+
+def _ics(calendar, disposition: str) -> Response:
+    response = Response(calendar.to_ical(), mimetype=ICALENDAR)
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def feed_context(user: User) -> dict:
+    """What cpd/_calendar_feed.html needs: the person's private feed address."""
+    feed = cpd_calendar.feed_for(user)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {"feed_url": base + url_for("cpd.calendar_feed", token=feed.token)}
+
+
+@bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>.ics")
+@partnership_route(Role.MEMBER)
+def session_ics(partnership, cpd_session_id: int):
+    existing = get_owned(CpdSession, partnership, cpd_session_id)
+    calendar = cpd_calendar.session_calendar(existing, current_user,
+                                             current_app.config["BASE_URL"])
+    return _ics(calendar, f'attachment; filename="cpd-session-{existing.id}.ics"')
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """The private feed: no sign-in, the token is the key (calendar apps cannot sign in)."""
+    user = cpd_calendar.user_by_token(token)
+    calendar = cpd_calendar.feed_calendar(user, current_app.config["BASE_URL"])
+    return _ics(calendar, 'inline; filename="cpd-sessions.ics"')
+
+
+@bp.post("/cpd/calendar-feed/reset")
+@login_required
+def reset_calendar_feed():
+    cpd_calendar.reset_feed(current_user)
+    flash("Your calendar feed has a new address: the old one no longer works. "
+          "Subscribe to the new one in your calendar app.", "success")
+    if htmx:
+        return render_template("cpd/_calendar_feed.html", **feed_context(current_user))
+    return redirect(url_for("cpd.mine"))
