@@ -1,7 +1,10 @@
 """Demo content for a first run: a music education hub with a lead, a steering member, a teacher."""
 
+from datetime import date, time, timedelta
+from decimal import Decimal
+
 from workspace.models.partnerships import PartnershipKind, Role, Sector
-from workspace.services import accounts, partnerships
+from workspace.services import accounts, cpd, cpd_supply, partnerships
 
 DEMO_PASSWORD = "workspace-demo"
 DEMO_PEOPLE = [
@@ -45,4 +48,23 @@ def load_demo(force: bool = False) -> bool:
     partnerships.add_organisation(hub, name="Riverside Arts Centre", sector=Sector.CULTURAL)
     lead_membership = partnerships.find_membership(hub.id, lead)
     partnerships.add_representative(hub, service.id, lead_membership.id)
+    _load_cpd(hub, lead, service.id)
     return True
+
+
+def _load_cpd(hub, lead, provider_id: int) -> None:
+    """Primary and secondary networks, each with three full days, about a term apart."""
+    cpd_supply.set_rates(hub, lead, day_pence=11000, half_day_pence=5500)
+    first = date.today() + timedelta(weeks=4)
+    days = [first + timedelta(weeks=16 * n) for n in range(3)]
+    for name, focus in (("Primary music teachers", "Singing and composing at KS1 and KS2"),
+                        ("Secondary music teachers", "Music technology and GCSE composing")):
+        network = cpd.create_network(hub, name=name, coordinator=lead,
+                                     description=f"Three full-day sessions a year: {focus}.")
+        cpd.schedule_series(hub, network, f"{name}: network days", days,
+                            cpd.SessionFields(title=f"{name} network day", day=days[0],
+                                              start=time(9, 30), end=time(15, 30),
+                                              capacity=20, focus=focus,
+                                              venue="Riverside Music Centre",
+                                              provider_organisation_id=provider_id,
+                                              learning_hours=Decimal("5")))
