@@ -174,3 +174,12 @@ def make_item(app):
     from workspace.services import catalogue
 
     return lambda title: catalogue.create_item(None, title[:8].upper(), title=title)
+
+
+def test_reminder_command_sends_due_reminders(runner, make_session, teacher):
+    from datetime import UTC
+
+    soon = make_session(day=(datetime.now(UTC) + timedelta(days=1)).date())
+    cpd.sign_up(soon, teacher("Ann"), NOW)
+    assert "1 reminder sent." in runner.invoke(args=["cpd", "send-reminders"]).output
+    assert "0 reminders sent." in runner.invoke(args=["cpd", "send-reminders"]).output
