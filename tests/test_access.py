@@ -17,7 +17,7 @@ from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
-from workspace.services import catalogue, cpd, cpd_resources, cpd_supply
+from workspace.services import catalogue, cpd, cpd_log, cpd_resources, cpd_supply, progress
 from workspace.services import partnerships as service
 from workspace.services.catalogue_seed import load_catalogue_seed
 
@@ -49,6 +49,17 @@ def add_cpd_sample(partnership, lead, attendee) -> None:
                            "https://example.org/zebra")
 
 
+def add_progress_sample(person) -> None:
+    """A person's own records: held, enrolled, prior learning claimed, a CPD log entry."""
+    progress.update_profile(person, job_role=None, organisation="Zebra school",
+                            share_with_leads=False)
+    progress.add_held(person, catalogue.find_item("L3-CCP"), year=2019,
+                      evidence_note="Zebra certificate")
+    progress.enrol(person, catalogue.find_item("CME"), date(2026, 11, 23))
+    progress.claim_prior_learning(person, catalogue.find_item("CME-U6"), "Zebra experience")
+    cpd_log.add_entry(person, date(2026, 11, 1), "Zebra reading", Decimal("2"), "Zebra notes")
+
+
 @pytest.fixture
 def world(make_user, make_partnership, add_member):
     """Our partnership, where the walker is lead, and Zebra's, full of data to protect."""
@@ -72,6 +83,7 @@ def world(make_user, make_partnership, add_member):
     service.change_role(theirs, member.id, Role.STEERING, zebra_lead)
     add_catalogue_sample()
     add_cpd_sample(theirs, zebra_lead, member.user)
+    add_progress_sample(member.user)
     return {"walker": walker, "ours": ours, "theirs": theirs}
 
 

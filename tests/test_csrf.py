@@ -4,7 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import HTMX, PASSWORD, csrf_token_from
-from tests.test_access import add_catalogue_sample, add_cpd_sample, url_arguments
+from tests.test_access import (
+    add_catalogue_sample,
+    add_cpd_sample,
+    add_progress_sample,
+    url_arguments,
+)
 from workspace.extensions import db
 from workspace.models.partnerships import Role, Sector
 from workspace.services import partnerships as service
@@ -30,6 +35,7 @@ def lead_client(app, client, make_user, make_partnership, add_member):
     service.create_invitation(partnership, lead, Role.MEMBER)
     add_catalogue_sample()
     add_cpd_sample(partnership, lead, member.user)
+    add_progress_sample(lead)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": lead.email, "password": PASSWORD,
                                            "csrf_token": token})

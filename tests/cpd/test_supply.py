@@ -20,6 +20,7 @@ from workspace.models.cpd import Attendance, ClaimKind, ClaimStatus
 from workspace.models.partnerships import Role
 from workspace.services import cpd, cpd_supply
 from workspace.services.errors import DomainError, Forbidden, NotFound
+from workspace.services.spreadsheet import safe_cell
 
 DECIDED = datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
 DAY, HALF = 11000, 6000
@@ -345,7 +346,7 @@ def test_csv_cells_cannot_start_a_formula(hub, lead, make_session, teacher, rate
     assert row["Claimant"] == '\'=HYPERLINK("http://evil.example","x")'
     assert row["Session"] == "'+Plus session" and row["Note"] == "'@SUM(A1:A9)"
     assert row["Network"] == "Primary music teachers"
-    assert [cpd_supply.safe_cell(v) for v in ("-2+3", "\t=1", "Ann", "")] == [
+    assert [safe_cell(v) for v in ("-2+3", "\t=1", "Ann", "")] == [
         "'-2+3", "'\t=1", "Ann", ""]
 
 

@@ -7,8 +7,9 @@ from workspace.blueprints.catalogue import bp as catalogue_bp
 from workspace.blueprints.cpd import bp as cpd_bp
 from workspace.blueprints.main import bp as main_bp
 from workspace.blueprints.partnerships import bp as partnerships_bp
+from workspace.blueprints.progress import bp as progress_bp
 
-BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp, cpd_bp]
+BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp, cpd_bp, progress_bp]
 
 
 def register_blueprints(app: Flask) -> None:

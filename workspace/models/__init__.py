@@ -38,8 +38,22 @@ from workspace.models.partnerships import (
     Partnership,
     Representative,
 )
+from workspace.models.progress import (
+    CpdLogEntry,
+    Enrolment,
+    HeldQualification,
+    PractitionerProfile,
+    PriorLearningClaim,
+    UnitProgress,
+)
 
 __all__ = [
+    "CpdLogEntry",
+    "Enrolment",
+    "HeldQualification",
+    "PractitionerProfile",
+    "PriorLearningClaim",
+    "UnitProgress",
     "Booking",
     "CalendarFeed",
     "CpdSession",

@@ -1,12 +1,29 @@
 """The shared qualifications catalogue: search, item pages, editing with a change record."""
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Select, column, func, literal_column, select, table, text
-from sqlalchemy.orm import contains_eager, selectinload
-from sqlalchemy.sql import operators
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    Integer,
+    Select,
+    any_,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression
 
 from workspace.extensions import db
 from workspace.models import (
@@ -131,8 +148,17 @@ def _fts_match(needle: str):
     return text("catalogue_item_fts MATCH :phrase").bindparams(phrase=phrase)
 
 
-def _like_condition(needle: str):
-    return CatalogueItem.search_text.like(f"%{_escape_like(needle)}%", escape="\\")
+def _like_condition(needle: str, indexed: bool = True):
+    """LIKE on search_text; not indexed, PostgreSQL checks the rows it reads some other way."""
+    text_ = CatalogueItem.search_text if indexed else func.coalesce(
+        CatalogueItem.search_text, CatalogueItem.search_text)
+    return text_.like(f"%{_escape_like(needle)}%", escape="\\")
+
+
+def _trigram_words(needle: str) -> bool:
+    """Whether pg_trgm can narrow the search: it takes trigrams from runs of letters and
+    digits, and runs shorter than three ("a/6", "l 3") give padded trigrams in every row."""
+    return any(len(word) >= 3 for word in re.findall(r"[^\W_]+", needle))
 
 
 def _text_condition(q: str):
@@ -142,7 +168,7 @@ def _text_condition(q: str):
         fts = select(literal_column("rowid")).select_from(text("catalogue_item_fts")).where(
             _fts_match(needle))
         return CatalogueItem.id.in_(fts)
-    return _like_condition(needle)
+    return _like_condition(needle, indexed=_trigram_words(needle))
 
 
 def _status_condition(status: str, today: date):
@@ -186,8 +212,15 @@ def build_search(query: CatalogueQuery, today: date) -> Select:
     return stmt
 
 
-def _first_matches(query: CatalogueQuery, today: date) -> list[int]:
-    """Ids of up to COUNT_CAP + 1 matching items, in no order: enough to count them."""
+def _split(term) -> tuple:
+    """(column, descending) of one ORDER BY term."""
+    if getattr(term, "modifier", None) is operators.desc_op:
+        return term.element, True
+    return term, False
+
+
+def _first_matches(query: CatalogueQuery, today: date, key) -> list[tuple]:
+    """(id, sort key) of up to COUNT_CAP + 1 matching items, in no order: enough to count."""
     needle = _needle(query.q)
     if not _uses_fts(needle):
         stmt = build_search(query, today)
@@ -197,22 +230,40 @@ def _first_matches(query: CatalogueQuery, today: date) -> list[int]:
         fts = table("catalogue_item_fts", column("rowid"))
         stmt = build_search(replace(query, q=""), today).join(
             fts, fts.c.rowid == CatalogueItem.id).where(_fts_match(needle))
-    return list(db.session.scalars(
-        stmt.with_only_columns(CatalogueItem.id).limit(COUNT_CAP + 1)))
+    return list(db.session.execute(
+        stmt.with_only_columns(CatalogueItem.id, key).limit(COUNT_CAP + 1)))
+
+
+def _probe(element):
+    item_id = CatalogueItem.__table__.c.id
+    if isinstance(element, BinaryExpression) and element.operator is operators.in_op \
+            and isinstance(element.left, Column) and element.left.shares_lineage(item_id):
+        return BinaryExpression(element.left + 0, element.right, operators.in_op)
+    return None
+
+
+def _as_probes(stmt: Select) -> Select:
+    """The search with `id IN (subquery)` written `id + 0 IN (subquery)`.
+
+    Given `id IN`, SQLite fetches every match by id and sorts them all (30 ms for 17,000
+    matches); unable to, it walks the sort order's index, checks each entry's id against
+    the subquery's rows, read once, and stops at a page (3-10 ms).
+    """
+    return visitors.replacement_traverse(stmt, {}, _probe)
+
+
+def _id_among(ids: list[int]):
+    """`id IN (ids)`; on PostgreSQL `id = ANY(array)`, one parameter rather than a thousand."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return CatalogueItem.id == any_(literal(ids, ARRAY(Integer)))
+    return CatalogueItem.id.in_(ids)
 
 
 def _matches_by_like(query: CatalogueQuery, today: date) -> Select:
-    """The search with the text checked row by row (plain LIKE), for rows already at hand."""
+    """The search with the text checked row by row, on rows an index walk reaches."""
     stmt = build_search(replace(query, q=""), today)
     needle = _needle(query.q)
-    return stmt.where(_like_condition(needle)) if needle else stmt
-
-
-def _split(term) -> tuple:
-    """(column, descending) of one ORDER BY term."""
-    if getattr(term, "modifier", None) is operators.desc_op:
-        return term.element, True
-    return term, False
+    return stmt.where(_like_condition(needle, indexed=False)) if needle else stmt
 
 
 def _unindexed(order: tuple) -> list:
@@ -225,25 +276,49 @@ def _unindexed(order: tuple) -> list:
     return terms
 
 
-def _lead(order: tuple):
-    """The first LEAD_ROWS items or so in this order, as a range of its first column."""
+def _in_lead(order: tuple, sample: list[tuple]):
+    """The first LEAD_ROWS items in this order, as a range of its first column.
+
+    None when no sampled match falls in that range: walking it would likely find nothing.
+    (A sample read through the sort column's own index comes in ascending order, so it
+    says nothing about a descending sort: those always walk.)
+    """
     column_, descending = _split(order[0])
-    bound = db.session.scalar(select(column_).order_by(*order).offset(LEAD_ROWS - 1).limit(1))
+    bound = db.session.scalar(select(column_).order_by(order[0]).offset(LEAD_ROWS - 1).limit(1))
     if bound is None:
         return None
-    return column_ >= bound if descending else column_ <= bound
+    if not descending and not any(key is not None and key <= bound for _, key in sample):
+        return None
+    return or_(column_ >= bound if descending else column_ <= bound, column_.is_(None))
 
 
-def _page_of_many(query: CatalogueQuery, today: date, order: tuple, offset: int
+def _holding_first(order: tuple, sample: list[tuple], count: int):
+    """A range of the sort's first column sure to hold the first `count` matches: up to
+    where the sample's `count`-th lies. It lets PostgreSQL AND a title range with the
+    other indexes instead of sorting every match."""
+    column_, descending = _split(order[0])
+    value = db.session.scalar(
+        select(column_).where(_id_among([i for i, _ in sample]))
+        .order_by(*_unindexed(order)).offset(count - 1).limit(1))
+    if value is None:
+        return true()
+    return or_(column_ >= value if descending else column_ <= value, column_.is_(None))
+
+
+def _page_of_many(query: CatalogueQuery, today: date, sample: list[tuple], offset: int
                   ) -> list[CatalogueItem]:
-    """A page when more than COUNT_CAP items match.
+    """A page when more than COUNT_CAP items match (see _as_probes for SQLite).
 
-    Walking the sort order's index and checking each row finds a page soon when matches are
-    spread out, but takes long when they cluster late (titles starting "Level", say). So
-    walk only the first LEAD_ROWS items; if the page is not among them, gather every match
-    and sort.
+    On PostgreSQL, walking the sort order's index finds a page soon when matches are spread
+    out, but takes long when they cluster late (titles starting "Level", say). So walk only
+    the first LEAD_ROWS items, and only if the sample of matches has some there; failing
+    that, gather the matches in the range the sample says holds the page, and sort.
     """
-    lead = _lead(order)
+    order = SORTS.get(query.sort, SORTS["title"])
+    if db.session.get_bind().dialect.name == "sqlite":
+        return list(db.session.scalars(_as_probes(build_search(query, today))
+                                       .order_by(*order).limit(query.per_page).offset(offset)))
+    lead = _in_lead(order, sample)
     if lead is not None:
         items = db.session.scalars(
             _matches_by_like(query, today).where(lead).order_by(*order)
@@ -251,22 +326,22 @@ def _page_of_many(query: CatalogueQuery, today: date, order: tuple, offset: int
         if len(items) == query.per_page:
             return list(items)
     return list(db.session.scalars(
-        build_search(query, today).order_by(*_unindexed(order))
-        .limit(query.per_page).offset(offset)))
+        build_search(query, today).where(_holding_first(order, sample, offset + query.per_page))
+        .order_by(*_unindexed(order)).limit(query.per_page).offset(offset)))
 
 
 def search_items(query: CatalogueQuery, today: date) -> SearchPage:
-    ids = _first_matches(query, today)
-    total = len(ids)
-    page = max(1, min(query.page, math.ceil(min(total, COUNT_CAP) / query.per_page) or 1))
     order = SORTS.get(query.sort, SORTS["title"])
+    sample = _first_matches(query, today, _split(order[0])[0])
+    total = len(sample)
+    page = max(1, min(query.page, math.ceil(min(total, COUNT_CAP) / query.per_page) or 1))
     offset = (page - 1) * query.per_page
     if total > COUNT_CAP:
-        items = _page_of_many(query, today, order, offset)
-    elif ids:  # few: sort just these, found by primary key
+        items = _page_of_many(query, today, sample, offset)
+    elif sample:  # few: fetch just these by primary key, and sort them
         items = list(db.session.scalars(
-            select(CatalogueItem).where(CatalogueItem.id.in_(ids)).order_by(*order)
-            .limit(query.per_page).offset(offset)))
+            select(CatalogueItem).where(_id_among([i for i, _ in sample]))
+            .order_by(*_unindexed(order)).limit(query.per_page).offset(offset)))
     else:
         items = []
     return SearchPage(items=items, page=page, per_page=query.per_page, total=total,
@@ -300,12 +375,30 @@ def covered_areas(item_id: int) -> set[int]:
         select(ItemArea.area_id).where(ItemArea.item_id.in_(ids)).distinct()))
 
 
+@dataclass(frozen=True)
+class ItemRef:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Use:
+    """An item that another is part of, and whether mandatory there."""
+
+    parent: ItemRef
+    mandatory: bool
+
+    @property
+    def parent_id(self) -> int:
+        return self.parent.id
+
+
 @dataclass
 class ItemDetails:
     item: CatalogueItem
     mandatory: list[Component]
     optional: list[tuple[ComponentGroup | None, list[Component]]]
-    used_in: list[Component]
+    used_in: list[Use]
     prerequisites: list[Prerequisite]
     leads_to: list[CatalogueItem]
     roles: list[JobRole]
@@ -326,11 +419,14 @@ def item_details(item: CatalogueItem) -> ItemDetails:
     group_rows = {g.id: g for g in item.groups}
     optional = [(group_rows.get(gid), members) for gid, members in groups.items()]
     optional += [(g, []) for g in item.groups if g.id not in groups]
-    # A shared unit can sit in a thousand qualifications: one query, titles only.
-    used_in = db.session.scalars(
-        select(Component).join(Component.parent)
-        .options(contains_eager(Component.parent).load_only(CatalogueItem.title))
-        .where(Component.child_id == item.id).order_by(CatalogueItem.title, Component.id)).all()
+    # A shared unit can sit in a thousand qualifications: read plain rows, not ORM objects
+    # (whose reference cycles pile up for the garbage collector).
+    used_in = [Use(ItemRef(parent_id, title), mandatory) for parent_id, title, mandatory in
+               db.session.execute(
+                   select(Component.parent_id, CatalogueItem.title, Component.mandatory)
+                   .join(CatalogueItem, CatalogueItem.id == Component.parent_id)
+                   .where(Component.child_id == item.id)
+                   .order_by(CatalogueItem.title, Component.id))]
     prerequisites = db.session.scalars(
         select(Prerequisite).join(Prerequisite.required)
         .options(selectinload(Prerequisite.required))
@@ -348,7 +444,7 @@ def item_details(item: CatalogueItem) -> ItemDetails:
         select(CatalogueChange).options(selectinload(CatalogueChange.actor))
         .where(CatalogueChange.item_id == item.id)
         .order_by(CatalogueChange.created_at.desc(), CatalogueChange.id.desc()).limit(20)).all()
-    return ItemDetails(item=item, mandatory=mandatory, optional=optional, used_in=list(used_in),
+    return ItemDetails(item=item, mandatory=mandatory, optional=optional, used_in=used_in,
                        prerequisites=list(prerequisites), leads_to=list(leads_to),
                        roles=list(roles), own_areas=[a for a in areas if a.id in own],
                        covered=[(a, a.id in covered) for a in areas], changes=list(changes))

@@ -32,6 +32,7 @@ from workspace.services.cpd import booking_of, session_path
 from workspace.services.errors import DomainError
 from workspace.services.notifications import notify
 from workspace.services.partnerships import authorise, get_owned
+from workspace.services.spreadsheet import safe_cell
 
 MAX_RATE_PENCE = 1_000_000  # £10,000: far above any real day rate, well inside an INTEGER
 NOTE_MAX = 500
@@ -282,14 +283,6 @@ def totals(partnership: Partnership) -> Totals:
 
 CSV_COLUMNS = ["Row", "Term", "Network", "Session", "Session date", "Claimant", "Email",
                "Kind", "Note", "Decided by", "Decided on", "Claims", "Amount (GBP)"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ gets a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _row(kind: str, *, term: str = "", network: str = "", title: str = "", day: str = "",
          claimant: str = "", email: str = "", claim_kind: str = "", note: str = "",
          decided_by: str = "", decided_on: str = "", claims: int | str = "",

@@ -84,7 +84,7 @@ def browse():
 @login_required
 def suggest():
     """Options for an item picker, as the editor types."""
-    q = request.args.get("child") or request.args.get("required") or request.args.get("q", "")
+    q = next((value for value in request.args.values() if value), "")  # the picker's field
     items = service.suggest_items(q.strip()) if len(q.strip()) >= 2 else []
     return render("catalogue/_suggestions.html", "catalogue/_suggestions.html", items=items)
 

@@ -1,0 +1,48 @@
+"""Progress fixtures: a hand-made catalogue with a shared unit and pre-requirements."""
+
+from datetime import date
+
+import pytest
+
+from workspace.services import catalogue
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def shelf(app, areas):
+    """Two qualifications sharing a safeguarding unit; a Level 4 award needing the Level 3."""
+    make = lambda sid, title, **kw: catalogue.create_item(None, sid, title=title, **kw)  # noqa
+    l3 = make("L3", "Level 3 Certificate in Creative Practice", is_qualification=True, level=3)
+    l4 = make("L4", "Level 4 Award in Music Education", is_qualification=True, level=4)
+    l5 = make("L5", "Level 5 Diploma in Arts Leadership", is_qualification=True, level=5)
+    other = make("OTHER", "Level 3 Award in Youth Arts", is_qualification=True, level=3)
+    safeguarding = make("U-SAFE", "Safeguarding children", level=3, credits=3)
+    practice = make("U-PRAC", "Reflective practice", level=3, credits=6)
+    planning = make("U-PLAN", "Planning music sessions", level=4, credits=10)
+    youth = make("U-YOUTH", "Working with young people", level=3, credits=5)
+    for unit in (safeguarding, practice):
+        catalogue.add_component(None, l3, unit)
+    catalogue.add_component(None, l4, planning)
+    catalogue.add_component(None, l4, safeguarding)
+    group = catalogue.add_group(None, other, "Options", min_components=1)
+    catalogue.add_component(None, other, safeguarding)
+    catalogue.add_component(None, other, youth, mandatory=False, group=group)
+    catalogue.add_prerequisite(None, l4, l3)
+    catalogue.add_prerequisite(None, l5, l4)
+    catalogue.set_areas(None, safeguarding, {areas[3].id})
+    catalogue.set_areas(None, practice, {areas[1].id})
+    return {"l3": l3, "l4": l4, "l5": l5, "other": other, "safeguarding": safeguarding,
+            "practice": practice, "planning": planning, "youth": youth}
+
+
+@pytest.fixture
+def areas(app):
+    from workspace.extensions import db
+    from workspace.models import CommonCoreArea
+    from workspace.services.catalogue_seed import COMMON_CORE
+
+    rows = {n: CommonCoreArea(number=n, title=t) for n, t in enumerate(COMMON_CORE, 1)}
+    db.session.add_all(rows.values())
+    db.session.commit()
+    return rows

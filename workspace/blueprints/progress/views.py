@@ -1,0 +1,205 @@
+"""The person's progress: profile, qualifications held, prior learning, enrolments, units,
+next steps; and, for leads, verifying their members' prior learning."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.progress.forms import (
+    EnrolForm,
+    HeldForm,
+    PriorLearningForm,
+    ProfileForm,
+    UnitForm,
+)
+from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.extensions import htmx
+from workspace.models import Enrolment
+from workspace.models.base import utcnow
+from workspace.models.partnerships import Role
+from workspace.models.progress import UnitStatus
+from workspace.services import catalogue, progress
+from workspace.services.errors import DomainError
+
+bp = Blueprint("progress", __name__)
+
+
+def _item(stable_id: str, field: str = "item"):
+    found = catalogue.find_item(stable_id)
+    if found is None:
+        raise DomainError(f"No catalogue item has the ID {stable_id.strip()}.", field=field)
+    return found
+
+
+def _dashboard(status: int = 200, **forms):
+    context = {"held_form": HeldForm(formdata=None, prefix="held"),
+               "claim_form": PriorLearningForm(formdata=None, prefix="rpl"),
+               "enrol_form": EnrolForm(formdata=None, prefix="enrol"), **forms}
+    enrolments = [progress.enrolment_progress(e) for e in progress.list_enrolments(
+        current_user)]
+    return render("progress/dashboard.html", status=status, today=date.today(),
+                  profile=progress.get_profile(current_user), enrolments=enrolments,
+                  held=progress.list_held(current_user), confirm=ConfirmForm(),
+                  claims=progress.list_claims(current_user), **context)
+
+
+@bp.get("/me/progress")
+@login_required
+def dashboard():
+    return _dashboard()
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    current = progress.get_profile(current_user)
+    form = ProfileForm(obj=current, job_role=current.job_role.name if current.job_role else "")
+    if form.validate_on_submit():
+        try:
+            role = progress.find_role(form.job_role.data) if form.job_role.data else None
+            progress.update_profile(current_user, job_role=role,
+                                    organisation=form.organisation.data or "",
+                                    share_with_leads=form.share_with_leads.data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("progress.dashboard"))
+    return render_form("progress/profile.html", form, roles=catalogue.list_roles())
+
+
+@bp.post("/me/held")
+@login_required
+def add_held():
+    form = HeldForm(prefix="held")  # three item pickers share the page: prefixes keep ids apart
+    if form.validate_on_submit():
+        try:
+            item = _item(form.item.data)
+            progress.add_held(current_user, item, year=form.year.data,
+                              evidence_note=form.evidence_note.data or "")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"{item.title} is on your record.", "success")
+            return redirect(url_for("progress.dashboard"))
+    return _dashboard(INVALID, held_form=form)
+
+
+@bp.post("/me/held/<int:held_qualification_id>/remove")
+@login_required
+def remove_held(held_qualification_id: int):
+    if ConfirmForm().validate_on_submit():
+        progress.remove_held(current_user, held_qualification_id)
+        flash("Removed from your record.", "info")
+    return redirect(url_for("progress.dashboard"))
+
+
+@bp.post("/me/prior-learning")
+@login_required
+def claim_prior_learning():
+    form = PriorLearningForm(prefix="rpl")
+    if form.validate_on_submit():
+        try:
+            unit = _item(form.item.data)
+            progress.claim_prior_learning(current_user, unit, form.evidence.data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"Prior learning claimed for {unit.title}: a lead of your partnership can "
+                  "now verify it.", "success")
+            return redirect(url_for("progress.dashboard"))
+    return _dashboard(INVALID, claim_form=form)
+
+
+@bp.post("/me/enrol")
+@login_required
+def enrol():
+    form = EnrolForm(prefix="enrol")
+    if form.validate_on_submit():
+        try:
+            enrolment = progress.enrol(current_user, _item(form.item.data), date.today())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"You are enrolled on {enrolment.item.title}.", "success")
+            return redirect(url_for("progress.enrolment", enrolment_id=enrolment.id))
+    return _dashboard(INVALID, enrol_form=form)
+
+
+@bp.get("/me/enrolments/<int:enrolment_id>")
+@login_required
+def enrolment(enrolment_id: int):
+    own = progress.get_own(Enrolment, current_user, enrolment_id)
+    return render("progress/enrolment.html", prog=progress.enrolment_progress(own),
+                  today=date.today(), statuses=list(UnitStatus))
+
+
+@bp.post("/me/enrolments/<int:enrolment_id>/units/<int:catalogue_item_id>")
+@login_required
+def update_unit(enrolment_id: int, catalogue_item_id: int):
+    own = progress.get_own(Enrolment, current_user, enrolment_id)
+    form = UnitForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            progress.update_unit(current_user, own.id, catalogue_item_id,
+                                 status=UnitStatus(form.status.data),
+                                 started_on=form.started_on.data,
+                                 achieved_on=form.achieved_on.data,
+                                 evidence_note=form.evidence_note.data or "")
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    if htmx:
+        prog = progress.enrolment_progress(own)
+        return render("progress/enrolment.html", "progress/_enrolment_units.html",
+                      status=INVALID if error else 200, prog=prog, error=error,
+                      today=date.today(), statuses=list(UnitStatus))
+    flash(error or "Saved.", "error" if error else "success")
+    return redirect(url_for("progress.enrolment", enrolment_id=own.id))
+
+
+@bp.get("/me/next-steps")
+@login_required
+def next_steps():
+    return render("progress/next_steps.html", plan=progress.progression(
+        current_user, date.today(), utcnow()), profile=progress.get_profile(current_user))
+
+
+# --- leads verify prior learning -----------------------------------------------------------
+
+
+@bp.get("/p/<int:partnership_id>/prior-learning")
+@partnership_route(Role.LEAD)
+def claims(partnership):
+    return render("progress/claims.html", partnership=partnership, confirm=ConfirmForm(),
+                  claims=progress.claims_to_verify(partnership.id))
+
+
+def _decide(partnership, prior_learning_claim_id: int, verified: bool):
+    if ConfirmForm().validate_on_submit():
+        try:
+            claim = progress.decide_claim(partnership.id, prior_learning_claim_id,
+                                          current_user, verified, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{claim.user.name}'s prior learning for {claim.item.title} is "
+                  f"{claim.state.value}.", "success")
+    return redirect(url_for("progress.claims", partnership_id=partnership.id))
+
+
+@bp.post("/p/<int:partnership_id>/prior-learning/<int:prior_learning_claim_id>/verify")
+@partnership_route(Role.LEAD)
+def verify_claim(partnership, prior_learning_claim_id: int):
+    return _decide(partnership, prior_learning_claim_id, True)
+
+
+@bp.post("/p/<int:partnership_id>/prior-learning/<int:prior_learning_claim_id>/reject")
+@partnership_route(Role.LEAD)
+def reject_claim(partnership, prior_learning_claim_id: int):
+    return _decide(partnership, prior_learning_claim_id, False)
