@@ -46,6 +46,10 @@ class CatalogueItem(db.Model):
         CheckConstraint("level IS NULL OR (level >= 0 AND level <= 8)", name="level_range"),
         Index("ix_catalogue_item_title", "title"),
         Index("ix_catalogue_item_level_title", "level", "title"),
+        # A filter's matches in title order, for a page of many.
+        Index("ix_catalogue_item_is_qualification_title", "is_qualification", "title"),
+        Index("ix_catalogue_item_item_type_title", "item_type", "title"),
+        Index("ix_catalogue_item_accrediting_body_title", "accrediting_body", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,10 +58,10 @@ class CatalogueItem(db.Model):
     # Lower-case title and codes, kept in step by the listener below; the full-text index
     # (FTS5 trigram on SQLite, pg_trgm on PostgreSQL, made by the migrations) searches it.
     search_text: Mapped[str] = mapped_column(String(420), default="")
-    is_qualification: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    is_qualification: Mapped[bool] = mapped_column(Boolean, default=False)
     is_key: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    item_type: Mapped[str] = mapped_column(String(80), default="", index=True)
-    accrediting_body: Mapped[str] = mapped_column(String(200), default="", index=True)
+    item_type: Mapped[str] = mapped_column(String(80), default="")
+    accrediting_body: Mapped[str] = mapped_column(String(200), default="")
     level: Mapped[int | None] = mapped_column(SmallInteger, index=True)
     learning_hours: Mapped[int | None] = mapped_column(Integer)
     unit_code: Mapped[str | None] = mapped_column(String(60), index=True)
