@@ -1,8 +1,9 @@
 """Shared column types and defaults."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,3 +27,9 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def value_enum(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """Store an enum's values (not names) as plain strings, alike on SQLite and PostgreSQL."""
+    return Enum(cls, name=name, native_enum=False, length=length,
+                values_callable=lambda members: [m.value for m in members])

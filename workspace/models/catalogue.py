@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow
+from workspace.models.base import UTCDateTime, utcnow, value_enum
 
 LEVEL_LABELS = {0: "Entry", **{n: f"Level {n}" for n in range(1, 9)}}
 
@@ -73,8 +72,7 @@ class CatalogueItem(db.Model):
     operational_end: Mapped[date | None] = mapped_column(Date)
     certification_end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[ItemStatus] = mapped_column(
-        Enum(ItemStatus, name="item_status", native_enum=False, length=20,
-             values_callable=lambda members: [m.value for m in members]),
+        value_enum(ItemStatus, "item_status"),
         default=ItemStatus.CURRENT, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")

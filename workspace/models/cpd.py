@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -20,12 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20,
-                values_callable=lambda members: [m.value for m in members])
+from workspace.models.base import UTCDateTime, utcnow, value_enum
 
 
 def new_token() -> str:
@@ -129,7 +123,7 @@ class CpdSession(db.Model):
         ForeignKey("organisation.id", ondelete="SET NULL"))
     learning_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     signup_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "session_status"),
+    status: Mapped[SessionStatus] = mapped_column(value_enum(SessionStatus, "session_status"),
                                                   default=SessionStatus.SCHEDULED)
     # Bumped at the start of every booking change: the row lock that serialises sign-ups.
     booking_version: Mapped[int] = mapped_column(Integer, default=0)
@@ -179,10 +173,10 @@ class Booking(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("cpd_session.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "booking_status"))
+    status: Mapped[BookingStatus] = mapped_column(value_enum(BookingStatus, "booking_status"))
     # Order on the waiting list: when the person asked for a place.
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, "attendance"))
+    attendance: Mapped[Attendance | None] = mapped_column(value_enum(Attendance, "attendance"))
     attendance_marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -210,10 +204,10 @@ class SupplyClaim(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
-    kind: Mapped[ClaimKind] = mapped_column(_enum(ClaimKind, "claim_kind"))
+    kind: Mapped[ClaimKind] = mapped_column(value_enum(ClaimKind, "claim_kind"))
     amount_pence: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus, "claim_status"),
+    status: Mapped[ClaimStatus] = mapped_column(value_enum(ClaimStatus, "claim_status"),
                                                 default=ClaimStatus.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,18 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Store enum values (not names) as plain strings, the same on SQLite and PostgreSQL."""
-    return Enum(cls, name=name, native_enum=False, length=40,
-                values_callable=lambda members: [m.value for m in members])
+from workspace.models.base import UTCDateTime, utcnow, value_enum
 
 
 class PartnershipKind(enum.Enum):
@@ -96,7 +90,8 @@ class Partnership(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
-    kind: Mapped[PartnershipKind] = mapped_column(_enum(PartnershipKind, "partnership_kind"))
+    kind: Mapped[PartnershipKind] = mapped_column(
+        value_enum(PartnershipKind, "partnership_kind", 40))
     place: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     lead_organisation: Mapped[str] = mapped_column(String(200))
@@ -113,7 +108,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "partnership_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "partnership_role", 40))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     partnership: Mapped[Partnership] = relationship(back_populates="memberships")
@@ -128,7 +123,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    sector: Mapped[Sector] = mapped_column(_enum(Sector, "organisation_sector"))
+    sector: Mapped[Sector] = mapped_column(value_enum(Sector, "organisation_sector", 40))
     school_phase: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -161,7 +156,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "partnership_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "partnership_role", 40))
     email: Mapped[str | None] = mapped_column(String(254))
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -185,11 +180,11 @@ class MemberLogEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
-    event: Mapped[LogEvent] = mapped_column(_enum(LogEvent, "member_log_event"))
+    event: Mapped[LogEvent] = mapped_column(value_enum(LogEvent, "member_log_event", 40))
     subject_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    old_role: Mapped[Role | None] = mapped_column(_enum(Role, "partnership_role"))
-    new_role: Mapped[Role | None] = mapped_column(_enum(Role, "partnership_role"))
+    old_role: Mapped[Role | None] = mapped_column(value_enum(Role, "partnership_role", 40))
+    new_role: Mapped[Role | None] = mapped_column(value_enum(Role, "partnership_role", 40))
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, index=True)
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -20,13 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow
+from workspace.models.base import UTCDateTime, utcnow, value_enum
 from workspace.models.catalogue import CatalogueItem, JobRole
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class UnitStatus(enum.Enum):
@@ -90,7 +84,7 @@ class PriorLearningClaim(db.Model):
     item_id: Mapped[int] = mapped_column(
         ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
     evidence: Mapped[str] = mapped_column(Text)
-    state: Mapped[ClaimState] = mapped_column(_enum(ClaimState, "prior_learning_state"),
+    state: Mapped[ClaimState] = mapped_column(value_enum(ClaimState, "prior_learning_state"),
                                               default=ClaimState.CLAIMED)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -126,7 +120,7 @@ class UnitProgress(db.Model):
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(
         ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
-    status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus, "unit_status"),
+    status: Mapped[UnitStatus] = mapped_column(value_enum(UnitStatus, "unit_status"),
                                                default=UnitStatus.NOT_STARTED)
     started_on: Mapped[date | None] = mapped_column(Date)
     achieved_on: Mapped[date | None] = mapped_column(Date)
