@@ -25,6 +25,7 @@ from workspace.models import (
     Membership,
     Network,
     NetworkMember,
+    Organisation,
     Partnership,
     SessionArea,
     SessionModule,
@@ -170,8 +171,6 @@ def _check_links(partnership: Partnership, fields: SessionFields) -> None:
         if found != len(fields.module_ids):
             raise DomainError("Choose modules from the catalogue.", field="modules")
     if fields.provider_organisation_id is not None:
-        from workspace.models import Organisation
-
         get_owned(Organisation, partnership, fields.provider_organisation_id)
 
 

@@ -4,9 +4,9 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from flask_login import current_user, login_required
 
 from workspace.blueprints.access import partnership_route
-from workspace.blueprints.cpd.views import bp
+from workspace.blueprints.cpd.views import bp, feed_context
 from workspace.extensions import htmx
-from workspace.models import CpdSession, User
+from workspace.models import CpdSession
 from workspace.models.partnerships import Role
 from workspace.services import cpd_calendar
 from workspace.services.partnerships import get_owned
@@ -19,13 +19,6 @@ def _ics(calendar, disposition: str) -> Response:
     response.headers["Content-Disposition"] = disposition
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def feed_context(user: User) -> dict:
-    """What cpd/_calendar_feed.html needs: the person's private feed address."""
-    feed = cpd_calendar.feed_for(user)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return {"feed_url": base + url_for("cpd.calendar_feed", token=feed.token)}
 
 
 @bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>.ics")

@@ -1,8 +1,9 @@
 """Networks, sessions, sign-up and waiting lists, attendance registers, the person's CPD."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
 from flask_login import current_user, login_required
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +17,7 @@ from workspace.models import CpdSession, Network, SessionSeries
 from workspace.models.base import utcnow
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
-from workspace.services import catalogue, cpd, cpd_supply
+from workspace.services import catalogue, cpd, cpd_calendar, cpd_log, cpd_supply
 from workspace.services import partnerships as partnership_service
 from workspace.services.errors import DomainError
 
@@ -204,8 +205,6 @@ def edit_session(partnership, cpd_session_id: int):
 
 
 def _form_values(existing: CpdSession) -> dict:
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(existing.timezone)
     start, end = existing.starts_at.astimezone(zone), existing.ends_at.astimezone(zone)
     modules, areas = cpd.session_links(existing)
@@ -348,14 +347,15 @@ def mark(partnership, cpd_session_id: int, booking_id: int):
 @bp.get("/cpd/mine")
 @login_required
 def mine():
-    from workspace.blueprints.cpd.calendar import feed_context
-
-    entries = cpd.attended_sessions(current_user)
-    by_year: dict[int, float] = {}
-    for entry in entries:
-        year = entry.session.starts_at.year
-        by_year[year] = by_year.get(year, 0) + float(entry.hours)
+    log = cpd_log.cpd_log(current_user)
     return render("cpd/mine.html", bookings=cpd.my_bookings(current_user,
                                                             utcnow() - timedelta(hours=12)),
-                  entries=entries, total=cpd.cpd_hours(current_user), by_year=by_year,
-                  confirm=ConfirmForm(), **feed_context(current_user))
+                  log=log, totals=cpd_log.totals_by_year(log), confirm=ConfirmForm(),
+                  **feed_context(current_user))
+
+
+def feed_context(user) -> dict:
+    """What cpd/_calendar_feed.html needs: the person's private feed address."""
+    feed = cpd_calendar.feed_for(user)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {"feed_url": base + url_for("cpd.calendar_feed", token=feed.token)}
