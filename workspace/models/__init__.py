@@ -1,6 +1,14 @@
 """Models, one module per domain; importing this package registers them all."""
 
 from workspace.models.accounts import User
+from workspace.models.audits import (
+    Audit,
+    Need,
+    Provision,
+    ProvisionGroup,
+    ProvisionQualification,
+    TargetGroup,
+)
 from workspace.models.catalogue import (
     CatalogueChange,
     CatalogueItem,
@@ -15,6 +23,16 @@ from workspace.models.catalogue import (
     ItemStatus,
     JobRole,
     Prerequisite,
+)
+from workspace.models.chat import (
+    Channel,
+    ChannelRead,
+    ChatEvent,
+    Message,
+    MessageRevision,
+    Poll,
+    PollOption,
+    PollVote,
 )
 from workspace.models.cpd import (
     Booking,
@@ -46,8 +64,38 @@ from workspace.models.progress import (
     PriorLearningClaim,
     UnitProgress,
 )
+from workspace.models.steering import (
+    Action,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Paper,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 
 __all__ = [
+    "Audit",
+    "Need",
+    "Provision",
+    "ProvisionGroup",
+    "ProvisionQualification",
+    "TargetGroup",
+    "Channel",
+    "ChannelRead",
+    "ChatEvent",
+    "Message",
+    "MessageRevision",
+    "Poll",
+    "PollOption",
+    "PollVote",
+    "Action",
+    "AgendaItem",
+    "Decision",
+    "Meeting",
+    "Paper",
+    "WorkingGroup",
+    "WorkingGroupMember",
     "CpdLogEntry",
     "Enrolment",
     "HeldQualification",

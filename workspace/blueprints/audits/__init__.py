@@ -1,0 +1,6 @@
+"""Provision audits: audits, provision, needs (and the public needs form), the gap view,
+imports and the audit report, all on bp."""
+
+from workspace.blueprints.audits.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Chat: channels, messages and threads, live delivery, cards and slash commands, on bp."""
+
+from workspace.blueprints.chat.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Steering meetings, actions and working groups."""
+
+from flask import Blueprint
+
+bp = Blueprint("steering", __name__)
