@@ -43,6 +43,8 @@ def _config(database_url: str, instance_path: str, **overrides) -> dict:
         "MAIL_SERVER": None,
         # Hashing stays real but cheap, so that hundreds of log-ins take seconds, not minutes.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Live chat streams end after this long (browsers reconnect), so a test reading one ends.
+        "CHAT_STREAM_SECONDS": 1,
     }
     config.update(overrides)
     return config

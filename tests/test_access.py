@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.access_samples import add_samples
 from tests.conftest import HTMX, PASSWORD
 from workspace.extensions import db
 from workspace.models import Membership
@@ -74,8 +75,8 @@ def world(make_user, make_partnership, add_member):
                               lead_organisation="Zebra Music Service",
                               description="Zebra plans")
     member = add_member(theirs, make_user(name="Zebra Member", email="zebra.m@example.org"))
-    add_member(theirs, make_user(name="Zebra Steer", email="zebra.s@example.org"),
-               Role.STEERING)
+    steer = add_member(theirs, make_user(name="Zebra Steer", email="zebra.s@example.org"),
+                       Role.STEERING)
     org = service.add_organisation(theirs, name="Zebra School", sector=Sector.SCHOOL,
                                    school_phase="Primary")
     service.add_representative(theirs, org.id, member.id)
@@ -84,6 +85,8 @@ def world(make_user, make_partnership, add_member):
     add_catalogue_sample()
     add_cpd_sample(theirs, zebra_lead, member.user)
     add_progress_sample(member.user)
+    add_samples({"theirs": theirs, "lead": zebra_lead, "member": member.user,
+                 "steer": steer.user})
     return {"walker": walker, "ours": ours, "theirs": theirs}
 
 

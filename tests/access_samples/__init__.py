@@ -1,0 +1,15 @@
+"""Rows of the other partnership ("Zebra") for the access walk, one module per area.
+
+Each module's `add_sample(people)` adds rows to Zebra's partnership (names carry "Zebra"), so
+that every URL argument `<table>_id` has a row of theirs to try. `people` holds
+`theirs` (the partnership), `lead`, `member` and `steer` (users).
+"""
+
+from tests.access_samples import audits, chat, steering
+
+AREAS = [audits, steering, chat]
+
+
+def add_samples(people: dict) -> None:
+    for area in AREAS:
+        area.add_sample(people)
