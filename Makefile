@@ -33,11 +33,11 @@ browser:
 test: install browser
 	$(BIN)/pytest
 
-# Many users: PostgreSQL, several gunicorn workers, Redis for rate limits.
+# Many users: PostgreSQL, several gunicorn workers (gunicorn.conf.py: WORKERS, THREADS, BIND),
+# Redis for rate limits.
 serve-many: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} \
-	  --access-logfile - 'workspace:create_app()'
+	$(BIN)/gunicorn -c gunicorn.conf.py 'workspace:create_app()'
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -25,7 +25,7 @@ from workspace.services.catalogue_seed import load_catalogue_seed
 SECRET = "zebra"  # every name in the other partnership carries it; no answer may contain it
 PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
                     "accounts.login", "accounts.reset_request", "accounts.reset_password",
-                    "partnerships.invitation", "cpd.calendar_feed"}
+                    "partnerships.invitation", "cpd.calendar_feed", "audits.needs_form"}
 
 
 def add_catalogue_sample() -> None:

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from tests.access_samples import add_samples
 from tests.conftest import HTMX, PASSWORD, csrf_token_from
 from tests.test_access import (
     add_catalogue_sample,
@@ -30,12 +31,15 @@ def lead_client(app, client, make_user, make_partnership, add_member):
     lead = make_user(email="lead@example.org")
     partnership = make_partnership(lead=lead)
     member = add_member(partnership, make_user())
+    steer = add_member(partnership, make_user(email="steer@example.org"), Role.STEERING)
     org = service.add_organisation(partnership, name="Arts centre", sector=Sector.CULTURAL)
     service.add_representative(partnership, org.id, member.id)
     service.create_invitation(partnership, lead, Role.MEMBER)
     add_catalogue_sample()
     add_cpd_sample(partnership, lead, member.user)
     add_progress_sample(lead)
+    add_samples({"theirs": partnership, "lead": lead, "member": member.user,
+                 "steer": steer.user})
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": lead.email, "password": PASSWORD,
                                            "csrf_token": token})

@@ -34,6 +34,16 @@ INVITATION_DAYS = 14
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
+NEEDS_FORM_RATE_LIMIT = "20 per hour"  # answers to an audit's public needs form, per address
+CHAT_POST_RATE_LIMIT = "30 per minute"  # messages, per person
+
+# Provision audits: counts of children under this are shown as "<5" everywhere, so that no
+# child can be identified. An audit may raise it, never lower it.
+SMALL_COUNT_THRESHOLD = 5
+
+# Chat
+CHAT_MESSAGE_MAX_CHARS = 4000
+CHAT_STREAM_SECONDS = 55  # a live stream ends after this; the browser reconnects, missing nothing
 
 
 def database_uri(instance_path: str) -> str:

@@ -1,151 +1,35 @@
 """Shared resources of a CPD network: links, and files kept outside the web root.
 
-A file is accepted only when both its extension and its first bytes say it is one of the
-allowed kinds, so a page or a script renamed to .pdf is refused. It is stored under a random
-name in `<upload_folder>/<partnership_id>/`; the person's filename is kept only, sanitised,
-as the name it downloads under.
+Files are accepted, stored and served through workspace.services.uploads (shared with the
+steering group's papers); this module keeps what is particular to a network's resources.
 """
 
-import os
-import secrets
-import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import safe_join
-from werkzeug.utils import secure_filename
 
 from workspace.extensions import db
 from workspace.models import Network, Resource, User
 from workspace.models.partnerships import Role
+from workspace.services import uploads
 from workspace.services.cpd import is_network_member
-from workspace.services.errors import DomainError, Forbidden, NotFound
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-CHUNK = 64 * 1024
-HEAD = 8 * 1024
-
-# --- what may be uploaded ------------------------------------------------------------------
-
-
-def _starts_with(*signatures: bytes) -> Callable[[bytes, str], bool]:
-    return lambda head, path: head.startswith(signatures)
-
-
-def _zip_names(path: str) -> set[str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return set()
-
-
-def _ooxml(folder: str) -> Callable[[bytes, str], bool]:
-    """Word, PowerPoint or Excel: a zip with a content-types list and the format's folder."""
-
-    def check(head: bytes, path: str) -> bool:
-        names = _zip_names(path) if head.startswith(b"PK\x03\x04") else set()
-        return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
-
-    return check
-
-
-def _opendocument(mimetype: str) -> Callable[[bytes, str], bool]:
-    """OpenDocument: a zip whose `mimetype` entry names the format."""
-
-    def check(head: bytes, path: str) -> bool:
-        if not head.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(path) as archive, archive.open("mimetype") as entry:
-                return entry.read(100).strip() == mimetype.encode()
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return False
-
-    return check
-
-
-def _mp3(head: bytes, path: str) -> bool:
-    return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF
-                                       and head[1] & 0xE0 == 0xE0)
-
-
-def _mp4(head: bytes, path: str) -> bool:
-    return head[4:8] == b"ftyp"
-
-
-def _text(head: bytes, path: str) -> bool:
-    """Plain text in any 8-bit encoding: no NUL byte anywhere (binaries have plenty)."""
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            if b"\x00" in chunk:
-                return False
-    return True
-
-
-@dataclass(frozen=True)
-class FileKind:
-    content_type: str
-    label: str
-    looks_right: Callable[[bytes, str], bool]
-
-
-_OOXML = "application/vnd.openxmlformats-officedocument."
-_ODF = "application/vnd.oasis.opendocument."
-_JPEG = FileKind("image/jpeg", "JPEG image", _starts_with(b"\xff\xd8\xff"))
-
-FILE_KINDS: dict[str, FileKind] = {
-    "pdf": FileKind("application/pdf", "PDF", _starts_with(b"%PDF-")),
-    "docx": FileKind(_OOXML + "wordprocessingml.document", "Word document", _ooxml("word/")),
-    "pptx": FileKind(_OOXML + "presentationml.presentation", "PowerPoint", _ooxml("ppt/")),
-    "xlsx": FileKind(_OOXML + "spreadsheetml.sheet", "Excel spreadsheet", _ooxml("xl/")),
-    "odt": FileKind(_ODF + "text", "OpenDocument text", _opendocument(_ODF + "text")),
-    "odp": FileKind(_ODF + "presentation", "OpenDocument presentation",
-                    _opendocument(_ODF + "presentation")),
-    "ods": FileKind(_ODF + "spreadsheet", "OpenDocument spreadsheet",
-                    _opendocument(_ODF + "spreadsheet")),
-    "txt": FileKind("text/plain", "Text", _text),
-    "md": FileKind("text/markdown", "Markdown", _text),
-    "csv": FileKind("text/csv", "CSV", _text),
-    "png": FileKind("image/png", "PNG image", _starts_with(b"\x89PNG\r\n\x1a\n")),
-    "jpg": _JPEG,
-    "jpeg": _JPEG,
-    "gif": FileKind("image/gif", "GIF image", _starts_with(b"GIF87a", b"GIF89a")),
-    "mp3": FileKind("audio/mpeg", "MP3 audio", _mp3),
-    "mp4": FileKind("video/mp4", "MP4 video", _mp4),
-}
-EXTENSIONS = tuple(FILE_KINDS)
-
-
-def max_upload_bytes() -> int:
-    return current_app.config.get("RESOURCE_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-
-
-def too_large_message(limit: int) -> str:
-    return f"The file is larger than the {human_size(limit)} limit."
-
-
-def allowed_types_message() -> str:
-    return ("That kind of file cannot be shared: upload a PDF, Word, PowerPoint, Excel, "
-            "OpenDocument, text, Markdown, CSV, PNG, JPEG, GIF, MP3 or MP4 file.")
+from workspace.services.errors import DomainError, Forbidden
+from workspace.services.uploads import (  # noqa: F401  (part of this module's interface)
+    EXTENSIONS,
+    FILE_KINDS,
+    Download,
+    allowed_types_message,
+    download_name,
+    human_size,
+    max_upload_bytes,
+    too_large_message,
+)
 
 
 def kind_label(resource: Resource) -> str:
-    kind = FILE_KINDS.get(_extension(resource.filename or ""))
-    return kind.label if kind else "File"
+    return uploads.kind_label(resource.filename or "")
 
 
 # --- adding --------------------------------------------------------------------------------
@@ -190,83 +74,24 @@ def add_link(network: Network, user: User, title: str, description: str,
     return resource
 
 
-def _extension(filename: str) -> str:
-    _, dot, ext = (filename or "").rpartition(".")
-    return ext.lower() if dot else ""
-
-
-def _kind_of(filename: str) -> FileKind:
-    kind = FILE_KINDS.get(_extension(filename))
-    if kind is None:
-        raise DomainError(allowed_types_message(), field="file")
-    return kind
-
-
-def download_name(filename: str, title: str) -> str:
-    """The sanitised name to download under, keeping the extension it was checked by."""
-    ext = _extension(filename)
-    safe = secure_filename(filename)
-    if not safe.lower().endswith("." + ext):
-        safe = f"{secure_filename(title) or 'resource'}.{ext}"
-    return safe[-255:]
-
-
-def _store(stream: BinaryIO, path: str, limit: int) -> int:
-    """Copy the upload to `path`, refusing it as soon as it passes `limit` bytes."""
-    size = 0
-    with open(path, "xb") as out:
-        while chunk := stream.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise DomainError(too_large_message(limit), field="file")
-            out.write(chunk)
-    if size == 0:
-        raise DomainError("The file is empty.", field="file")
-    return size
-
-
-def _check_contents(kind: FileKind, filename: str, path: str) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD)
-    if not kind.looks_right(head, path):
-        raise DomainError(f"The contents of {filename} do not match its type ({kind.label}), "
-                          "so it was not saved.", field="file")
-
-
-def _folder(upload_folder: str, partnership_id: int) -> str:
-    return os.path.join(upload_folder, str(partnership_id))
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-
-
 def add_file(network: Network, user: User, title: str, description: str, filename: str,
              stream: BinaryIO, upload_folder: str) -> Resource:
     """Store an uploaded file for the network; nothing is kept when it is refused."""
     _check_can_add(network, user)
-    title, kind = _title(title), _kind_of(filename)
-    folder = _folder(upload_folder, network.partnership_id)
-    os.makedirs(folder, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    path = os.path.join(folder, stored_name)
-    try:
-        size = _store(stream, path, max_upload_bytes())
-        _check_contents(kind, filename, path)
-        resource = Resource(
-            partnership_id=network.partnership_id, network_id=network.id, title=title,
-            description=(description or "").strip(), filename=download_name(filename, title),
-            stored_name=stored_name, content_type=kind.content_type, size=size,
-            added_by_id=user.id)
-        db.session.add(resource)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        _remove(path)
-        raise
+    title = _title(title)
+    with uploads.accepted_file(network.partnership_id, filename, title, stream,
+                               upload_folder) as stored:
+        try:
+            resource = Resource(
+                partnership_id=network.partnership_id, network_id=network.id, title=title,
+                description=(description or "").strip(), filename=stored.download_name,
+                stored_name=stored.stored_name, content_type=stored.content_type,
+                size=stored.size, added_by_id=user.id)
+            db.session.add(resource)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
     return resource
 
 
@@ -281,26 +106,14 @@ def list_resources(network: Network) -> list[Resource]:
         .order_by(Resource.created_at.desc(), Resource.id.desc())))
 
 
-@dataclass(frozen=True)
-class Download:
-    path: str
-    content_type: str
-    download_name: str
-
-
 def _path(resource: Resource, upload_folder: str) -> str | None:
-    if not resource.stored_name:
-        return None
-    return safe_join(_folder(upload_folder, resource.partnership_id), resource.stored_name)
+    return uploads.stored_path(upload_folder, resource.partnership_id, resource.stored_name)
 
 
 def open_resource(resource: Resource, upload_folder: str) -> Download:
     """Where a file resource's bytes are; NotFound for a link or a missing file."""
-    path = _path(resource, upload_folder)
-    if path is None or not os.path.isfile(path):
-        raise NotFound()
-    return Download(path, resource.content_type or "application/octet-stream",
-                    resource.filename or "resource")
+    return uploads.open_stored(upload_folder, resource.partnership_id, resource.stored_name,
+                               resource.content_type, resource.filename, "resource")
 
 
 def may_delete(resource: Resource, user: User, role: Role) -> bool:
@@ -315,4 +128,4 @@ def delete_resource(resource: Resource, user: User, role: Role, upload_folder: s
     db.session.delete(resource)
     db.session.commit()
     if path is not None:
-        _remove(path)  # after the commit: a failed commit must not lose the file
+        uploads.remove_file(path)  # after the commit: a failed commit must not lose the file

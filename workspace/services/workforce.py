@@ -231,6 +231,11 @@ def _area_counts(records: list[MemberRecord]) -> list[AreaCount]:
             for area in catalogue.list_areas()]
 
 
+def member_records(partnership: Partnership) -> list[MemberRecord]:
+    """Every member's record (held items, Common Core areas), for counts elsewhere (audits)."""
+    return _records([m.user for m in list_members(partnership)])
+
+
 def workforce(partnership: Partnership) -> Workforce:
     records = _records([m.user for m in list_members(partnership)])
     return Workforce(total=len(records), by_role=_role_counts(records),

@@ -1,5 +1,179 @@
-"""Audits, provision and needs."""
+"""Audits: the list, creating and editing one, its status and the needs form's link."""
 
-from flask import Blueprint
+from datetime import datetime, time
+
+from flask import Blueprint, current_app, flash, redirect, url_for
+from flask_login import current_user
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.audits.forms import AuditForm, ExpiryForm, StatusForm, TargetGroupForm
+from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.models.audits import AuditStatus
+from workspace.models.base import utcnow
+from workspace.models.partnerships import Role
+from workspace.services import audits
+from workspace.services.audit_report import ZONE
+from workspace.services.errors import DomainError
 
 bp = Blueprint("audits", __name__)
+
+
+def minimum_threshold() -> int:
+    return int(current_app.config["SMALL_COUNT_THRESHOLD"])
+
+
+def audit_url(audit, endpoint: str = "audits.audit", **kwargs) -> str:
+    return url_for(endpoint, partnership_id=audit.partnership_id, audit_id=audit.id, **kwargs)
+
+
+def _fields(form: AuditForm) -> audits.AuditFields:
+    return audits.AuditFields(title=form.title.data or "", period_start=form.period_start.data,
+                              period_end=form.period_end.data, area=form.area.data or "",
+                              suppression_threshold=form.suppression_threshold.data)
+
+
+@bp.get("/p/<int:partnership_id>/audits/")
+@partnership_route(Role.STEERING)
+def index(partnership):
+    form = AuditForm(formdata=None, suppression_threshold=minimum_threshold())
+    return _index_page(partnership, form)
+
+
+def _index_page(partnership, form):
+    return render_form("audits/index.html", form, partnership=partnership,
+                       audits=audits.list_audits(partnership))
+
+
+@bp.post("/p/<int:partnership_id>/audits/")
+@partnership_route(Role.LEAD)
+def create_audit(partnership):
+    form = AuditForm()
+    if form.validate_on_submit():
+        try:
+            audit = audits.create_audit(partnership, current_user, _fields(form),
+                                        minimum_threshold=minimum_threshold())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"{audit.title} is ready. Add provision, then open it for needs.", "success")
+            return redirect(audit_url(audit))
+    return _index_page(partnership, form)
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>")
+@partnership_route(Role.STEERING)
+def audit(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    return _audit_page(partnership, found)
+
+
+def _audit_page(partnership, found, status_form=None, expiry_form=None, code: int = 200):
+    now = utcnow()
+    expires = found.needs_token_expires_at
+    return render("audits/audit.html", status=code, partnership=partnership, audit=found,
+                  counts=audits.audit_counts(found), link_state=audits.link_state(found, now),
+                  share_url=url_for("audits.needs_form", token=found.needs_token,
+                                    _external=True),
+                  next_statuses=sorted(audits.TRANSITIONS[found.status], key=lambda s: s.value),
+                  status_form=status_form or StatusForm(formdata=None),
+                  expiry_form=expiry_form or ExpiryForm(
+                      formdata=None, expires_on=expires.astimezone(ZONE).date()
+                      if expires else None),
+                  confirm=ConfirmForm(), groups=audits.list_target_groups(partnership))
+
+
+@bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/edit", methods=["GET", "POST"])
+@partnership_route(Role.LEAD)
+def edit_audit(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    form = AuditForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            audits.update_audit(found, _fields(form), minimum_threshold=minimum_threshold())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The audit is saved.", "success")
+            return redirect(audit_url(found))
+    return render_form("audits/audit_form.html", form, partnership=partnership, audit=found)
+
+
+@bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/status")
+@partnership_route(Role.LEAD)
+def change_status(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            audits.change_status(found, AuditStatus(form.status.data), utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"The audit is now {found.status.label.lower()}.", "success")
+            return redirect(audit_url(found))
+    return _audit_page(partnership, found, status_form=form, code=422)
+
+
+@bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/renew")
+@partnership_route(Role.LEAD)
+def renew_link(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    if ConfirmForm().validate_on_submit():
+        audits.renew_token(found, utcnow())
+        flash("The needs form has a new link; the old one no longer works.", "success")
+    return redirect(audit_url(found))
+
+
+@bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/expiry")
+@partnership_route(Role.LEAD)
+def set_link_expiry(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    form = ExpiryForm()
+    if form.validate_on_submit():
+        try:
+            end_of_day = datetime.combine(form.expires_on.data, time(23, 59), ZONE)
+            audits.set_token_expiry(found, end_of_day, utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The link's closing date is saved.", "success")
+            return redirect(audit_url(found))
+    return _audit_page(partnership, found, expiry_form=form, code=422)
+
+
+@bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/delete")
+@partnership_route(Role.LEAD)
+def delete_audit(partnership, audit_id: int):
+    found = audits.get_audit(partnership, audit_id)
+    if ConfirmForm().validate_on_submit():
+        audits.delete_audit(found)
+        flash("The audit, its provision and its needs are deleted.", "info")
+        return redirect(url_for("audits.index", partnership_id=partnership.id))
+    return redirect(audit_url(found))
+
+
+@bp.get("/p/<int:partnership_id>/audits/groups")
+@partnership_route(Role.STEERING)
+def target_groups(partnership):
+    return _groups_page(partnership, TargetGroupForm(formdata=None))
+
+
+def _groups_page(partnership, form):
+    return render_form("audits/groups.html", form, fragment="audits/_groups.html",
+                       partnership=partnership, groups=audits.list_target_groups(partnership))
+
+
+@bp.post("/p/<int:partnership_id>/audits/groups")
+@partnership_route(Role.LEAD)
+def add_target_group(partnership):
+    form = TargetGroupForm()
+    if form.validate_on_submit():
+        try:
+            group = audits.add_target_group(partnership, form.name.data, form.vulnerable.data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash(f"{group.name} is added.", "success")
+            form = TargetGroupForm(formdata=None)
+    return _groups_page(partnership, form)

@@ -15,6 +15,7 @@ from workspace.blueprints.rendering import add_domain_error, render
 from workspace.extensions import htmx
 from workspace.models import Network, Resource
 from workspace.services import cpd_resources as service
+from workspace.services import uploads
 from workspace.services.cpd import is_network_member
 from workspace.services.errors import DomainError
 from workspace.services.partnerships import get_owned
@@ -66,7 +67,7 @@ def _context(partnership, network) -> dict:
             "may_delete": lambda r: service.may_delete(r, current_user, g.membership.role),
             "kind_label": service.kind_label, "human_size": service.human_size,
             "limit": service.human_size(service.max_upload_bytes()),
-            "accept": ",".join("." + ext for ext in service.EXTENSIONS)}
+            "accept": uploads.accept_attribute()}
 
 
 def _page(partnership, network, fragment=LIST, link_form=None, file_form=None):
@@ -154,8 +155,7 @@ def download_resource(partnership, resource_id: int):
     download = service.open_resource(resource, _uploads())
     response = send_file(download.path, mimetype=download.content_type, as_attachment=True,
                          download_name=download.download_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers.update(uploads.DOWNLOAD_HEADERS)
     response.cache_control.private = True
     return response
 

@@ -15,7 +15,9 @@ from workspace.blueprints.partnerships.forms import (
 )
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.extensions import htmx
+from workspace.models.base import utcnow
 from workspace.models.partnerships import PartnershipKind, Role, Sector
+from workspace.services import actions
 from workspace.services import partnerships as service
 from workspace.services.errors import DomainError, NotFound
 from workspace.services.mail import send_email
@@ -54,7 +56,9 @@ def overview(partnership):
     session["partnership_id"] = partnership.id
     return render("partnerships/overview.html", partnership=partnership,
                   members=service.list_members(partnership),
-                  organisations=service.list_organisations(partnership))
+                  organisations=service.list_organisations(partnership),
+                  my_actions=actions.open_actions_of(partnership, current_user),
+                  today=actions.london_today(utcnow()))
 
 
 @bp.route("/p/<int:partnership_id>/edit", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
-"""The steering group: meetings, papers, actions and working groups, all on bp."""
+"""The steering group: meetings and papers (views.py), actions (actions.py), working groups
+(groups.py) and the reminder command (cli.py), all on bp."""
 
+from workspace.blueprints.steering import actions, cli, groups  # noqa: F401  (on bp)
 from workspace.blueprints.steering.views import bp
 
 __all__ = ["bp"]

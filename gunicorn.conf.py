@@ -1,0 +1,40 @@
+"""gunicorn settings for serving many people (`make serve-many`): threaded workers, so that
+the chat's live streams (Server-Sent Events, one held request each) do not starve the pages.
+
+Environment: WORKERS (default 2 per core), THREADS (default 64 per worker), BIND
+(default 127.0.0.1:8000). Live chat across workers needs PostgreSQL (DATABASE_URL): each
+worker LISTENs for the others' events; see workspace/services/chat_live.py.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+
+# Threads, not processes, hold the long requests: an open chat stream is a thread waiting on
+# a condition (no database connection), so a worker holds THREADS of them.
+worker_class = "gthread"
+workers = int(os.environ.get("WORKERS") or 2 * multiprocessing.cpu_count())
+threads = int(os.environ.get("THREADS") or 64)
+
+# A gthread worker accepts up to worker_connections and queues what its threads cannot take
+# yet. A chat stream holds its thread for up to CHAT_STREAM_SECONDS, so a connection queued
+# behind streams in a busy worker could wait that long while another worker has idle threads.
+# So each worker takes only as many connections as it has threads; the others take the rest.
+# (Kept-alive idle connections would count against that too, hence no keep-alive: put a
+# proxy that keeps its own client connections alive in front, if needed.)
+worker_connections = threads
+keepalive = 0
+
+# The worker's main loop tells the master it is alive every second whatever its threads do,
+# so long streams are safe with the usual timeout; it only catches a stuck worker.
+timeout = 30
+# On restart, open streams are cut after this: browsers reconnect with Last-Event-ID and get
+# what they missed from the event log.
+graceful_timeout = 10
+
+# The app is created in each worker after the fork (no preload), and with it the worker's own
+# chat listener thread and database connections.
+preload_app = False
+
+accesslog = os.environ.get("ACCESSLOG", "-") or None  # ACCESSLOG= (empty): none

@@ -1,0 +1,269 @@
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.audits.conftest import add_need, add_provision, group_ids
+from tests.conftest import HTMX
+from workspace.models.audits import AuditStatus
+from workspace.models.base import utcnow
+from workspace.services import audits
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _collecting(audit):
+    audits.change_status(audit, AuditStatus.COLLECTING, utcnow())
+    return audit.needs_token
+
+
+ANSWER = {"respondent_name": "Ann Teacher", "respondent_organisation": "Northgate Primary",
+          "respondent_email": "ann@northgate.sch.uk", "target_group": "", "phase": "ks2",
+          "art_form": "music", "ward": "Northgate", "priority": "high", "children": "12",
+          "description": "Instruments for a new class", "setting": "", "job_role": ""}
+
+
+def test_pages_need_steering_and_leads_edit(client, auth, hub, audit, member, steer):
+    auth.login(member)
+    assert client.get(f"/p/{hub.id}/audits/").status_code == 403
+    assert client.get(f"/p/{hub.id}/audits/{audit.id}/gaps").status_code == 403
+    auth.logout()
+    auth.login(steer)
+    page = _text(client.get(f"/p/{hub.id}/audits/{audit.id}"))
+    assert "Music audit 2026" in page and "Start collecting needs" not in page
+    assert client.post(f"/p/{hub.id}/audits/{audit.id}/status",
+                       data={"status": "collecting"}).status_code == 403
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/needs/new", data=ANSWER)
+    assert response.status_code == 302  # steering members add needs by hand
+    need = audits.list_needs(audit)[0]
+    assert client.post(f"/p/{hub.id}/needs/{need.id}/delete").status_code == 403
+
+
+def test_lead_creates_an_audit_and_bad_input_is_kept(client, auth, hub, lead):
+    auth.login(lead)
+    response = client.post(f"/p/{hub.id}/audits/", data={
+        "title": "Dance audit", "period_start": "2026-09-01", "period_end": "2026-08-01",
+        "suppression_threshold": "2"})
+    page = _text(response)
+    assert response.status_code == 422
+    assert 'value="Dance audit"' in page
+    assert "The period must end on or after its start." in page or \
+        "cannot be lower than 5" in page
+    assert audits.list_audits(hub) == []
+    response = client.post(f"/p/{hub.id}/audits/", data={
+        "title": "Dance audit", "period_start": "2026-09-01", "period_end": "2027-08-01",
+        "suppression_threshold": "3"})
+    assert response.status_code == 422 and "cannot be lower than 5" in _text(response)
+    response = client.post(f"/p/{hub.id}/audits/", data={
+        "title": "Dance audit", "period_start": "2026-09-01", "period_end": "2027-08-01",
+        "suppression_threshold": "8"})
+    assert response.status_code == 302
+    assert audits.list_audits(hub)[0].suppression_threshold == 8
+
+
+def test_status_link_and_renewal(client, auth, hub, audit, lead):
+    auth.login(lead)
+    page = _text(client.get(f"/p/{hub.id}/audits/{audit.id}"))
+    assert "Start collecting needs" in page and f"/needs/{audit.needs_token}" not in page
+    client.post(f"/p/{hub.id}/audits/{audit.id}/status", data={"status": "collecting"})
+    page = _text(client.get(f"/p/{hub.id}/audits/{audit.id}"))
+    old = audit.needs_token
+    assert f"/needs/{old}" in page
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/status", data={"status": "draft"})
+    assert response.status_code == 422
+    client.post(f"/p/{hub.id}/audits/{audit.id}/link/renew")
+    assert audit.needs_token != old
+    assert client.get(f"/needs/{old}").status_code == 404
+    assert client.get(f"/needs/{audit.needs_token}").status_code == 200
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/link/expiry",
+                           data={"expires_on": "2001-01-01"})
+    assert response.status_code == 422 and "Choose a date in the future." in _text(response)
+
+
+def test_public_form_takes_one_need_then_thanks(client, hub, audit):
+    token = _collecting(audit)
+    page = _text(client.get(f"/needs/{token}"))
+    assert "Tell us what is needed" in page and "Log out" not in page
+    response = client.post(f"/needs/{token}", data=ANSWER)
+    assert response.status_code == 302
+    page = _text(client.get(response.headers["Location"]))
+    assert "Thank you" in page and "Add another need" in page
+    need = audits.list_needs(audit)[0]
+    assert (need.respondent_organisation, need.children, need.source.value) == (
+        "Northgate Primary", 12, "form")
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"respondent_name": "x" * 121}, "Field cannot be longer than 120 characters."),
+    ({"respondent_organisation": ""}, "Enter your school or organisation."),
+    ({"respondent_email": "not an email"}, "Enter an email address like"),
+    ({"children": "-4"}, "Enter a whole number from 0"),
+    ({"children": "lots"}, "Not a valid integer value."),
+    ({"phase": "ks9"}, "Not a valid choice."),
+    ({"ward": ""}, "Enter the ward."),
+    ({"description": "y" * 2001}, "Field cannot be longer than 2000 characters."),
+])
+def test_public_form_refuses_bad_input_at_the_field(client, hub, audit, changes, message):
+    token = _collecting(audit)
+    response = client.post(f"/needs/{token}", data={**ANSWER, **changes})
+    assert response.status_code == 422
+    page = _text(response)
+    assert message in page and 'class="field-error"' in page
+    assert 'value="Northgate"' in page or changes.get("ward") == ""
+    assert audits.list_needs(audit) == []
+
+
+def test_wrong_expired_and_closed_links_store_nothing(client, hub, audit):
+    response = client.post("/needs/no-such-token", data=ANSWER)
+    assert response.status_code == 404 and "This link no longer works" in _text(response)
+    response = client.post(f"/needs/{audit.needs_token}", data=ANSWER)  # still a draft
+    assert response.status_code == 410
+    token = _collecting(audit)
+    audits.set_token_expiry(audit, utcnow() + timedelta(seconds=1), utcnow())
+    audit.needs_token_expires_at = utcnow() - timedelta(minutes=1)
+    from workspace.extensions import db
+    db.session.commit()
+    response = client.post(f"/needs/{token}", data=ANSWER)
+    assert response.status_code == 410 and "run out" in _text(response)
+    audits.change_status(audit, AuditStatus.CLOSED, utcnow())
+    response = client.get(f"/needs/{token}")
+    assert response.status_code == 410 and "has closed" in _text(response)
+    assert audits.list_needs(audit) == []
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "NEEDS_FORM_RATE_LIMIT": "2 per minute"}
+
+    def test_the_form_is_rate_limited(self, client, hub, audit):
+        token = _collecting(audit)
+        for _ in range(2):
+            assert client.post(f"/needs/{token}", data=ANSWER).status_code == 302
+        assert client.post(f"/needs/{token}", data=ANSWER).status_code == 429
+        assert len(audits.list_needs(audit)) == 2
+        assert client.get(f"/needs/{token}").status_code == 200
+
+
+def test_provision_form_and_422(client, auth, hub, audit, steer):
+    auth.login(steer)
+    send = group_ids(hub)["SEND"]
+    data = {"provider_name": "Riverside Music Service", "activity": "Adapted ukulele",
+            "art_form": "music", "phase": "ks2", "groups": [str(send)], "ward": "Northgate",
+            "children_reached": "-1", "settings_reached": "1", "qualifications": "NOPE"}
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new", data=data)
+    assert response.status_code == 422 and 'value="Adapted ukulele"' in _text(response)
+    assert audits.list_provision(audit) == []
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
+                           data={**data, "children_reached": "12"})
+    assert response.status_code == 422
+    assert "No catalogue item has the ID NOPE." in _text(response)
+    response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
+                           data={**data, "children_reached": "12", "qualifications": ""})
+    assert response.status_code == 302
+    provision = audits.list_provision(audit)[0]
+    page = _text(client.get(f"/p/{hub.id}/provision/{provision.id}/edit"))
+    assert 'value="Adapted ukulele"' in page and f'value="{send}" checked' in page
+
+
+def _three_send_children(hub, audit, lead):
+    """3 SEND children in Hollyfield: a need and a provision record, and nothing else that
+    could print a 3."""
+    add_need(hub, audit, {"group": "SEND", "phase": "ks2", "art": "music",
+                          "ward": "Hollyfield", "priority": "high", "children": 3,
+                          "org": "Hollyfield Special School", "setting": "Room Q"})
+    add_provision(hub, audit, lead, {"groups": ["SEND"], "phase": "ks2", "art": "drama",
+                                     "ward": "Hollyfield", "reach": 3, "provider": "Stage Co",
+                                     "setting": "Hollyfield Special School annexe"})
+    add_need(hub, audit, {"group": "EAL", "phase": "ks2", "art": "music",
+                          "ward": "Hollyfield", "priority": "low", "children": 50,
+                          "org": "Hollyfield Primary"})
+
+
+def _cells_in_row(page: str, row: str) -> list[str]:
+    cells = re.findall(r'<td class="cell[^"]*" data-row="([^"]*)" data-col="([^"]*)">(.*?)</td>',
+                       page, re.S)
+    return [body for r, c, body in cells if r == row and c == "SEND"]
+
+
+def test_three_send_children_appear_nowhere(client, auth, hub, audit, lead):
+    _three_send_children(hub, audit, lead)
+    auth.login(lead)
+    base = f"/p/{hub.id}/audits/{audit.id}"
+    pages = [client.get(f"{base}/gaps"), client.get(f"{base}/gaps", headers=HTMX)]
+    for response in pages:
+        page = _text(response)
+        (cell,) = _cells_in_row(page, "Hollyfield")
+        assert "&lt;5" in cell and not re.search(r"\b3\b", cell)
+    send = group_ids(hub)["SEND"]
+    for response in (client.get(f"{base}/gaps/cell?group={send}&ward=Hollyfield"),
+                     client.get(f"{base}/gaps/cell?group={send}&ward=hollyfield", headers=HTMX)):
+        detail = _text(response)
+        body = detail[detail.index('id="cell-detail"'):]
+        assert "&lt;5" in body and not re.search(r">\s*3\s*<", body)
+        assert "Room Q" not in body and "annexe" not in body
+    for url in (f"{base}/provision", f"{base}/needs", f"{base}/report"):
+        page = _text(client.get(url))
+        assert "&lt;5" in page and not re.search(r">\s*3\s*<", page), url
+        assert "Room Q" not in page and "annexe" not in page
+    for url in (f"{base}/gaps.csv", f"{base}/provision.csv", f"{base}/needs.csv",
+                f"{base}/gaps.csv?rows=group&cols=phase"):
+        text = _text(client.get(url))
+        assert "<5" in text and not re.search(r"(^|,)3(,|\r)", text, re.M), url
+        assert "Room Q" not in text and "annexe" not in text
+
+
+def test_gap_view_controls_and_fragment(client, auth, hub, filled, lead):
+    auth.login(lead)
+    base = f"/p/{hub.id}/audits/{filled.id}"
+    page = _text(client.get(f"{base}/gaps"))
+    assert "<html" in page and 'class="heatmap"' in page and "Unmet need" in page
+    fragment = _text(client.get(f"{base}/gaps?rows=phase&cols=art_form&ward=Riverside",
+                                headers=HTMX))
+    assert "<html" not in fragment and 'id="matrix"' in fragment
+    assert "ward: Riverside" in fragment and "Dance" in fragment
+    assert "Hillcrest" not in fragment.split('class="heatmap"')[1].split("</table>")[0]
+    # Nonsense choices fall back to the default view instead of failing.
+    assert client.get(f"{base}/gaps?rows=x&cols=x&group=zz").status_code == 200
+    csv_text = _text(client.get(f"{base}/gaps.csv?rows=phase&cols=art_form"))
+    assert csv_text.startswith("Age phase,Art form,State")
+
+
+def test_cell_page_and_fragment(client, auth, hub, filled, lead):
+    auth.login(lead)
+    send = group_ids(hub)["SEND"]
+    url = f"/p/{hub.id}/audits/{filled.id}/gaps/cell?group={send}&ward=Northgate"
+    page = _text(client.get(url))
+    assert "<html" in page and "SEND, Northgate" in page and "Oakfield School" in page
+    fragment = _text(client.get(url, headers=HTMX))
+    assert "<html" not in fragment and "Unmet need" in fragment
+
+
+def test_report_lists_coverage_gaps_and_schools(client, auth, hub, filled, lead):
+    from workspace.models.partnerships import Sector
+    from workspace.services import partnerships
+    partnerships.add_organisation(hub, name="Northgate Primary", sector=Sector.SCHOOL,
+                                  school_phase="Primary")
+    partnerships.add_organisation(hub, name="Quiet School", sector=Sector.SCHOOL,
+                                  school_phase="Primary")
+    auth.login(lead)
+    page = _text(client.get(f"/p/{hub.id}/audits/{filled.id}/report"))
+    assert "Coverage" in page and "SEND, KS2, Music (general), Northgate" in page
+    assert "Northgate Primary" in page and "stated needs" in page
+    assert "Quiet School" not in page
+    assert "@media print" not in page  # print rules live in audits.css
+
+
+def test_target_groups_page_and_fragment(client, auth, hub, audit, lead):
+    auth.login(lead)
+    page = _text(client.get(f"/p/{hub.id}/audits/groups"))
+    assert "Looked-after children" in page
+    response = client.post(f"/p/{hub.id}/audits/groups", data={"name": "SEND"}, headers=HTMX)
+    assert response.status_code == 422 and "There is already a group called SEND." in _text(
+        response)
+    response = client.post(f"/p/{hub.id}/audits/groups",
+                           data={"name": "Young carers", "vulnerable": "y"}, headers=HTMX)
+    assert response.status_code == 200 and "Young carers" in _text(response)
+    assert "<html" not in _text(response)

@@ -1,0 +1,159 @@
+"""The live stream (Server-Sent Events) read with the test client: each stream ends after
+CHAT_STREAM_SECONDS (1 s in the tests), so a test reads it whole."""
+
+import re
+import threading
+
+import pytest
+
+from tests.chat.core_world import make_world
+from workspace.extensions import db
+from workspace.models import Channel, User
+from workspace.services import chat, chat_live
+
+
+@pytest.fixture
+def world(make_user, make_partnership, add_member):
+    return make_world(make_user, make_partnership, add_member)
+
+
+def _events(text: str) -> list[dict]:
+    """The stream's messages: id, event name and data of each (comments and hints left out)."""
+    events = []
+    for block in text.split("\n\n"):
+        fields = {}
+        for line in block.splitlines():
+            name, _, value = line.partition(": ")
+            if name in ("id", "event"):
+                fields[name] = value
+            elif line.startswith("data:"):
+                fields["data"] = fields.get("data", "") + ("\n" if "data" in fields else "") + (
+                    line[6:] if line.startswith("data: ") else line[5:])
+        if "id" in fields:
+            events.append(fields)
+    return events
+
+
+def _read(client, world, channel, after=None, headers=None) -> tuple[str, list[dict]]:
+    url = f"/p/{world.hub.id}/chat/stream?channel_id={channel.id}"
+    if after is not None:
+        url += f"&after={after}"
+    response = client.get(url, headers=headers or {})
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    text = response.get_data(as_text=True)
+    return text, _events(text)
+
+
+def test_replays_after_the_given_id_in_order_then_ends(client, auth, world):
+    posted = [chat.post_message(world.general, world.lead, f"Note {n}") for n in range(3)]
+    first_event = chat_live.events_after(world.hub.id, 0)[0].id
+    ids = [m.id for m in posted]
+    auth.login(world.bob)
+    text, events = _read(client, world, world.general, after=first_event)
+    assert [e["event"] for e in events] == ["chat", "chat"]
+    assert [int(e["id"]) for e in events] == [first_event + 1, first_event + 2]
+    assert f'id="msg-{ids[1]}"' in events[0]["data"] and "Note 1" in events[0]["data"]
+    assert 'hx-swap-oob="beforeend:#messages"' in events[0]["data"]
+    assert f'id="msg-{ids[2]}"' in events[1]["data"]
+    assert text.startswith("retry: ") and text.rstrip().splitlines()[-1].startswith("retry: ")
+
+
+def test_last_event_id_wins_over_after(client, auth, world):
+    for n in range(3):
+        chat.post_message(world.general, world.lead, f"Note {n}")
+    last = chat_live.last_event_id(world.hub.id)
+    auth.login(world.bob)
+    _, events = _read(client, world, world.general, after=0,
+                      headers={"Last-Event-ID": str(last - 1)})
+    assert [int(e["id"]) for e in events] == [last]
+    _, events = _read(client, world, world.general, after=last)
+    assert events == []
+
+
+def test_edits_deletions_and_replies_are_sent_once_each(client, auth, world):
+    root = chat.post_message(world.general, world.ann, "Root")
+    chat.post_message(world.general, world.lead, "A reply", parent=root)
+    chat.edit_message(root, world.ann, "Root, edited")
+    chat.delete_message(root, world.ann)
+    auth.login(world.bob)
+    _, events = _read(client, world, world.general, after=0)
+    ids = [int(e["id"]) for e in events]
+    assert ids == sorted(set(ids)) and len(ids) == 4
+    reply, edit, delete = (e["data"] for e in events[1:])
+    assert f'hx-swap-oob="beforeend:#replies-{root.id}"' in reply and "1 reply" in reply
+    # Each event shows the message as it is now: the edit is already deleted.
+    for change in (edit, delete):
+        assert f'hx-swap-oob="outerHTML:.msg-{root.id}"' in change
+        assert "This message was deleted." in change and "Root" not in change
+
+
+def test_an_edit_redraws_the_message(client, auth, world):
+    message = chat.post_message(world.general, world.ann, "Frist")
+    chat.edit_message(message, world.ann, "First")
+    auth.login(world.bob)
+    _, events = _read(client, world, world.general, after=0)
+    assert "<p>First</p>" in events[1]["data"] and "edited</span>" in events[1]["data"]
+
+
+def test_events_of_unreadable_channels_are_never_sent(client, auth, world):
+    chat.post_message(world.steering, world.lead, "Steering secret")
+    chat.post_message(world.network_channel, world.lead, "Strings secret")
+    visible = chat.post_message(world.general, world.lead, "Hello all")
+    auth.login(world.bob)
+    text, events = _read(client, world, world.general, after=0)
+    assert "secret" not in text
+    assert [e["event"] for e in events] == ["chat"] and "Hello all" in events[0]["data"]
+    assert f"msg-{visible.id}" in events[0]["data"]
+
+
+def test_other_readable_channels_send_unread_notes(client, auth, world):
+    chat.post_message(world.network_channel, world.lead, "Strings news")
+    auth.login(world.ann)
+    text, events = _read(client, world, world.general, after=0)
+    assert [(e["event"], e["data"]) for e in events] == [
+        ("unread", f"{world.network_channel.id} {world.lead.id}")]
+    assert "Strings news" not in text
+
+
+def test_card_events_are_named_after_their_record(client, auth, world):
+    chat_live.publish(world.hub.id, "card", ref="cpd-12")
+    db.session.commit()
+    auth.login(world.bob)
+    text, events = _read(client, world, world.general, after=0)
+    assert [(e["event"], e["data"]) for e in events] == [("card-cpd-12", "")]
+    assert re.search(r"event: card-cpd-12\ndata: ?\n\n", text)
+
+
+def test_non_members_get_404(client, auth, world):
+    auth.login(world.outsider)
+    assert client.get(f"/p/{world.hub.id}/chat/stream").status_code == 404
+
+
+class TestWaiting:
+    @pytest.fixture
+    def app_config(self):
+        return {"CHAT_STREAM_SECONDS": 3}
+
+    def test_a_new_message_arrives_while_waiting_without_a_connection_held(
+            self, app, client, auth, world):
+        auth.login(world.bob)
+        start = chat_live.last_event_id(world.hub.id)
+        channel_id, lead_id = world.general.id, world.lead.id
+        seen = {}
+
+        def post_later():
+            with app.app_context():
+                seen["checked_out"] = db.engine.pool.checkedout()
+                chat.post_message(db.session.get(Channel, channel_id),
+                                  db.session.get(User, lead_id), "Just now")
+                db.session.remove()
+
+        timer = threading.Timer(0.8, post_later)
+        timer.start()
+        try:
+            _, events = _read(client, world, world.general, after=start)
+        finally:
+            timer.join()
+        assert seen["checked_out"] == 0  # the waiting stream held no connection
+        assert len(events) == 1 and "Just now" in events[0]["data"]

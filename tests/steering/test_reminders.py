@@ -1,0 +1,68 @@
+"""Owners of overdue actions are reminded at most once a day, by the service and the CLI."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from workspace.extensions import db
+from workspace.models import Notification
+from workspace.models.partnerships import Role
+from workspace.models.steering import ActionStatus
+from workspace.services import actions
+
+DAY = date(2027, 6, 10)
+
+
+def reminders_to(user) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == "action_overdue")))
+
+
+def add(hub, lead, owner, title, due_on):
+    return actions.create_action(hub, lead, actions.ActionFields(
+        title, owner_id=owner.id if owner else None, due_on=due_on))
+
+
+def test_an_overdue_owner_is_reminded_once_a_day(hub, lead, steer):
+    action = add(hub, lead, steer, "Draft the SEND brief", DAY - timedelta(days=3))
+    assert actions.send_overdue_reminders(DAY) == 1
+    assert actions.send_overdue_reminders(DAY) == 0
+    [note] = reminders_to(steer)
+    assert "Draft the SEND brief" in note.message and "7 Jun 2027" in note.message
+    assert note.link == f"/p/{hub.id}/actions/{action.id}"
+    assert action.reminded_on == DAY
+    assert actions.send_overdue_reminders(DAY + timedelta(days=1)) == 1
+    assert len(reminders_to(steer)) == 2
+
+
+def test_nobody_is_reminded_of_what_is_not_overdue_or_finished(hub, lead, steer, member):
+    add(hub, lead, steer, "Due today", DAY)
+    add(hub, lead, steer, "Undated", None)
+    add(hub, lead, None, "Nobody's", DAY - timedelta(days=1))
+    done = add(hub, lead, member, "Done", DAY - timedelta(days=1))
+    actions.set_status(done, member, Role.MEMBER, ActionStatus.DONE,
+                       datetime(2027, 6, 9, tzinfo=UTC))
+    dropped = add(hub, lead, member, "Dropped", DAY - timedelta(days=1))
+    actions.set_status(dropped, lead, Role.LEAD, ActionStatus.DROPPED,
+                       datetime(2027, 6, 9, tzinfo=UTC))
+    assert actions.send_overdue_reminders(DAY) == 0
+    assert reminders_to(steer) == [] and reminders_to(member) == []
+
+
+def test_each_owner_gets_a_reminder_per_overdue_action(hub, lead, steer, member):
+    add(hub, lead, steer, "One", DAY - timedelta(days=1))
+    add(hub, lead, steer, "Two", DAY - timedelta(days=20))
+    add(hub, lead, member, "Three", DAY - timedelta(days=2))
+    assert actions.send_overdue_reminders(DAY) == 3
+    assert len(reminders_to(steer)) == 2 and len(reminders_to(member)) == 1
+
+
+def test_the_cli_command_reminds_for_today(runner, hub, lead, steer):
+    today = actions.london_today(datetime.now(UTC))
+    add(hub, lead, steer, "Long overdue", today - timedelta(days=5))
+    result = runner.invoke(args=["steering", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 reminder sent." in result.output
+    result = runner.invoke(args=["steering", "send-reminders"])
+    assert "0 reminders sent." in result.output
+    assert len(reminders_to(steer)) == 1

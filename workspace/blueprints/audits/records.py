@@ -1,0 +1,238 @@
+"""An audit's provision and needs, entered by hand and listed (with CSV downloads)."""
+
+from flask import Response, flash, redirect
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.audits.forms import NeedForm, ProvisionForm
+from workspace.blueprints.audits.views import audit_url, bp
+from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.models.audits import AgePhase, ArtForm, NeedSource, Priority
+from workspace.models.partnerships import Role
+from workspace.services import audit_gaps, audits, catalogue
+from workspace.services import partnerships as partnership_service
+from workspace.services.errors import DomainError
+
+
+def csv_response(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _figure(audit):
+    """A count of children as the audit shows it (suppressed under its threshold)."""
+    return lambda n: audit_gaps.figure(n, audit.suppression_threshold)
+
+
+# --- provision ------------------------------------------------------------------------------
+
+
+def _provision_form(partnership, **kwargs) -> ProvisionForm:
+    form = ProvisionForm(**kwargs)
+    form.organisation.choices = [SelectChoice("", "Another provider")] + [
+        SelectChoice(str(o.id), o.name)
+        for o in partnership_service.list_organisations(partnership)]
+    form.groups.choices = [SelectChoice(g.id, g.name)
+                           for g in audits.list_target_groups(partnership)]
+    return form
+
+
+def _qualification_ids(form: ProvisionForm) -> frozenset[int]:
+    ids = set()
+    for stable_id in filter(None, (s.strip() for s in (form.qualifications.data or "").split(
+            ","))):
+        item = catalogue.find_item(stable_id)
+        if item is None:
+            raise DomainError(f"No catalogue item has the ID {stable_id}.",
+                              field="qualifications")
+        ids.add(item.id)
+    return frozenset(ids)
+
+
+def _provision_fields(form: ProvisionForm) -> audits.ProvisionFields:
+    cost = form.cost.data
+    return audits.ProvisionFields(
+        provider_name=form.provider_name.data or "", activity=form.activity.data or "",
+        art_form=ArtForm(form.art_form.data), phase=AgePhase(form.phase.data),
+        ward=form.ward.data or "", setting=form.setting.data or "",
+        organisation_id=int(form.organisation.data) if form.organisation.data else None,
+        group_ids=frozenset(form.groups.data or []),
+        children_reached=form.children_reached.data or 0,
+        settings_reached=form.settings_reached.data or 0,
+        cost_pence=None if cost is None else int(cost * 100),
+        funding_source=form.funding_source.data or "", notes=form.notes.data or "",
+        qualification_ids=_qualification_ids(form))
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision")
+@partnership_route(Role.STEERING)
+def provision_list(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    facts = audit_gaps.load_facts(partnership, audit)
+    return render("audits/provision.html", partnership=partnership, audit=audit, facts=facts,
+                  confirm=ConfirmForm(), figure=_figure(audit))
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision.csv")
+@partnership_route(Role.STEERING)
+def provision_csv(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    facts = audit_gaps.load_facts(partnership, audit)
+    return csv_response(audit_gaps.provision_csv(facts), f"audit-{audit.id}-provision.csv")
+
+
+def _provision_page(partnership, audit, form, provision=None):
+    return render_form("audits/provision_form.html", form, partnership=partnership,
+                       audit=audit, provision=provision, wards=audits.list_wards(audit))
+
+
+@bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/provision/new",
+          methods=["GET", "POST"])
+@partnership_route(Role.STEERING)
+def new_provision(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    form = _provision_form(partnership)
+    if form.validate_on_submit():
+        try:
+            audits.add_provision(audit, current_user, _provision_fields(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The provision is added.", "success")
+            return redirect(audit_url(audit, "audits.provision_list"))
+    return _provision_page(partnership, audit, form)
+
+
+@bp.route("/p/<int:partnership_id>/provision/<int:provision_id>/edit", methods=["GET", "POST"])
+@partnership_route(Role.STEERING)
+def edit_provision(partnership, provision_id: int):
+    provision = audits.get_provision(partnership, provision_id)
+    audit = audits.get_audit(partnership, provision.audit_id)
+    form = _provision_form(partnership, data={
+        **{name: getattr(provision, name) for name in (
+            "provider_name", "activity", "ward", "setting", "children_reached",
+            "settings_reached", "funding_source", "notes")},
+        "organisation": str(provision.organisation_id or ""),
+        "art_form": provision.art_form.value, "phase": provision.phase.value,
+        "groups": [g.id for g in provision.groups],
+        "cost": None if provision.cost_pence is None else provision.cost_pence / 100,
+        "qualifications": ", ".join(q.stable_id for q in provision.qualifications)})
+    if form.validate_on_submit():
+        try:
+            audits.update_provision(provision, audit, _provision_fields(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The provision is saved.", "success")
+            return redirect(audit_url(audit, "audits.provision_list"))
+    return _provision_page(partnership, audit, form, provision)
+
+
+@bp.post("/p/<int:partnership_id>/provision/<int:provision_id>/delete")
+@partnership_route(Role.LEAD)
+def delete_provision(partnership, provision_id: int):
+    provision = audits.get_provision(partnership, provision_id)
+    audit = audits.get_audit(partnership, provision.audit_id)
+    if ConfirmForm().validate_on_submit():
+        audits.delete_provision(provision)
+        flash("The provision is deleted.", "info")
+    return redirect(audit_url(audit, "audits.provision_list"))
+
+
+# --- needs ----------------------------------------------------------------------------------
+
+
+def need_form(form_class, partnership, **kwargs):
+    form = form_class(**kwargs)
+    form.target_group.choices = [SelectChoice("", audits.ALL_CHILDREN)] + [
+        SelectChoice(str(g.id), g.name) for g in audits.list_target_groups(partnership)]
+    form.job_role.choices = [SelectChoice("", "Not sure / any")] + [
+        SelectChoice(str(r.id), r.name) for r in catalogue.list_roles()]
+    return form
+
+
+def need_fields(form) -> audits.NeedFields:
+    return audits.NeedFields(
+        phase=AgePhase(form.phase.data), art_form=ArtForm(form.art_form.data),
+        ward=form.ward.data or "", priority=Priority(form.priority.data),
+        target_group_id=int(form.target_group.data) if form.target_group.data else None,
+        setting=form.setting.data or "", children=form.children.data,
+        job_role_id=int(form.job_role.data) if form.job_role.data else None,
+        description=form.description.data or "",
+        respondent_name=form.respondent_name.data or "",
+        respondent_organisation=form.respondent_organisation.data or "",
+        respondent_email=form.respondent_email.data or "")
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs")
+@partnership_route(Role.STEERING)
+def need_list(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    facts = audit_gaps.load_facts(partnership, audit)
+    return render("audits/needs.html", partnership=partnership, audit=audit, facts=facts,
+                  confirm=ConfirmForm(), figure=_figure(audit))
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs.csv")
+@partnership_route(Role.STEERING)
+def needs_csv(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    facts = audit_gaps.load_facts(partnership, audit)
+    return csv_response(audit_gaps.needs_csv(facts), f"audit-{audit.id}-needs.csv")
+
+
+def _need_page(partnership, audit, form, need=None):
+    return render_form("audits/need_form.html", form, partnership=partnership, audit=audit,
+                       need=need, wards=audits.list_wards(audit))
+
+
+@bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/needs/new", methods=["GET", "POST"])
+@partnership_route(Role.STEERING)
+def new_need(partnership, audit_id: int):
+    audit = audits.get_audit(partnership, audit_id)
+    form = need_form(NeedForm, partnership)
+    if form.validate_on_submit():
+        try:
+            audits.add_need(audit, need_fields(form), NeedSource.HAND)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The need is added.", "success")
+            return redirect(audit_url(audit, "audits.need_list"))
+    return _need_page(partnership, audit, form)
+
+
+@bp.route("/p/<int:partnership_id>/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@partnership_route(Role.STEERING)
+def edit_need(partnership, need_id: int):
+    need = audits.get_need(partnership, need_id)
+    audit = audits.get_audit(partnership, need.audit_id)
+    form = need_form(NeedForm, partnership, data={
+        **{name: getattr(need, name) for name in (
+            "ward", "setting", "children", "description", "respondent_name",
+            "respondent_organisation", "respondent_email")},
+        "target_group": str(need.target_group_id or ""), "phase": need.phase.value,
+        "art_form": need.art_form.value, "priority": need.priority.value,
+        "job_role": str(need.job_role_id or "")})
+    if form.validate_on_submit():
+        try:
+            audits.update_need(need, audit, need_fields(form))
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            flash("The need is saved.", "success")
+            return redirect(audit_url(audit, "audits.need_list"))
+    return _need_page(partnership, audit, form, need)
+
+
+@bp.post("/p/<int:partnership_id>/needs/<int:need_id>/delete")
+@partnership_route(Role.LEAD)
+def delete_need(partnership, need_id: int):
+    need = audits.get_need(partnership, need_id)
+    audit = audits.get_audit(partnership, need.audit_id)
+    if ConfirmForm().validate_on_submit():
+        audits.delete_need(need)
+        flash("The need is deleted.", "info")
+    return redirect(audit_url(audit, "audits.need_list"))

@@ -1,0 +1,225 @@
+"""Slash commands in the composer: `/cpd`, `/action` and `/poll` open their form in the panel
+under the composer; the form's submission creates the record and posts its card reference.
+
+The composer's view (views.py) imports this module, so it must not import views.py back:
+`register(bp)` adds the routes, called from cards.py.
+"""
+
+import re
+
+from flask import g, make_response, render_template
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.chat.card_forms import (
+    ActionForm,
+    ChatSessionForm,
+    PollForm,
+    ShareSessionForm,
+)
+from workspace.blueprints.rendering import INVALID, add_domain_error
+from workspace.models.base import utcnow
+from workspace.models.cpd import SessionStatus
+from workspace.models.partnerships import Role
+from workspace.services import chat, chat_cards, chat_polls, cpd
+from workspace.services import partnerships as partnership_service
+from workspace.services.errors import DomainError
+
+COMMAND = re.compile(r"^/([A-Za-z]+)(?:\s+(.*))?$", re.DOTALL)
+COMMANDS = {"cpd": "schedule a CPD session, or share one",
+            "action": "add an action with an owner and a due date",
+            "poll": "ask a question with 2 to 10 options, e.g. /poll Which date? | 3 March | 10 "
+                    "March"}
+
+
+def is_command(text: str) -> bool:
+    """A message that starts with a slash and a word (`/poll ...`), not a pasted path."""
+    return COMMAND.match((text or "").strip()) is not None
+
+
+def _panel(template: str, status: int = 200, **context):
+    """A fragment for the panel under the composer, whatever the composer's own target."""
+    response = make_response(render_template(template, **context), status)
+    response.headers["HX-Retarget"] = "#composer-panel"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def open_command(partnership, channel, text: str):
+    name, args = COMMAND.match(text.strip()).groups()
+    opener = OPENERS.get(name.lower())
+    if opener is None:
+        return _panel("chat/_command_unknown.html", INVALID, name=name, commands=COMMANDS)
+    return opener(partnership, channel, (args or "").strip())
+
+
+# --- /cpd -------------------------------------------------------------------------------------
+
+
+def _runnable_networks(partnership):
+    rows = cpd.list_networks(partnership, current_user, utcnow())
+    if g.membership.role == Role.LEAD:
+        return [r.network for r in rows]
+    return [r.network for r in rows if r.network.coordinator_id == current_user.id]
+
+
+def _session_form(partnership, **kwargs) -> ChatSessionForm:
+    form = ChatSessionForm(**kwargs)
+    form.network.choices = [SelectChoice(str(n.id), n.name)
+                            for n in _runnable_networks(partnership)]
+    form.provider.choices = [SelectChoice("", "None")]
+    form.areas.choices = []
+    return form
+
+
+def _share_form(partnership, **kwargs) -> ShareSessionForm:
+    form = ShareSessionForm(**kwargs)
+    rows = cpd.list_sessions(partnership, since=utcnow())
+    form.cpd_session.choices = [
+        SelectChoice(str(r.session.id), f"{r.session.title} · {cpd.describe_when(r.session)}")
+        for r in rows if r.session.status == SessionStatus.SCHEDULED]
+    return form
+
+
+def _cpd_panel(partnership, channel, session_form, share_form, status=200):
+    return _panel("chat/_command_cpd.html", status, partnership=partnership, channel=channel,
+                  form=session_form, share=share_form,
+                  may_schedule=bool(session_form.network.choices))
+
+
+def _open_cpd(partnership, channel, args: str):
+    session_form = _session_form(partnership, formdata=None, channel_id=channel.id,
+                                 title=args[:160], capacity=20, learning_hours=0)
+    share_form = _share_form(partnership, formdata=None, channel_id=channel.id)
+    return _cpd_panel(partnership, channel, session_form, share_form)
+
+
+def _session_fields(form: ChatSessionForm) -> cpd.SessionFields:
+    return cpd.SessionFields(
+        title=form.title.data, day=form.day.data, start=form.start.data, end=form.end.data,
+        capacity=form.capacity.data, timezone=form.timezone.data or cpd.LONDON,
+        venue=form.venue.data or "", learning_hours=form.learning_hours.data)
+
+
+@partnership_route()
+def command_cpd(partnership):
+    form = _session_form(partnership)
+    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    share = _share_form(partnership, formdata=None, channel_id=channel.id)
+    if not form.network.choices:
+        form.form_errors.append("Only leads and network coordinators can schedule sessions.")
+    elif form.validate_on_submit():
+        network = chat_cards.get_network(partnership, int(form.network.data))
+        try:
+            created = cpd.schedule_session(partnership, network, _session_fields(form))
+            chat.post_message(channel, current_user,
+                              f"New CPD session: {created.title} #cpd-{created.id}")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _panel("chat/_command_done.html", text=f"{created.title} is scheduled.")
+    return _cpd_panel(partnership, channel, form, share, INVALID)
+
+
+@partnership_route()
+def command_cpd_share(partnership):
+    form = _share_form(partnership)
+    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    if form.validate_on_submit():
+        shared = chat_cards.get_session(partnership, int(form.cpd_session.data))
+        try:
+            chat.post_message(channel, current_user, f"{shared.title} #cpd-{shared.id}")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _panel("chat/_command_done.html", text="Shared.")
+    session_form = _session_form(partnership, formdata=None, channel_id=channel.id)
+    return _cpd_panel(partnership, channel, session_form, form, INVALID)
+
+
+# --- /action ----------------------------------------------------------------------------------
+
+
+def _action_form(partnership, **kwargs) -> ActionForm:
+    form = ActionForm(**kwargs)
+    form.owner.choices = [SelectChoice("", "Nobody yet")] + [
+        SelectChoice(str(m.user_id), m.user.name)
+        for m in partnership_service.list_members(partnership)]
+    return form
+
+
+def _action_panel(partnership, channel, form, status=200):
+    return _panel("chat/_command_action.html", status, partnership=partnership, channel=channel,
+                  form=form, may_add=g.membership.role.at_least(Role.STEERING))
+
+
+def _open_action(partnership, channel, args: str):
+    form = _action_form(partnership, formdata=None, channel_id=channel.id, title=args[:200])
+    return _action_panel(partnership, channel, form)
+
+
+@partnership_route()
+def command_action(partnership):
+    form = _action_form(partnership)
+    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    if not g.membership.role.at_least(Role.STEERING):
+        form.form_errors.append("Only steering group members and leads can add actions.")
+    elif form.validate_on_submit():
+        try:
+            action = chat_cards.create_action(
+                partnership, current_user, title=form.title.data,
+                owner_id=int(form.owner.data) if form.owner.data else None,
+                due_on=form.due_on.data)
+            chat.post_message(channel, current_user,
+                              f"New action: {action.title} #action-{action.id}")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _panel("chat/_command_done.html", text="The action is added.")
+    return _action_panel(partnership, channel, form, INVALID)
+
+
+# --- /poll ------------------------------------------------------------------------------------
+
+
+def _open_poll(partnership, channel, args: str):
+    question, *options = [part.strip() for part in args.split("|")] if args else [""]
+    form = PollForm(formdata=None, channel_id=channel.id, question=question[:300],
+                    options="\n".join(options))
+    return _panel("chat/_command_poll.html", partnership=partnership, channel=channel, form=form)
+
+
+@partnership_route()
+def command_poll(partnership):
+    form = PollForm()
+    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    if form.validate_on_submit():
+        try:
+            poll = chat_polls.create_poll(channel, current_user, form.question.data,
+                                          form.options.data.splitlines())
+            chat.post_message(channel, current_user, f"Poll: {poll.question} #poll-{poll.id}")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _panel("chat/_command_done.html", text="The poll is posted.")
+    return _panel("chat/_command_poll.html", INVALID, partnership=partnership, channel=channel,
+                  form=form)
+
+
+def _channel_id(form) -> int:
+    """The channel id the panel's form carries (0, which no channel has, when malformed)."""
+    value = form.channel_id.data or ""
+    return int(value) if value.isdigit() else 0
+
+
+OPENERS = {"cpd": _open_cpd, "action": _open_action, "poll": _open_poll}
+
+
+def register(bp) -> None:
+    """The command forms' routes, on the chat blueprint."""
+    base = "/p/<int:partnership_id>/chat/commands"
+    bp.add_url_rule(f"{base}/cpd", view_func=command_cpd, methods=["POST"])
+    bp.add_url_rule(f"{base}/cpd/share", view_func=command_cpd_share, methods=["POST"])
+    bp.add_url_rule(f"{base}/action", view_func=command_action, methods=["POST"])
+    bp.add_url_rule(f"{base}/poll", view_func=command_poll, methods=["POST"])

@@ -1,0 +1,142 @@
+"""The live page's Server-Sent Events stream.
+
+A page opens `chat.stream` with the channel it shows and the last event id it was drawn
+with; the stream replays the partnership's events after that id (or after `Last-Event-ID`,
+which wins, when the browser reconnects by itself), then waits for new ones, and ends after
+CHAT_STREAM_SECONDS with a `retry:` hint so that the browser reconnects where it left off.
+
+Waiting holds no database connection: each read of the event log is a short block that
+gives its connection back (`_release`) before `chat_live.wait_for_events`.
+What an event shows is the same for every viewer, so it is rendered once per process and
+kept in a small cache; what differs is only *whether* a viewer may receive it.
+"""
+
+import re
+import threading
+from collections import OrderedDict
+from time import monotonic
+
+from flask import Response, current_app, g, request, stream_with_context
+from sqlalchemy.orm import selectinload
+
+from workspace.blueprints.access import partnership_route
+from workspace.blueprints.chat.views import bp
+from workspace.extensions import db
+from workspace.models import ChatEvent, Message
+from workspace.services import chat, chat_live
+
+RETRY_MS = 1000
+KEEPALIVE_SECONDS = 15
+CACHE_SIZE = 2000
+SAFE_REF = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
+
+_cache: OrderedDict[tuple, tuple[int, str] | None] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+@bp.get("/p/<int:partnership_id>/chat/stream")
+@partnership_route()
+def stream(partnership):
+    open_channel = request.args.get("channel_id", type=int)
+    after = _start_after()
+    readable = {c.id for c in chat.readable_channels(partnership, g.membership,
+                                                     include_archived=True)}
+    seconds = float(current_app.config["CHAT_STREAM_SECONDS"])
+    _release()  # the stream may last a minute: no connection held meanwhile
+    events = _frames(partnership.id, open_channel, readable, after, seconds)
+    return Response(stream_with_context(events), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _release() -> None:
+    """End the session's transaction, which gives its connection back to the pool.
+
+    (Rather than `db.session.remove()`, which would also detach the objects of anyone sharing
+    this app context, such as a test; the request's teardown removes the session anyway.)
+    """
+    db.session.rollback()
+
+
+def _start_after() -> int:
+    """Last-Event-ID (sent by a reconnecting browser) wins over the page's `after`."""
+    header = request.headers.get("Last-Event-ID", "").strip()
+    if header.isdigit():
+        return int(header)
+    return max(request.args.get("after", 0, type=int), 0)
+
+
+def _frames(partnership_id: int, open_channel: int | None, readable: set[int], after: int,
+            seconds: float):
+    deadline = monotonic() + seconds
+    cursor = after
+    yield f"retry: {RETRY_MS}\n\n"
+    while True:
+        events = chat_live.events_after(partnership_id, cursor)
+        out = [frame for event in events
+               for frame in _frames_for(event, open_channel, readable)]
+        if events:
+            cursor = events[-1].id  # past the events this viewer does not get, too
+        _release()
+        yield from out
+        remaining = deadline - monotonic()
+        if remaining <= 0:
+            break
+        if len(events) < 500:
+            woke = chat_live.wait_for_events(partnership_id, cursor,
+                                             min(remaining, KEEPALIVE_SECONDS))
+            if not woke and deadline - monotonic() > 0:
+                yield ": keep-alive\n\n"
+    yield f"retry: {RETRY_MS}\n\n"
+
+
+def _frames_for(event: ChatEvent, open_channel: int | None, readable: set[int]) -> list[str]:
+    if event.kind == "card":
+        if event.ref and SAFE_REF.match(event.ref):
+            return [_frame(event.id, f"card-{event.ref}", "")]
+        return []
+    if event.channel_id not in readable:
+        return []
+    rendered = _rendered(event)
+    if rendered is None:
+        return []
+    author_id, html = rendered
+    if event.channel_id == open_channel:
+        return [_frame(event.id, "chat", html)]
+    if event.kind == "message":
+        return [_frame(event.id, "unread", f"{event.channel_id} {author_id}")]
+    return []
+
+
+def _frame(event_id: int, name: str, data: str) -> str:
+    lines = [f"id: {event_id}", f"event: {name}"]
+    lines += [f"data: {line}" for line in data.splitlines() or [""]]
+    return "\n".join(lines) + "\n\n"
+
+
+def _rendered(event: ChatEvent) -> tuple[int, str] | None:
+    """(author id, HTML) of a message event, rendered once per process."""
+    key = (event.id, event.created_at)  # the time too: a re-made database reuses ids
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = _render(event)
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def _render(event: ChatEvent) -> tuple[int, str] | None:
+    message = db.session.scalar(
+        db.select(Message).options(selectinload(Message.author),
+                                   selectinload(Message.parent).selectinload(Message.author))
+        .where(Message.id == event.message_id))
+    if message is None or message.channel_id != event.channel_id:
+        return None
+    template = "chat/_event_message.html" if event.kind == "message" else (
+        "chat/_event_change.html")
+    # Straight from the Jinja environment: no context processors, nothing of the viewer.
+    return message.author_id, current_app.jinja_env.get_template(template).render(
+        message=message)

@@ -1,0 +1,25 @@
+"""What the steering views share: where papers are kept, the action form with its choices."""
+
+import os
+
+from flask import current_app
+from wtforms.fields.choices import SelectChoice
+
+from workspace.blueprints.steering.forms import ActionForm
+from workspace.services import steering
+from workspace.services.partnerships import list_members
+
+
+def upload_folder() -> str:
+    return os.path.join(current_app.instance_path, "uploads")
+
+
+def action_form(partnership, **kwargs) -> ActionForm:
+    """The action form, its owner and working-group choices drawn from the partnership."""
+    form = ActionForm(**kwargs)
+    form.owner.choices = [SelectChoice("", "Nobody yet")] + [
+        SelectChoice(str(m.user_id), f"{m.user.name} ({m.role.label.lower()})")
+        for m in list_members(partnership)]
+    form.working_group.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(g.id), g.name) for g in steering.list_working_groups(partnership)]
+    return form
