@@ -1,11 +1,13 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import permutations
 
 import pytest
 
 from tests.audits.conftest import NEEDS, NOW, PROVISION, add_need, add_provision, group_ids
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
-from workspace.services import audit_gaps, audits
+from workspace.models.cpd import Attendance
+from workspace.services import audit_gaps, audit_report, audits, cpd
 from workspace.services.errors import DomainError, NotFound
 
 THRESHOLD = 5
@@ -279,3 +281,20 @@ def test_records_refuse_other_partnerships_groups(hub, audit, make_partnership, 
     with pytest.raises(DomainError):
         add_provision(hub, audit, lead, {**PROVISION[0], "reach": -1})
     assert audits.audit_counts(audit) == {"provision": 0, "needs": 0}
+
+
+def test_the_report_counts_cpd_held_in_the_period_so_far_not_sessions_still_to_come(
+        hub, audit, lead, member):
+    network = cpd.create_network(hub, name="Primary", coordinator=lead)
+    days = [date(2026, 9, 20), date(2026, 12, 1), date(2027, 9, 1)]  # held, to come, after
+    cpd.schedule_series(hub, network, "Network days", days, cpd.SessionFields(
+        title="Network day", day=days[0], start=time(9), end=time(15), capacity=5,
+        learning_hours=Decimal("5")))
+    held = cpd.list_sessions(hub)[0].session
+    booking = cpd.sign_up(held, member, datetime(2026, 9, 1, tzinfo=UTC))
+    cpd.mark_attendance(held, booking.id, Attendance.ATTENDED, lead)
+
+    report = audit_report.audit_report(hub, audit, datetime(2026, 11, 1, tzinfo=UTC))
+
+    assert [row.session.id for row in report.sessions] == [held.id]
+    assert report.attendances == 1

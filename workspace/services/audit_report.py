@@ -107,9 +107,10 @@ def list_actions(audit: Audit) -> list[Action]:
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)))
 
 
-def cpd_sessions(audit: Audit) -> list[SessionRow]:
-    """The partnership's sessions held in the audit period, with how many attended."""
+def cpd_sessions(audit: Audit, now: datetime) -> list[SessionRow]:
+    """The partnership's sessions held in the audit period (so far), with how many attended."""
     start, end = period_bounds(audit)
+    end = min(end, now)
     attended = (select(Booking.session_id, func.count(Booking.id).label("n"))
                 .where(Booking.attendance == Attendance.ATTENDED)
                 .group_by(Booking.session_id).subquery())
@@ -156,9 +157,10 @@ def schools_engaged(partnership: Partnership, audit: Audit, facts: Facts) -> lis
     return engaged
 
 
-def audit_report(partnership: Partnership, audit: Audit, gap_limit: int = 25) -> Report:
+def audit_report(partnership: Partnership, audit: Audit, now: datetime,
+                 gap_limit: int = 25) -> Report:
     facts = audit_gaps.load_facts(partnership, audit)
     return Report(audit=audit, facts=facts, needs=len(facts.needs), coverage=coverage(facts),
                   gaps=audit_gaps.gap_list(facts, gap_limit), actions=list_actions(audit),
-                  sessions=cpd_sessions(audit),
+                  sessions=cpd_sessions(audit, now),
                   schools=schools_engaged(partnership, audit, facts))

@@ -1,10 +1,20 @@
 """Demo content for a first run: a music education hub with a lead, a steering member, a teacher."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
 from workspace.models.partnerships import PartnershipKind, Role, Sector
-from workspace.services import accounts, cpd, cpd_supply, partnerships
+from workspace.services import (
+    accounts,
+    actions,
+    audits,
+    chat,
+    cpd,
+    cpd_supply,
+    partnerships,
+    steering,
+)
 
 DEMO_PASSWORD = "workspace-demo"
 DEMO_PEOPLE = [
@@ -49,6 +59,9 @@ def load_demo(force: bool = False) -> bool:
     lead_membership = partnerships.find_membership(hub.id, lead)
     partnerships.add_representative(hub, service.id, lead_membership.id)
     _load_cpd(hub, lead, service.id)
+    audit = _load_audit(hub, lead, service.id)
+    action = _load_steering(hub, lead, users[1], audit)
+    _load_chat(hub, lead, users[1], users[2], action)
     return True
 
 
@@ -68,3 +81,75 @@ def _load_cpd(hub, lead, provider_id: int) -> None:
                                               venue="Riverside Music Centre",
                                               provider_organisation_id=provider_id,
                                               learning_hours=Decimal("5")))
+
+
+def _load_audit(hub, lead, provider_id: int):
+    """This year's audit, collecting needs: SEND singing in Northgate is asked for, not offered."""
+    today = date.today()
+    audit = audits.create_audit(hub, lead, audits.AuditFields(
+        title=f"Music provision {today.year}-{(today.year + 1) % 100:02d}",
+        period_start=date(today.year, 9, 1) if today.month >= 9 else date(today.year - 1, 9, 1),
+        period_end=date(today.year + 1, 8, 31) if today.month >= 9 else date(today.year, 8, 31),
+        area="Northgate, Riverside and Southfields wards"), minimum_threshold=5)
+    audits.change_status(audit, AuditStatus.COLLECTING, datetime.now(UTC))
+    groups = {g.name: g.id for g in audits.list_target_groups(hub)}
+    for activity, art, phase, ward, group, children in (
+            ("Whole-class ukulele", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None, 240),
+            ("Youth choir", ArtForm.SINGING, AgePhase.KS3, "Riverside", None, 45),
+            ("Sensory music sessions", ArtForm.MUSIC, AgePhase.KS1, "Southfields", "SEND", 18),
+            ("Steel pan ensemble", ArtForm.ENSEMBLES, AgePhase.KS3, "Northgate",
+             "Disadvantaged", 30)):
+        audits.add_provision(audit, lead, audits.ProvisionFields(
+            provider_name="Riverside Music Service", organisation_id=provider_id,
+            activity=activity, art_form=art, phase=phase, ward=ward,
+            group_ids=frozenset({groups[group]} if group else set()),
+            children_reached=children, settings_reached=2, funding_source="Hub grant"))
+    for organisation, art, phase, ward, group, priority, children in (
+            ("Northgate Primary School", ArtForm.SINGING, AgePhase.KS2, "Northgate", "SEND",
+             Priority.HIGH, 12),
+            ("Northgate Academy", ArtForm.SINGING, AgePhase.KS2, "Northgate", "SEND",
+             Priority.MEDIUM, 3),
+            ("Southfields Infants", ArtForm.MUSIC, AgePhase.KS1, "Southfields", "SEND",
+             Priority.MEDIUM, 20),
+            ("Riverside Primary", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None,
+             Priority.LOW, 60)):
+        audits.add_need(audit, audits.NeedFields(
+            phase=phase, art_form=art, ward=ward, priority=priority,
+            target_group_id=groups[group] if group else None, children=children,
+            respondent_organisation=organisation), NeedSource.HAND)
+    return audit
+
+
+def _load_steering(hub, lead, steer, audit):
+    """The next steering meeting, with an agenda, and a pilot project from the SEND gap."""
+    meeting = steering.create_meeting(hub, lead, steering.MeetingFields(
+        title="Steering group", day=date.today() + timedelta(weeks=2), start=time(16),
+        place="Riverside Music Centre"))
+    for title in ("Audit: what schools told us", "SEND singing pilot", "CPD for next term"):
+        steering.add_agenda_item(meeting, title)
+    groups = {g.name: g.id for g in audits.list_target_groups(hub)}
+    cell = actions.gap_cell(hub, audit_id=audit.id, group_id=groups["SEND"],
+                            phase=AgePhase.KS2.value, art_form=ArtForm.SINGING.value,
+                            ward="Northgate")
+    return actions.create_action(hub, lead, actions.ActionFields(
+        title="Pilot project: SEND singing at KS2 in Northgate", is_pilot=True,
+        owner_id=steer.id, due_on=date.today() + timedelta(weeks=6),
+        description="Find a partner special school and a singing leader; cost it for the "
+                    "steering group."), meeting=meeting, cell=cell)
+
+
+def _load_chat(hub, lead, steer, teacher, action):
+    """A few messages, so the channels show how cards and threads look."""
+    general = chat.general_channel(hub)
+    session = cpd.list_sessions(hub)[0].session
+    welcome = chat.post_message(
+        general, lead, "Welcome to the hub's workspace. The first **primary network day** is "
+                       f"open for sign-up: #cpd-{session.id}")
+    chat.post_message(general, teacher, "Signed up, thank you! Is it OK to bring a TA?",
+                      parent=welcome)
+    chat.post_message(general, lead, "Teachers working towards the CME can see their units "
+                                     "and what counts already: #qual-CME")
+    steering_channel = next(c for c in chat.readable_channels(
+        hub, partnerships.find_membership(hub.id, lead)) if c.kind.value == "steering")
+    chat.post_message(steering_channel, lead, f"@{steer.name}, here is the SEND singing "
+                                              f"pilot we agreed: #action-{action.id}")

@@ -6,6 +6,7 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.audits.records import csv_response
 from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import render
+from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.services import audit_gaps, audit_report, audits
 
@@ -76,5 +77,5 @@ def gap_cell(partnership, audit_id: int):
 def report(partnership, audit_id: int):
     audit = audits.get_audit(partnership, audit_id)
     return render("audits/report.html", partnership=partnership, audit=audit,
-                  report=audit_report.audit_report(partnership, audit),
+                  report=audit_report.audit_report(partnership, audit, utcnow()),
                   describe=audit_gaps.describe)

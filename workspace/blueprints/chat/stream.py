@@ -32,6 +32,8 @@ SAFE_REF = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
 
 _cache: OrderedDict[tuple, tuple[int, str] | None] = OrderedDict()
 _cache_lock = threading.Lock()
+_pending: dict[tuple, threading.Event] = {}  # renderings under way, by cache key
+RENDER_WAIT_SECONDS = 5
 
 
 @bp.get("/p/<int:partnership_id>/chat/stream")
@@ -114,18 +116,37 @@ def _frame(event_id: int, name: str, data: str) -> str:
 
 
 def _rendered(event: ChatEvent) -> tuple[int, str] | None:
-    """(author id, HTML) of a message event, rendered once per process."""
+    """(author id, HTML) of a message event, rendered once per process.
+
+    When an event arrives, every stream of the process wants it at the same moment: the first
+    renders it, the others wait for that rendering instead of each taking a connection.
+    """
     key = (event.id, event.created_at)  # the time too: a re-made database reuses ids
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    value = _render(event)
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+        rendering = _pending.get(key)
+        mine = rendering is None
+        if mine:
+            rendering = _pending[key] = threading.Event()
+    if not mine:
+        rendering.wait(RENDER_WAIT_SECONDS)
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        return _render(event)  # the first one failed or is stuck: render it here
+    try:
+        value = _render(event)
+        with _cache_lock:
+            _cache[key] = value
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return value
+    finally:
+        with _cache_lock:
+            _pending.pop(key, None)
+        rendering.set()
 
 
 def _render(event: ChatEvent) -> tuple[int, str] | None:
