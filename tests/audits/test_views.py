@@ -204,14 +204,22 @@ def test_three_send_children_appear_nowhere(client, auth, hub, audit, lead):
         body = detail[detail.index('id="cell-detail"'):]
         assert "&lt;5" in body and not re.search(r">\s*3\s*<", body)
         assert "Room Q" not in body and "annexe" not in body
+    report = _text(client.get(f"{base}/report"))
+    assert "&lt;5" in report and not re.search(r">\s*3\s*<", report)
     for url in (f"{base}/provision", f"{base}/needs", f"{base}/report"):
         page = _text(client.get(url))
-        assert "&lt;5" in page and not re.search(r">\s*3\s*<", page), url
+        assert not re.search(r">\s*3\s*<", page), url
         assert "Room Q" not in page and "annexe" not in page
-    for url in (f"{base}/gaps.csv", f"{base}/provision.csv", f"{base}/needs.csv",
-                f"{base}/gaps.csv?rows=group&cols=phase"):
+    for url in (f"{base}/provision", f"{base}/needs"):  # single records: no figure at all
+        assert "Children are counted only in the totals" in _text(client.get(url))
+    for url in (f"{base}/gaps.csv", f"{base}/gaps.csv?rows=group&cols=phase"):
         text = _text(client.get(url))
         assert "<5" in text and not re.search(r"(^|,)3(,|\r)", text, re.M), url
+        assert "Room Q" not in text and "annexe" not in text
+    for url in (f"{base}/provision.csv", f"{base}/needs.csv"):
+        text = _text(client.get(url))
+        assert "Children" not in text.splitlines()[0] and not re.search(
+            r"(^|,)(3|<5)(,|\r)", text, re.M), url
         assert "Room Q" not in text and "annexe" not in text
 
 

@@ -106,6 +106,26 @@ def test_a_commit_on_another_connection_wakes_the_waiter_within_a_second(app, tw
     assert [e.message_id for e in chat_live.events_after(mine, last)] == [5]
 
 
+def test_the_wake_up_comes_with_the_commit_not_before(app, two):
+    mine, _ = two
+    db.session.remove()
+    chat_live.wait_for_events(mine, 0, 0)
+
+    def slow_writer():
+        with app.app_context():
+            chat_live.publish(mine, "message", message_id=7)
+            db.session.flush()
+            time.sleep(0.8)  # published, not yet committed
+            db.session.commit()
+            db.session.remove()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    woke, took = _timed_wait(mine, 0, timeout=5)
+    writer.join()
+    assert woke and 0.75 <= took < 0.8 + 1
+
+
 def test_another_partnerships_events_do_not_wake_the_waiter(app, two):
     mine, theirs = two
     db.session.remove()

@@ -2,6 +2,8 @@
 lead adds provision; the heatmap shows the SEND gap in one ward; the lead turns the cell into
 an action for a steering member, who sees it on the partnership's overview."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -88,7 +90,26 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot):
     htmx_idle(lead)
     detail = lead.locator("#cell-detail")
     expect(detail).to_contain_text("Oakfield School")
+    # Only the cell's total (12 + 8): no need shows its own figure.
+    expect(detail).to_contain_text("children in the needs 20")
+    assert not re.search(r"\b(12|8)\b", detail.inner_text())
+    expect(detail).to_contain_text("Children are counted only in the totals")
     shot(lead, "audit-drill-down")
+
+    lead.get_by_role("link", name="Needs", exact=True).click()
+    expect(lead.get_by_text("Children are counted only in the totals")).to_be_visible()
+    lead.get_by_role("row", name="Oakfield School").filter(has_text="SEND") \
+        .get_by_role("link", name="Edit").click()
+    field = lead.get_by_label("How many children and young people (if known)")
+    expect(field).to_have_value("")
+    expect(lead.get_by_text("A figure is stored and hidden")).to_be_visible()
+    shot(lead, "audit-need-edit-hidden-figure")
+    lead.get_by_role("button", name="Save need").click()
+    expect(lead.get_by_text("The need is saved.")).to_be_visible()
+    lead.get_by_role("link", name="Gap view").click()
+    expect(send_cell).to_contain_text("children 20")  # the hidden 8 was kept
+    send_cell.get_by_role("link").click()
+    htmx_idle(lead)
 
     if "steering.new_action" not in app.view_functions:
         pytest.skip("the steering area's action form (steering.new_action) is not built yet")

@@ -368,32 +368,32 @@ def gaps_csv(facts: Facts, m: Matrix) -> str:
 
 
 def provision_rows(facts: Facts) -> list[list]:
-    t = facts.threshold
+    """One line per provision record, without its children figure: a single record's count is
+    a setting-level figure, so children are only given in the totals (gaps_csv)."""
     rows = [["Provider", "Activity", "Art form", "Age phase", "Target groups", "Ward",
-             "Setting", "Children reached", "Settings reached", "Cost (£)",
-             "Funding source", "Staff qualifications"]]
+             "Setting", "Settings reached", "Cost (£)", "Funding source",
+             "Staff qualifications"]]
     for p in facts.provision:
         vulnerable = audits.is_vulnerable_provision(p)
         rows.append([p.provider_name, p.activity, p.art_form.label, p.phase.label,
                      "; ".join(g.name for g in p.groups) or audits.ALL_CHILDREN, p.ward,
-                     "" if vulnerable else p.setting, str(figure(p.children_reached, t)),
-                     p.settings_reached,
+                     "" if vulnerable else p.setting, p.settings_reached,
                      "" if p.cost_pence is None else f"{p.cost_pence / 100:.2f}",
                      p.funding_source, "; ".join(q.stable_id for q in p.qualifications)])
     return rows
 
 
 def need_rows(facts: Facts) -> list[list]:
-    t = facts.threshold
+    """One line per need, without its children figure (see provision_rows)."""
     rows = [["Organisation", "Target group", "Age phase", "Art form", "Ward", "Setting",
-             "Priority", "Children", "Job role", "Description", "Source"]]
+             "Priority", "Job role", "Description", "Source"]]
     for n in facts.needs:
         vulnerable = audits.is_vulnerable_need(n)
         rows.append([n.respondent_organisation,
                      n.target_group.name if n.target_group else audits.ALL_CHILDREN,
                      n.phase.label, n.art_form.label, n.ward, "" if vulnerable else n.setting,
-                     n.priority.label, "" if n.children is None else str(figure(n.children, t)),
-                     n.job_role.name if n.job_role else "", n.description, n.source.value])
+                     n.priority.label, n.job_role.name if n.job_role else "", n.description,
+                     n.source.value])
     return rows
 
 

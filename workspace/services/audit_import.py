@@ -43,7 +43,9 @@ PROVISION_COLUMNS = [
                              "children).", "Northgate Primary"),
     Column("target_groups", False, "Group names separated by ';' (empty: all children).",
            "SEND; Disadvantaged"),
-    Column("children_reached", False, "Whole number of children and young people.", "28"),
+    Column("children_reached", False, "Whole number of children and young people reached. "
+                                      "Counted only in the totals (by ward or above); never "
+                                      "shown or exported for a single record.", "28"),
     Column("settings_reached", False, "Whole number of settings.", "1"),
     Column("cost", False, "In pounds, e.g. 1200 or 1200.50.", "1200"),
     Column("funding_source", False, "Who pays (up to 200 characters).", "Hub grant"),
@@ -63,7 +65,9 @@ NEED_COLUMNS = [
     Column("ward", True, "The ward (up to 120 characters).", "Northgate"),
     Column("setting", False, "The school or setting (never shown for vulnerable groups).", ""),
     Column("priority", True, "high, medium or low.", "high"),
-    Column("children", False, "How many children it concerns, if known.", "12"),
+    Column("children", False, "How many children it concerns, if known. Counted only in "
+                              "the totals (by ward or above); never shown or exported for a "
+                              "single need.", "12"),
     Column("job_role", False, "A job role from the catalogue, by its name.", ""),
     Column("description", False, "What is needed.", "Adapted instruments for pupils with SEND"),
 ]

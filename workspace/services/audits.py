@@ -1,6 +1,7 @@
 """Provision audits: audits and their status, target groups, provision, needs, and the token
 behind the needs form that schools answer without an account."""
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,6 +38,24 @@ TRANSITIONS = {
     AuditStatus.COLLECTING: {AuditStatus.CLOSED},
     AuditStatus.CLOSED: {AuditStatus.COLLECTING},
 }
+
+
+class Keep(enum.Enum):
+    """On update, a children figure of KEEP leaves the stored figure as it is: the edit forms
+    do not show a stored figure that is small or about a vulnerable group."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def hides_stored_figure(audit: Audit, value: int | None, vulnerable: bool) -> bool:
+    """Whether an edit form must leave a record's stored children figure out of its field:
+    when it is under the audit's threshold, or the record concerns a vulnerable group."""
+    if value is None:
+        return False
+    return vulnerable or 0 < value < audit.suppression_threshold
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -242,7 +261,7 @@ class ProvisionFields:
     organisation_id: int | None = None
     setting: str = ""
     group_ids: frozenset[int] = frozenset()
-    children_reached: int = 0
+    children_reached: int | Keep = 0  # KEEP: leave the stored figure (updates only)
     settings_reached: int = 0
     cost_pence: int | None = None
     funding_source: str = ""
@@ -277,7 +296,8 @@ def _apply_provision(audit: Audit, provision: Provision, fields: ProvisionFields
                           field="provider_name")
     if not fields.activity.strip():
         raise DomainError("Describe the activity.", field="activity")
-    _check_count(fields.children_reached, "children_reached", "the children reached")
+    if fields.children_reached is not KEEP:
+        _check_count(fields.children_reached, "children_reached", "the children reached")
     _check_count(fields.settings_reached, "settings_reached", "the settings reached")
     if fields.cost_pence is not None and fields.cost_pence < 0:
         raise DomainError("The cost cannot be negative.", field="cost")
@@ -292,7 +312,10 @@ def _apply_provision(audit: Audit, provision: Provision, fields: ProvisionFields
     provision.ward = _canonical_ward(audit, fields.ward)
     provision.setting = clean_place(fields.setting)
     provision.groups = _groups(audit.partnership_id, fields.group_ids)
-    provision.children_reached = fields.children_reached or 0
+    if fields.children_reached is not KEEP:
+        provision.children_reached = fields.children_reached or 0
+    elif provision.children_reached is None:  # a new record has nothing to keep
+        provision.children_reached = 0
     provision.settings_reached = fields.settings_reached or 0
     provision.cost_pence = fields.cost_pence
     provision.funding_source = fields.funding_source.strip()
@@ -364,7 +387,7 @@ class NeedFields:
     priority: Priority
     target_group_id: int | None = None
     setting: str = ""
-    children: int | None = None
+    children: int | None | Keep = None  # None: not known; KEEP: leave the stored figure
     job_role_id: int | None = None
     description: str = ""
     respondent_name: str = ""
@@ -377,12 +400,14 @@ def _apply_need(audit: Audit, need: Need, fields: NeedFields) -> None:
         _groups(audit.partnership_id, [fields.target_group_id])
     if fields.job_role_id is not None and db.session.get(JobRole, fields.job_role_id) is None:
         raise DomainError("Choose a role from the catalogue.", field="job_role")
-    _check_count(fields.children, "children", "how many children")
+    if fields.children is not KEEP:
+        _check_count(fields.children, "children", "how many children")
     need.target_group_id = fields.target_group_id
     need.phase, need.art_form, need.priority = fields.phase, fields.art_form, fields.priority
     need.ward = _canonical_ward(audit, fields.ward)
     need.setting = clean_place(fields.setting)
-    need.children = fields.children
+    if fields.children is not KEEP:
+        need.children = fields.children
     need.job_role_id = fields.job_role_id
     need.description = fields.description.strip()
     need.respondent_name = clean_place(fields.respondent_name)

@@ -9,6 +9,7 @@ from workspace.services import (
     accounts,
     actions,
     audits,
+    catalogue,
     chat,
     cpd,
     cpd_supply,
@@ -104,19 +105,22 @@ def _load_audit(hub, lead, provider_id: int):
             activity=activity, art_form=art, phase=phase, ward=ward,
             group_ids=frozenset({groups[group]} if group else set()),
             children_reached=children, settings_reached=2, funding_source="Hub grant"))
-    for organisation, art, phase, ward, group, priority, children in (
+    roles = {role.name: role.id for role in catalogue.list_roles()}
+    teacher = roles.get("Primary/Early Years Teacher with QTS")
+    assistant = roles.get("Teaching Assistant Level 3")
+    for organisation, art, phase, ward, group, priority, children, role in (
             ("Northgate Primary School", ArtForm.SINGING, AgePhase.KS2, "Northgate", "SEND",
-             Priority.HIGH, 12),
+             Priority.HIGH, 12, teacher),
             ("Northgate Academy", ArtForm.SINGING, AgePhase.KS2, "Northgate", "SEND",
-             Priority.MEDIUM, 3),
+             Priority.MEDIUM, 3, assistant),
             ("Southfields Infants", ArtForm.MUSIC, AgePhase.KS1, "Southfields", "SEND",
-             Priority.MEDIUM, 20),
+             Priority.MEDIUM, 20, assistant),
             ("Riverside Primary", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None,
-             Priority.LOW, 60)):
+             Priority.LOW, 60, None)):
         audits.add_need(audit, audits.NeedFields(
             phase=phase, art_form=art, ward=ward, priority=priority,
             target_group_id=groups[group] if group else None, children=children,
-            respondent_organisation=organisation), NeedSource.HAND)
+            respondent_organisation=organisation, job_role_id=role), NeedSource.HAND)
     return audit
 
 

@@ -68,8 +68,7 @@ def gap_cell(partnership, audit_id: int):
     return render("audits/cell.html", "audits/_cell.html", partnership=partnership,
                   audit=audit, facts=facts, cell=found, rows=rows, cols=cols,
                   title=audit_gaps.describe(facts, coords), action_url=action_url(facts, coords),
-                  discuss_key=audit_gaps.discussion_key(facts, coords),
-                  figure=audit_gaps.figure, audits=audits)
+                  discuss_key=audit_gaps.discussion_key(facts, coords), audits=audits)
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/report")

@@ -3,6 +3,7 @@
 from flask import Response, flash, redirect
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.audits.forms import NeedForm, ProvisionForm
@@ -21,9 +22,22 @@ def csv_response(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _figure(audit):
-    """A count of children as the audit shows it (suppressed under its threshold)."""
-    return lambda n: audit_gaps.figure(n, audit.suppression_threshold)
+HIDDEN_FIGURE_HINT = ("A figure is stored and hidden; leave this empty to keep it, "
+                      "or enter a new one.")
+
+
+def hide_stored_figure(field) -> None:
+    """A stored children figure's field left empty (the form is built without the figure):
+    it may stay empty, which keeps the stored figure (see audits.KEEP)."""
+    field.validators = [Optional()] + [v for v in field.validators
+                                       if not isinstance(v, InputRequired | Optional)]
+    field.flags.required, field.flags.optional = False, True
+    field.description = HIDDEN_FIGURE_HINT
+
+
+def children_or_keep(field, hidden: bool):
+    """The figure typed in, or KEEP when the stored one was hidden and the field left empty."""
+    return audits.KEEP if hidden and field.data is None else field.data
 
 
 # --- provision ------------------------------------------------------------------------------
@@ -51,15 +65,16 @@ def _qualification_ids(form: ProvisionForm) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _provision_fields(form: ProvisionForm) -> audits.ProvisionFields:
+def _provision_fields(form: ProvisionForm, hidden: bool = False) -> audits.ProvisionFields:
     cost = form.cost.data
+    children = children_or_keep(form.children_reached, hidden)
     return audits.ProvisionFields(
         provider_name=form.provider_name.data or "", activity=form.activity.data or "",
         art_form=ArtForm(form.art_form.data), phase=AgePhase(form.phase.data),
         ward=form.ward.data or "", setting=form.setting.data or "",
         organisation_id=int(form.organisation.data) if form.organisation.data else None,
         group_ids=frozenset(form.groups.data or []),
-        children_reached=form.children_reached.data or 0,
+        children_reached=children if children is audits.KEEP else children or 0,
         settings_reached=form.settings_reached.data or 0,
         cost_pence=None if cost is None else int(cost * 100),
         funding_source=form.funding_source.data or "", notes=form.notes.data or "",
@@ -72,7 +87,7 @@ def provision_list(partnership, audit_id: int):
     audit = audits.get_audit(partnership, audit_id)
     facts = audit_gaps.load_facts(partnership, audit)
     return render("audits/provision.html", partnership=partnership, audit=audit, facts=facts,
-                  confirm=ConfirmForm(), figure=_figure(audit))
+                  confirm=ConfirmForm())
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision.csv")
@@ -110,18 +125,23 @@ def new_provision(partnership, audit_id: int):
 def edit_provision(partnership, provision_id: int):
     provision = audits.get_provision(partnership, provision_id)
     audit = audits.get_audit(partnership, provision.audit_id)
+    hidden = audits.hides_stored_figure(audit, provision.children_reached,
+                                        audits.is_vulnerable_provision(provision))
     form = _provision_form(partnership, data={
         **{name: getattr(provision, name) for name in (
-            "provider_name", "activity", "ward", "setting", "children_reached",
-            "settings_reached", "funding_source", "notes")},
+            "provider_name", "activity", "ward", "setting", "settings_reached",
+            "funding_source", "notes")},
+        "children_reached": None if hidden else provision.children_reached,
         "organisation": str(provision.organisation_id or ""),
         "art_form": provision.art_form.value, "phase": provision.phase.value,
         "groups": [g.id for g in provision.groups],
         "cost": None if provision.cost_pence is None else provision.cost_pence / 100,
         "qualifications": ", ".join(q.stable_id for q in provision.qualifications)})
+    if hidden:
+        hide_stored_figure(form.children_reached)
     if form.validate_on_submit():
         try:
-            audits.update_provision(provision, audit, _provision_fields(form))
+            audits.update_provision(provision, audit, _provision_fields(form, hidden))
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -153,12 +173,12 @@ def need_form(form_class, partnership, **kwargs):
     return form
 
 
-def need_fields(form) -> audits.NeedFields:
+def need_fields(form, hidden: bool = False) -> audits.NeedFields:
     return audits.NeedFields(
         phase=AgePhase(form.phase.data), art_form=ArtForm(form.art_form.data),
         ward=form.ward.data or "", priority=Priority(form.priority.data),
         target_group_id=int(form.target_group.data) if form.target_group.data else None,
-        setting=form.setting.data or "", children=form.children.data,
+        setting=form.setting.data or "", children=children_or_keep(form.children, hidden),
         job_role_id=int(form.job_role.data) if form.job_role.data else None,
         description=form.description.data or "",
         respondent_name=form.respondent_name.data or "",
@@ -172,7 +192,7 @@ def need_list(partnership, audit_id: int):
     audit = audits.get_audit(partnership, audit_id)
     facts = audit_gaps.load_facts(partnership, audit)
     return render("audits/needs.html", partnership=partnership, audit=audit, facts=facts,
-                  confirm=ConfirmForm(), figure=_figure(audit))
+                  confirm=ConfirmForm())
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs.csv")
@@ -209,16 +229,20 @@ def new_need(partnership, audit_id: int):
 def edit_need(partnership, need_id: int):
     need = audits.get_need(partnership, need_id)
     audit = audits.get_audit(partnership, need.audit_id)
+    hidden = audits.hides_stored_figure(audit, need.children, audits.is_vulnerable_need(need))
     form = need_form(NeedForm, partnership, data={
         **{name: getattr(need, name) for name in (
-            "ward", "setting", "children", "description", "respondent_name",
+            "ward", "setting", "description", "respondent_name",
             "respondent_organisation", "respondent_email")},
+        "children": None if hidden else need.children,
         "target_group": str(need.target_group_id or ""), "phase": need.phase.value,
         "art_form": need.art_form.value, "priority": need.priority.value,
         "job_role": str(need.job_role_id or "")})
+    if hidden:
+        hide_stored_figure(form.children)
     if form.validate_on_submit():
         try:
-            audits.update_need(need, audit, need_fields(form))
+            audits.update_need(need, audit, need_fields(form, hidden))
         except DomainError as error:
             add_domain_error(form, error)
         else:
