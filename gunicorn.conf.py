@@ -38,3 +38,8 @@ graceful_timeout = 10
 preload_app = False
 
 accesslog = os.environ.get("ACCESSLOG", "-") or None  # ACCESSLOG= (empty): none
+
+
+def on_starting(server):
+    """The same when threads come from the command line (`--threads`) instead of THREADS."""
+    server.cfg.set("worker_connections", server.cfg.threads)

@@ -50,8 +50,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_chat"
 PASSWORD = "benchmark password 2026"
 SECRET = "chat-benchmark-secret"
-TOKEN = re.compile(r"benchmsg-(\d+)-end")
 HTMX = {"HX-Request": "true"}
+# Flask-Login's "strong" session protection ties a session to the User-Agent: one for all.
+USER_AGENT = "workspace-chat-bench"
 
 
 # --- the database ---------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
 
 def login(base: str, email: str) -> tuple[httpx.Cookies, str]:
     """A signed-in session's cookies and its CSRF token."""
-    with httpx.Client(base_url=base, timeout=30) as http:
+    with httpx.Client(base_url=base, timeout=30, headers={"User-Agent": USER_AGENT}) as http:
         page = http.get("/login")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
         response = http.post("/login", data={"email": email, "password": PASSWORD,
@@ -189,48 +190,65 @@ class Run:
     stop: bool = False
 
 
-async def listen(n: int, http: httpx.AsyncClient, url: str, params: dict, run: Run,
+FRAME_ID = re.compile(rb"(?m)^id: *(\d+)")
+BYTES_TOKEN = re.compile(rb"benchmsg-(\d+)-end")
+
+
+async def listen(n: int, base: str, cookie: str, path: str, run: Run,
                  ready: asyncio.Event, clients: int) -> None:
-    """One browser tab: the channel's stream, reconnecting with Last-Event-ID as browsers do."""
-    last_id: str | None = None
+    """One browser tab: the channel's stream, reconnecting with Last-Event-ID as browsers do.
+
+    Plain asyncio streams and an HTTP/1.0 request (no chunked framing): the benchmark's own
+    reading must stay cheap, as it shares the machine with the server it measures.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    last_id: bytes | None = None
     first = True
     while not run.stop:
-        headers = {"Last-Event-ID": last_id} if last_id else {}
+        writer = None
         try:
-            async with http.stream("GET", url, params=params, headers=headers) as response:
-                if response.status_code != 200:
-                    run.errors.append(f"stream answered {response.status_code}")
-                    await asyncio.sleep(1)
-                    continue
-                if first:
-                    first = False
-                    run.connected += 1
-                    if run.connected == clients:
-                        ready.set()
-                else:
-                    run.reconnects += 1
-                data: list[str] = []
-                async for line in response.aiter_lines():
-                    if line.startswith("id:"):
-                        last_id = line[3:].strip()
-                    elif line.startswith("data:"):
-                        data.append(line[5:])
-                    elif line == "" and data:
-                        now = time.monotonic()
-                        for match in TOKEN.finditer("\n".join(data)):
-                            number = int(match.group(1))
-                            mine = run.received[number]
-                            if n in mine:
-                                run.duplicates += 1
-                            else:
-                                mine[n] = now
-                        data = []
-                    if run.stop:
-                        return
-        except (httpx.TransportError, httpx.StreamError) as error:
+            reader, writer = await asyncio.open_connection(host, int(port))
+            extra = b"Last-Event-ID: " + last_id + b"\r\n" if last_id else b""
+            request = (f"GET {path} HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                       f"User-Agent: {USER_AGENT}\r\nAccept: text/event-stream\r\n")
+            writer.write(request.encode() + extra + b"\r\n")
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith((b"HTTP/1.0 200", b"HTTP/1.1 200")):
+                run.errors.append(f"stream answered {head.split(b' ')[1].decode()}")
+                await asyncio.sleep(1)
+                continue
+            if first:
+                first = False
+                run.connected += 1
+                if run.connected == clients:
+                    ready.set()
+            else:
+                run.reconnects += 1
+            buffer = b""
+            while not run.stop:
+                chunk = await reader.read(65536)
+                if not chunk:
+                    break  # the stream ended (CHAT_STREAM_SECONDS): reconnect
+                buffer += chunk
+                *frames, buffer = buffer.split(b"\n\n")
+                now = time.monotonic()
+                for frame in frames:
+                    if (found := FRAME_ID.search(frame)) is not None:
+                        last_id = found.group(1)
+                    for match in BYTES_TOKEN.finditer(frame):
+                        mine = run.received[int(match.group(1))]
+                        if n in mine:
+                            run.duplicates += 1
+                        else:
+                            mine[n] = now
+        except (OSError, asyncio.IncompleteReadError) as error:
             if not run.stop:
                 run.errors.append(f"stream: {type(error).__name__}")
                 await asyncio.sleep(0.5)
+        finally:
+            if writer is not None:
+                writer.close()
 
 
 async def post(http: httpx.AsyncClient, url: str, token: str, number: int, run: Run) -> bool:
@@ -279,17 +297,18 @@ async def bench(base: str, setup: Setup, sessions: dict[str, tuple], args) -> di
     run = Run(clients=args.clients)
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     timeout = httpx.Timeout(30, read=None)
-    viewers = [httpx.AsyncClient(base_url=base, cookies=sessions[email][0], limits=limits,
-                                 timeout=timeout) for email in setup.viewers]
+    viewers = ["; ".join(f"{c.name}={c.value}" for c in sessions[email][0].jar)
+               for email in setup.viewers]
     posters = [(httpx.AsyncClient(base_url=base, cookies=sessions[email][0], limits=limits,
-                                  timeout=timeout), sessions[email][1])
+                                  timeout=timeout, headers={"User-Agent": USER_AGENT}),
+                sessions[email][1])
                for email in setup.posters]
-    stream_url = f"/p/{setup.partnership_id}/chat/stream"
+    stream_path = (f"/p/{setup.partnership_id}/chat/stream?channel_id={setup.channel_id}"
+                   f"&after={args.after}")
     post_url = f"/p/{setup.partnership_id}/chat/channels/{setup.channel_id}/messages"
     ready = asyncio.Event()
-    params = {"channel_id": setup.channel_id, "after": args.after}
     started = time.monotonic()
-    listeners = [asyncio.create_task(listen(n, viewers[n % len(viewers)], stream_url, params,
+    listeners = [asyncio.create_task(listen(n, base, viewers[n % len(viewers)], stream_path,
                                             run, ready, args.clients))
                  for n in range(args.clients)]
     try:
@@ -334,7 +353,7 @@ async def bench(base: str, setup: Setup, sessions: dict[str, tuple], args) -> di
     for task in listeners:
         task.cancel()
     await asyncio.gather(*listeners, return_exceptions=True)
-    for client in [*viewers, *(http for http, _ in posters)]:
+    for client, _ in posters:
         await client.aclose()
     return {"run": run, "single": single, "loaded": loaded, "accepted": accepted,
             "load_seconds": load_seconds, "connect_seconds": connect_seconds}
@@ -407,6 +426,11 @@ def main() -> None:
         print("Errors: " + ", ".join(f"{e} x{n}" for e, n in counts.items()))
     print(f"Load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"gunicorn log: {log_path}")
+    _, missing = latencies(run, [*result["single"], *result["loaded"]])
+    single, _ = latencies(run, result["single"])
+    if missing or run.duplicates or not single or sorted(single)[int(0.95 * len(single))] >= 1:
+        print("FAILED: a message was missed or duplicated, or one-at-a-time p95 reached 1 s")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
