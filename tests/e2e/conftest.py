@@ -7,6 +7,9 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
+
+PASSWORD = "a long enough password"  # the people the journeys' fixtures make sign in with it
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
@@ -25,8 +28,6 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER is set but no Chromium was found")
         pytest.skip("no Chromium: install Debian's chromium (make browser) for browser tests")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, headless=True,
                                              args=CHROMIUM_FLAGS)
@@ -67,3 +68,12 @@ def htmx_idle(page) -> None:
     page.wait_for_function(
         "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, "
         ".htmx-settling, .htmx-added')")
+
+
+def log_in(page, base: str, email: str) -> None:
+    """Sign in through the log-in page, and wait until the page says so."""
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -7,19 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import htmx_idle
+from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.models.partnerships import Role
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long enough password"
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 @pytest.fixture

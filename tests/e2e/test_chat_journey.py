@@ -10,25 +10,16 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import htmx_idle
+from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.models.partnerships import Role
 from workspace.services import chat, cpd
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long enough password"
 STREAM_OPEN = """() => {
   const source = document.querySelector('[sse-connect]');
   const data = source && source['htmx-internal-data'];
   return !!(data && data.sseEventSource && data.sseEventSource.readyState === 1);
 }"""
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import htmx_idle
+from tests.e2e.conftest import PASSWORD, htmx_idle
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long enough password"
 
 
 def register(page, base, name, email):

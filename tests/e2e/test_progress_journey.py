@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import htmx_idle
+from tests.e2e.conftest import PASSWORD, htmx_idle
 from workspace.models.partnerships import Role
 from workspace.services import catalogue, progress
 from workspace.services.catalogue_seed import load_catalogue_seed
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from workspace.models.audits import (
 )
 from workspace.models.catalogue import JobRole
 from workspace.services.errors import DomainError, NotFound
+from workspace.services.partnerships import get_owned
 
 DEFAULT_GROUPS = [("SEND", True), ("Looked-after children", True), ("EAL", False),
                   ("Disadvantaged", False)]
@@ -183,10 +184,7 @@ def list_audits(partnership: Partnership) -> list[Audit]:
 
 
 def get_audit(partnership: Partnership, audit_id: int) -> Audit:
-    audit = db.session.get(Audit, audit_id)
-    if audit is None or audit.partnership_id != partnership.id:
-        raise NotFound()
-    return audit
+    return get_owned(Audit, partnership, audit_id)
 
 
 def delete_audit(audit: Audit) -> None:
@@ -358,10 +356,7 @@ def delete_provision(provision: Provision) -> None:
 
 
 def get_provision(partnership: Partnership, provision_id: int) -> Provision:
-    provision = db.session.get(Provision, provision_id)
-    if provision is None or provision.partnership_id != partnership.id:
-        raise NotFound()
-    return provision
+    return get_owned(Provision, partnership, provision_id)
 
 
 def list_provision(audit: Audit) -> list[Provision]:
@@ -460,10 +455,7 @@ def delete_need(need: Need) -> None:
 
 
 def get_need(partnership: Partnership, need_id: int) -> Need:
-    need = db.session.get(Need, need_id)
-    if need is None or need.partnership_id != partnership.id:
-        raise NotFound()
-    return need
+    return get_owned(Need, partnership, need_id)
 
 
 def list_needs(audit: Audit) -> list[Need]:

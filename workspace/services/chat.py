@@ -29,8 +29,9 @@ from workspace.models.chat import ChannelKind
 from workspace.models.partnerships import Role
 from workspace.services import chat_live, chat_markdown
 from workspace.services.cpd import is_network_member
-from workspace.services.errors import DomainError, Forbidden, NotFound
+from workspace.services.errors import DomainError, Forbidden
 from workspace.services.notifications import notify
+from workspace.services.partnerships import get_owned
 
 GENERAL_NAME = "General"
 STEERING_NAME = "Steering group"
@@ -122,9 +123,7 @@ def _may_read_fast(channel: Channel, membership: Membership, my_networks: set[in
 
 def get_channel(partnership: Partnership, channel_id: int, membership: Membership) -> Channel:
     """NotFound outside the partnership, Forbidden when the member may not read it."""
-    channel = db.session.get(Channel, channel_id)
-    if channel is None or channel.partnership_id != partnership.id:
-        raise NotFound()
+    channel = get_owned(Channel, partnership, channel_id)
     if not may_read(channel, membership):
         raise Forbidden("This channel is for some members only.")
     return channel
@@ -176,9 +175,7 @@ def archive_channel(channel: Channel, membership: Membership) -> None:
 
 def get_message(partnership: Partnership, message_id: int, membership: Membership) -> Message:
     """NotFound outside the partnership, Forbidden when its channel is not for the member."""
-    message = db.session.get(Message, message_id)
-    if message is None or message.partnership_id != partnership.id:
-        raise NotFound()
+    message = get_owned(Message, partnership, message_id)
     if not may_read(message.channel, membership):
         raise Forbidden("This channel is for some members only.")
     return message

@@ -35,6 +35,7 @@ from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
 from workspace.services import actions, catalogue, chat, chat_live, chat_polls, cpd
 from workspace.services.errors import AccessError, DomainError, NotFound
+from workspace.services.partnerships import get_owned
 
 LONDON = ZoneInfo("Europe/London")
 MAX_CARDS = 5  # cards shown under one message; further references stay plain text
@@ -127,17 +128,13 @@ def today_in_london(now: datetime):
 
 
 def get_session(partnership: Partnership, session_id: int) -> CpdSession:
-    found = db.session.get(CpdSession, session_id)
-    if found is None or found.partnership_id != partnership.id:
-        raise NotFound()
-    return found
+    return get_owned(CpdSession, partnership, session_id)
 
 
 def get_action(partnership: Partnership, membership: Membership, action_id: int) -> Action:
     """The action when the person may see it; NotFound otherwise (its title stays hidden)."""
-    found = db.session.get(Action, action_id)
-    if found is None or found.partnership_id != partnership.id \
-            or not actions.may_view(found, membership.user, membership.role):
+    found = get_owned(Action, partnership, action_id)
+    if not actions.may_view(found, membership.user, membership.role):
         raise NotFound()
     return found
 
@@ -214,10 +211,7 @@ def load_card(partnership: Partnership, membership: Membership, ref: str,
 
 
 def get_network(partnership: Partnership, network_id: int) -> Network:
-    found = db.session.get(Network, network_id)
-    if found is None or found.partnership_id != partnership.id:
-        raise NotFound()
-    return found
+    return get_owned(Network, partnership, network_id)
 
 
 def complete_action(action: Action, membership: Membership, now: datetime) -> None:

@@ -10,7 +10,8 @@ from workspace.extensions import db
 from workspace.models import Channel, Partnership, Poll, PollOption, PollVote, User
 from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
-from workspace.services.errors import DomainError, Forbidden, NotFound
+from workspace.services.errors import DomainError, Forbidden
+from workspace.services.partnerships import get_owned
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 QUESTION_MAX, OPTION_MAX = 300, 120
@@ -48,10 +49,7 @@ def create_poll(channel: Channel, author: User, question: str, options: list[str
 
 
 def get_poll(partnership: Partnership, poll_id: int) -> Poll:
-    poll = db.session.get(Poll, poll_id)
-    if poll is None or poll.partnership_id != partnership.id:
-        raise NotFound()
-    return poll
+    return get_owned(Poll, partnership, poll_id)
 
 
 def _option_of(poll: Poll, option_id: int | None) -> PollOption:

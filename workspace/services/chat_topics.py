@@ -13,6 +13,7 @@ from workspace.models.chat import ChannelKind
 from workspace.models.steering import Meeting
 from workspace.services import chat, chat_cards
 from workspace.services.errors import NotFound
+from workspace.services.partnerships import get_owned
 
 KINDS = ("gap", "cpd", "meeting", "action")
 KEY_MAX = 120
@@ -46,13 +47,6 @@ def _number(key: str) -> int:
     return int(key)
 
 
-def _owned(model, partnership: Partnership, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None or found.partnership_id != partnership.id:
-        raise NotFound()
-    return found
-
-
 def _cpd(partnership, membership, key):
     found = chat_cards.get_session(partnership, _number(key))
     return Subject("cpd", str(found.id), f"Discussion: {found.title} #cpd-{found.id}",
@@ -60,7 +54,7 @@ def _cpd(partnership, membership, key):
 
 
 def _meeting(partnership, membership, key):
-    found = _owned(Meeting, partnership, _number(key))
+    found = get_owned(Meeting, partnership, _number(key))
     return Subject("meeting", str(found.id),
                    f"Discussion: {found.title} "
                    f"({found.starts_at.astimezone(chat_cards.LONDON):%-d %b %Y})",
@@ -87,7 +81,7 @@ def _group(partnership: Partnership, value: str) -> TargetGroup | None:
     if not value:
         return None
     if value.isdigit():
-        return _owned(TargetGroup, partnership, int(value))
+        return get_owned(TargetGroup, partnership, int(value))
     found = db.session.scalar(select(TargetGroup).where(
         TargetGroup.partnership_id == partnership.id,
         func.lower(TargetGroup.name) == value.lower()))
@@ -99,7 +93,7 @@ def _group(partnership: Partnership, value: str) -> TargetGroup | None:
 def _gap(partnership, membership, key):
     """key: "<audit id>:<group id or name>:<phase>:<art form>:<ward>", parts may be empty."""
     audit_id, group, phase, art_form, ward = ((key or "").split(":", 4) + [""] * 5)[:5]
-    audit = _owned(Audit, partnership, _number(audit_id))
+    audit = get_owned(Audit, partnership, _number(audit_id))
     target = _group(partnership, group.strip())
     age, art = _enum(AgePhase, phase.strip()), _enum(ArtForm, art_form.strip())
     ward = " ".join(ward.split())
