@@ -225,3 +225,27 @@ def test_leads_add_and_archive_channels(client, auth, world):
     assert response.status_code == 302
     page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{channel_id}"))
     assert "Archived" in page and 'id="composer"' not in page
+
+
+def test_what_arrived_live_in_the_open_channel_is_marked_read(client, auth, world):
+    auth.login(world.ann)
+    page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
+    read_url = f"/p/{world.hub.id}/chat/channels/{world.general.id}/read"
+    assert f'data-read-url="{read_url}"' in page
+    chat.post_message(world.general, world.lead, "Arrived while Ann was looking")
+    chat.post_message(world.network_channel, world.lead, "Elsewhere")
+    assert chat.unread_counts([world.general], world.ann)[world.general.id] == 1
+
+    response = client.post(read_url, headers=HTMX)
+
+    assert response.status_code == 204
+    counts = chat.unread_counts([world.general, world.network_channel], world.ann)
+    assert counts[world.general.id] == 0 and counts[world.network_channel.id] == 1
+
+
+def test_marking_a_channel_read_needs_a_channel_the_member_may_read(client, auth, world):
+    steering = chat.readable_channels(world.hub, world.membership(world.lead))
+    steering = next(c for c in steering if c.kind.value == "steering")
+    auth.login(world.ann)
+    response = client.post(f"/p/{world.hub.id}/chat/channels/{steering.id}/read", headers=HTMX)
+    assert response.status_code == 403

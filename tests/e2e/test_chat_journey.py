@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
+from workspace.extensions import db
 from workspace.models.partnerships import Role
 from workspace.services import chat, cpd
 
@@ -42,6 +43,14 @@ def open_channel(page, base, hub, channel):
     page.wait_for_function(STREAM_OPEN)
 
 
+def assert_read_soon(channel, user, seconds: float = 5.0):
+    deadline = time.monotonic() + seconds
+    while chat.unread_counts([channel], user)[channel.id]:
+        assert time.monotonic() < deadline, "a message seen live still counts as unread"
+        db.session.rollback()  # read what the server committed since
+        time.sleep(0.2)
+
+
 def send(page, text):
     composer = page.locator("#composer textarea")
     composer.fill(text)
@@ -62,6 +71,7 @@ def test_live_messages_and_a_card_that_stays_current(live_server, new_page, hub,
     elapsed = time.monotonic() - started
     assert elapsed < 1.0, f"the message took {elapsed:.2f}s to arrive"
     expect(priya.locator("#composer textarea")).to_have_value("")
+    assert_read_soon(general, ann_user)  # Ann saw it arrive: it does not count as unread
 
     send(priya, f"Places are limited: #cpd-{session.id}")
     priya_card = priya.locator(".chat-card", has_text="Singing in the primary classroom")

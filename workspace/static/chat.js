@@ -45,7 +45,20 @@
       if (box) box.dataset.lastEventId = lastEventId;
     }
     if (detail.type === "unread") bumpUnread(String(detail.data || ""));
+    if (detail.type === "chat") markReadSoon();
   });
+
+  // What arrives live in the open channel has been seen: tell the server, once a burst is over.
+  var readTimer = null;
+  function markReadSoon() {
+    var box = layout();
+    if (!box || !box.dataset.readUrl || !window.htmx) return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(function () {
+      if (document.visibilityState === "hidden") return;
+      htmx.ajax("POST", box.dataset.readUrl, { swap: "none", source: box });
+    }, 1500);
+  }
 
   function bumpUnread(data) {
     var parts = data.split(" ");

@@ -85,6 +85,16 @@ def channel(partnership, channel_id: int):
     return _channel_page(partnership, chan, page, MessageForm(formdata=None))
 
 
+@bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/read")
+@partnership_route()
+def mark_read(partnership, channel_id: int):
+    """The open page has shown what arrived live: the channel is read up to now."""
+    chan = chat.get_channel(partnership, channel_id, g.membership)
+    if ConfirmForm().validate_on_submit():
+        chat.mark_read(chan, current_user)
+    return "", 204
+
+
 def _channel_page(partnership, chan, page, form, thread=None, status: int = 200):
     chat.ensure_channels(partnership)
     chat.mark_read(chan, current_user)
