@@ -35,20 +35,30 @@ STATES = {
 # --- figures --------------------------------------------------------------------------------
 
 
+ROUND_TO = 5  # shown counts of children are rounded to this
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A count of children, shown as "<threshold" when suppressed."""
+    """A count of children as it may be shown: "<threshold" when suppressed, otherwise rounded
+    to the nearest ROUND_TO, so that figures from different views cannot be subtracted from
+    one another to find a small count (15 in one view less 12 in another would say 3)."""
 
     raw: int
     threshold: int
     suppressed: bool
 
+    @property
+    def shown(self) -> int:
+        """The figure people see: the raw count rounded half up to the nearest ROUND_TO."""
+        return (self.raw + ROUND_TO // 2) // ROUND_TO * ROUND_TO
+
     def __str__(self) -> str:
-        return f"<{self.threshold}" if self.suppressed else str(self.raw)
+        return f"<{self.threshold}" if self.suppressed else str(self.shown)
 
     @property
     def words(self) -> str:
-        return f"fewer than {self.threshold}" if self.suppressed else str(self.raw)
+        return f"fewer than {self.threshold}" if self.suppressed else str(self.shown)
 
 
 def small(value: int, threshold: int) -> bool:
