@@ -58,7 +58,8 @@ def test_drill_down_shows_the_cell_total_but_no_record_figure(client, auth, hub,
     page = _text(response)
     assert response.status_code == 200 and ("<html" in page) is not htmx
     detail = _detail(page)
-    assert "Northgate Primary" in detail and "Oakfield School" in detail
+    assert detail.count("A school or setting in Northgate") == 2  # SEND: schools unnamed
+    assert "Northgate Primary" not in detail and "Oakfield School" not in detail
     assert "children in the needs 15" in " ".join(detail.split())  # 12 + 3: not suppressed
     assert "12" not in _numbers(detail) and "3" not in _numbers(detail)
     assert "&lt;5" not in page[page.index('id="cell-detail"'):]
@@ -286,3 +287,19 @@ def test_two_views_cannot_be_subtracted_to_find_a_small_count(client, auth, hub,
                                             (8, "10"), (12, "10"), (13, "15"), (97, "95")])
 def test_shown_figures_are_suppressed_or_rounded_to_five(raw, shown):
     assert str(audit_gaps.figure(raw, 5)) == shown
+
+
+def test_a_vulnerable_groups_need_does_not_name_its_school(client, auth, hub, audit, lead):
+    """One SEND need in a ward: its cell figure is the ward's, so the school stays unnamed."""
+    add_need(hub, audit, {"group": "SEND", "phase": "ks2", "art": "music", "ward": "Northgate",
+                          "priority": "high", "children": 12, "org": "St Mary's Primary"})
+    add_need(hub, audit, {"group": "EAL", "phase": "ks2", "art": "music", "ward": "Northgate",
+                          "priority": "low", "children": 30, "org": "Oakfield School"})
+    auth.login(lead)
+    base = f"/p/{hub.id}/audits/{audit.id}"
+    send = group_ids(hub)["SEND"]
+    for url in (f"{base}/needs", f"{base}/needs.csv", f"{base}/gaps/cell?group={send}",
+                f"{base}/gaps/cell?group={send}&ward=Northgate"):
+        text = html.unescape(_text(client.get(url)))
+        assert "St Mary" not in text, url
+    assert "Oakfield School" in _text(client.get(f"{base}/needs"))

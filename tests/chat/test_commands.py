@@ -9,7 +9,7 @@ from tests.conftest import HTMX
 from workspace.blueprints.chat.commands import is_command
 from workspace.extensions import db
 from workspace.models import Action, CpdSession, Message, Poll
-from workspace.services import chat_cards, cpd
+from workspace.services import chat, chat_cards, cpd, partnerships
 
 
 @pytest.fixture
@@ -123,6 +123,8 @@ def test_action_command_for_steering_members(client, auth, world):
     assert (action.title, action.owner_id, str(action.due_on)) == (
         "Book the hall", world.ann.id, "2030-01-15")
     assert chat_cards.message_refs(_last_message()) == [f"action-{action.id}"]
+    # The card shows the title to those who may see the action; the text does not.
+    assert "Book the hall" not in _last_message().body
 
 
 def test_action_command_is_refused_to_plain_members(client, auth, world):
@@ -209,3 +211,34 @@ def test_sharing_another_partnerships_session_is_refused(client, auth, world):
         "channel_id": world.general.id, "cpd_session": str(world.zebra_session.id)})
     assert response.status_code == 422 and "Zebra" not in _text(response)
     assert _count(Message) == messages
+
+
+def _post_poll(client, world, channel, question="Which day?"):
+    return client.post(f"/p/{world.hub.id}/chat/commands/poll", headers=HTMX, data={
+        "channel_id": channel.id, "question": question, "options": "Monday\nTuesday"})
+
+
+class TestPostingLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "CHAT_POST_RATE_LIMIT": "2 per minute"}
+
+    def test_command_forms_count_against_the_posting_limit(self, client, auth, world):
+        polls = _count(Poll)
+        auth.login(world.lead)
+        for n in range(2):
+            assert _post_poll(client, world, world.general, f"Question {n}?").status_code == 200
+        assert _post_poll(client, world, world.general).status_code == 429
+        assert _count(Poll) == polls + 2
+
+
+def test_an_archived_channel_gets_no_record_from_a_command(client, auth, world):
+    lead = partnerships.find_membership(world.hub.id, world.lead)
+    channel = chat.create_channel(world.hub, lead, name="Old ideas")
+    chat.archive_channel(channel, lead)
+    polls, messages = _count(Poll), _count(Message)
+    auth.login(world.lead)
+    response = _post_poll(client, world, channel)
+    assert response.status_code == 422
+    assert "archived" in _text(response)
+    assert (_count(Poll), _count(Message)) == (polls, messages)

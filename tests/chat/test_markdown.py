@@ -40,3 +40,12 @@ def test_mentions_match_the_longest_name_and_are_highlighted():
 def test_a_mention_name_is_escaped():
     html = render("@<b>x</b>", [(9, "<b>x</b>")])
     assert '<span class="mention" data-user-id="9">@&lt;b&gt;x&lt;/b&gt;</span>' in html
+
+
+def test_images_become_links_so_readers_browsers_fetch_nothing():
+    html = render('![the plan](https://tracker.example/pixel.png "t") and '
+                  '![x](javascript:alert(1))')
+    assert "<img" not in html
+    assert '<a href="https://tracker.example/pixel.png" rel="noopener nofollow noreferrer">' \
+           'the plan</a>' in html
+    assert "href=\"javascript" not in html

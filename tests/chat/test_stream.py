@@ -9,7 +9,7 @@ import pytest
 from tests.chat.core_world import make_world
 from workspace.extensions import db
 from workspace.models import Channel, User
-from workspace.services import chat, chat_live
+from workspace.services import chat, chat_live, chat_polls
 
 
 @pytest.fixture
@@ -123,6 +123,21 @@ def test_card_events_are_named_after_their_record(client, auth, world):
     text, events = _read(client, world, world.general, after=0)
     assert [(e["event"], e["data"]) for e in events] == [("card-cpd-12", "")]
     assert re.search(r"event: card-cpd-12\ndata: ?\n\n", text)
+
+
+def test_action_and_poll_cards_reach_only_those_who_may_see_them(client, auth, world):
+    poll = chat_polls.create_poll(world.steering, world.lead, "Which day?", ["Mon", "Tue"])
+    chat_live.publish(world.hub.id, "card", ref="action-7")
+    chat_live.publish(world.hub.id, "card", ref=f"poll-{poll.id}")
+    chat_live.publish(world.hub.id, "card", ref="cpd-12")
+    db.session.commit()
+    auth.login(world.bob)  # a plain member
+    _text, events = _read(client, world, world.general, after=0)
+    assert [e["event"] for e in events] == ["card-cpd-12"]
+    auth.login(world.steer)
+    _text, events = _read(client, world, world.general, after=0)
+    names = [e["event"] for e in events if e["event"].startswith("card-")]
+    assert names == ["card-action-7", f"card-poll-{poll.id}", "card-cpd-12"]
 
 
 def test_non_members_get_404(client, auth, world):

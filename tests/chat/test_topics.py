@@ -128,7 +128,9 @@ def test_steering_topics_are_not_for_plain_members(client, auth, world):
     action = actions.create_action(world.hub, world.lead,
                                    actions.ActionFields(title="Book the hall"))
     auth.login(world.bob)
-    assert _discuss(client, world, "meeting", meeting.id).status_code == 403
+    # Not found, the same as for an id that does not exist: a refusal would say it does.
+    assert _discuss(client, world, "meeting", meeting.id).status_code == 404
+    assert _discuss(client, world, "meeting", meeting.id + 1000).status_code == 404
     assert _discuss(client, world, "action", action.id).status_code == 404
     assert _threads() == []
 
@@ -153,3 +155,10 @@ def test_the_session_page_has_a_discuss_button(client, auth, world):
     assert 'name="kind" value="cpd"' in page
     assert f'name="key" value="{world.session.id}"' in page
     assert "Discuss this session" in page
+
+
+def test_the_discuss_button_is_for_those_who_may_read_the_network_channel(client, auth, world):
+    auth.login(world.bob)  # in the partnership, not in the network
+    page = client.get(f"/p/{world.hub.id}/cpd/sessions/{world.session.id}").get_data(
+        as_text=True)
+    assert "Discuss this session" not in page

@@ -80,8 +80,9 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot):
     send_cell.get_by_role("link").click()
     htmx_idle(lead)
     detail = lead.locator("#cell-detail")
-    expect(detail).to_contain_text("Oakfield School")
-    # Only the cell's total (12 + 8): no need shows its own figure.
+    # SEND: the schools are not named, and only the cell's total (12 + 8) is shown.
+    expect(detail).to_contain_text("A school or setting in Northgate")
+    expect(detail).not_to_contain_text("Oakfield School")
     expect(detail).to_contain_text("children in the needs 20")
     assert not re.search(r"\b(12|8)\b", detail.inner_text())
     expect(detail).to_contain_text("Children are counted only in the totals")
@@ -89,7 +90,7 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot):
 
     lead.get_by_role("link", name="Needs", exact=True).click()
     expect(lead.get_by_text("Children are counted only in the totals")).to_be_visible()
-    lead.get_by_role("row", name="Oakfield School").filter(has_text="SEND") \
+    lead.get_by_role("row").filter(has_text="A school or setting in Northgate").first \
         .get_by_role("link", name="Edit").click()
     field = lead.get_by_label("How many children and young people (if known)")
     expect(field).to_have_value("")
@@ -98,7 +99,7 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot):
     lead.get_by_role("button", name="Save need").click()
     expect(lead.get_by_text("The need is saved.")).to_be_visible()
     lead.get_by_role("link", name="Gap view").click()
-    expect(send_cell).to_contain_text("children 20")  # the hidden 8 was kept
+    expect(send_cell).to_contain_text("children 20")  # the hidden figure was kept
     send_cell.get_by_role("link").click()
     htmx_idle(lead)
 

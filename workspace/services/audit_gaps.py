@@ -394,12 +394,13 @@ def provision_rows(facts: Facts) -> list[list]:
 
 
 def need_rows(facts: Facts) -> list[list]:
-    """One line per need, without its children figure (see provision_rows)."""
+    """One line per need, without its children figure (see provision_rows); a vulnerable
+    group's need without its school or setting either (ward level or above only)."""
     rows = [["Organisation", "Target group", "Age phase", "Art form", "Ward", "Setting",
              "Priority", "Job role", "Description", "Source"]]
     for n in facts.needs:
         vulnerable = audits.is_vulnerable_need(n)
-        rows.append([n.respondent_organisation,
+        rows.append(["" if vulnerable else n.respondent_organisation,
                      n.target_group.name if n.target_group else audits.ALL_CHILDREN,
                      n.phase.label, n.art_form.label, n.ward, "" if vulnerable else n.setting,
                      n.priority.label, n.job_role.name if n.job_role else "", n.description,

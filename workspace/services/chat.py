@@ -95,9 +95,13 @@ def may_read(channel: Channel, membership: Membership) -> bool:
             channel.kind == ChannelKind.CUSTOM and channel.steering_only):
         return membership.role.at_least(Role.STEERING)
     if channel.kind == ChannelKind.NETWORK:
-        return membership.role == Role.LEAD or (
-            channel.network is not None and is_network_member(channel.network, membership.user))
+        return channel.network is not None and may_read_network(channel.network, membership)
     return True
+
+
+def may_read_network(network: Network, membership: Membership) -> bool:
+    """A CPD network's channel (and the discussions of its sessions): its members and leads."""
+    return membership.role == Role.LEAD or is_network_member(network, membership.user)
 
 
 def readable_channels(partnership: Partnership, membership: Membership,
@@ -216,12 +220,16 @@ def check_body(body: str) -> str:
     return text
 
 
+def check_writable(channel: Channel) -> None:
+    if channel.archived_at is not None:
+        raise DomainError("This channel is archived: it can be read but not written in.")
+
+
 def post_message(channel: Channel, author: User, body: str, *, parent: Message | None = None,
                  subject_kind: str | None = None, subject_key: str | None = None) -> Message:
     """Store a message (or a reply under `parent`), tell the people it mentions, publish it."""
     text = check_body(body)
-    if channel.archived_at is not None:
-        raise DomainError("This channel is archived: it can be read but not written in.")
+    check_writable(channel)
     if parent is not None:
         if parent.channel_id != channel.id:
             raise DomainError("A reply goes in the channel of the message it answers.")

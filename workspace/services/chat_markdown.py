@@ -3,7 +3,9 @@
 Raw HTML in a message is shown as text (markdown-it's `html` option is off), and whatever
 Markdown produces still goes through the sanitiser, so neither alone has to be perfect: no
 script, style, frames, SVG or MathML, no event handlers, only http(s) and mailto links, and
-every link carries rel="noopener nofollow".
+every link carries rel="noopener nofollow". An image is shown as a link to it, so that a
+message cannot make every reader's browser fetch a picture from someone's server (telling
+them who read it, and when).
 """
 
 import re
@@ -11,18 +13,29 @@ from collections.abc import Iterable
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 TAGS = {"p", "br", "strong", "em", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-        "a", "img", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr",
+        "a", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr",
         "th", "td", "span"}
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"},
+ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"},
               "th": {"style"}, "td": {"style"}, "span": {"data-user-id"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener nofollow noreferrer"
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _markdown.enable(["strikethrough", "table"])
+
+
+def _image_as_link(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    label = token.content or src
+    return f'<a href="{escapeHtml(str(src))}">{escapeHtml(label)}</a>'
+
+
+_markdown.add_render_rule("image", _image_as_link)
 
 
 def sanitise(html: str) -> str:

@@ -35,6 +35,15 @@ def _steering_channel(partnership: Partnership) -> Channel:
         Channel.partnership_id == partnership.id, Channel.kind == ChannelKind.STEERING))
 
 
+def _steering_channel_for(partnership: Partnership, membership: Membership) -> Channel:
+    """The steering channel, for those who may read it; for anyone else the record is not
+    found, before it is looked up (so that a refusal does not tell which ids exist)."""
+    channel = _steering_channel(partnership)
+    if not chat.may_read(channel, membership):
+        raise NotFound()
+    return channel
+
+
 def _network_channel(partnership: Partnership, network_id: int) -> Channel:
     chat.ensure_channels(partnership)
     return db.session.scalar(select(Channel).where(
@@ -54,11 +63,12 @@ def _cpd(partnership, membership, key):
 
 
 def _meeting(partnership, membership, key):
+    channel = _steering_channel_for(partnership, membership)
     found = get_owned(Meeting, partnership, _number(key))
     return Subject("meeting", str(found.id),
                    f"Discussion: {found.title} "
                    f"({found.starts_at.astimezone(chat_cards.LONDON):%-d %b %Y})",
-                   _steering_channel(partnership))
+                   channel)
 
 
 def _action(partnership, membership, key):
@@ -93,6 +103,7 @@ def _group(partnership: Partnership, value: str) -> TargetGroup | None:
 def _gap(partnership, membership, key):
     """key: "<audit id>:<group id or name>:<phase>:<art form>:<ward>", parts may be empty."""
     audit_id, group, phase, art_form, ward = ((key or "").split(":", 4) + [""] * 5)[:5]
+    channel = _steering_channel_for(partnership, membership)
     audit = get_owned(Audit, partnership, _number(audit_id))
     target = _group(partnership, group.strip())
     age, art = _enum(AgePhase, phase.strip()), _enum(ArtForm, art_form.strip())
@@ -103,8 +114,7 @@ def _gap(partnership, membership, key):
     parts = [target.name if target else "", art.label if art else "",
              age.label if age else "", ward]
     cell = " · ".join(p for p in parts if p) or "the whole audit"
-    return Subject("gap", canonical, f"Discussion: gap in {audit.title}: {cell}",
-                   _steering_channel(partnership))
+    return Subject("gap", canonical, f"Discussion: gap in {audit.title}: {cell}", channel)
 
 
 RESOLVERS = {"gap": _gap, "cpd": _cpd, "meeting": _meeting, "action": _action}

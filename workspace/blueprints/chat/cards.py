@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.chat import commands
 from workspace.blueprints.chat.card_forms import VoteForm
-from workspace.blueprints.chat.views import bp
+from workspace.blueprints.chat.views import bp, posting_limit
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID
 from workspace.extensions import htmx
@@ -16,7 +16,7 @@ from workspace.models.base import utcnow
 from workspace.services import chat_cards, chat_polls, cpd, progress
 from workspace.services.errors import DomainError
 
-commands.register(bp)
+commands.register(bp, posting_limit)
 
 
 @bp.record_once

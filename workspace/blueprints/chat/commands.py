@@ -112,6 +112,7 @@ def command_cpd(partnership):
     elif form.validate_on_submit():
         network = chat_cards.get_network(partnership, int(form.network.data))
         try:
+            chat.check_writable(channel)  # before making the record it would post
             created = cpd.schedule_session(partnership, network, _session_fields(form))
             chat.post_message(channel, current_user,
                               f"New CPD session: {created.title} #cpd-{created.id}")
@@ -129,6 +130,7 @@ def command_cpd_share(partnership):
     if form.validate_on_submit():
         shared = chat_cards.get_session(partnership, int(form.cpd_session.data))
         try:
+            chat.check_writable(channel)  # before making the record it would post
             chat.post_message(channel, current_user, f"{shared.title} #cpd-{shared.id}")
         except DomainError as error:
             add_domain_error(form, error)
@@ -167,12 +169,13 @@ def command_action(partnership):
         form.form_errors.append("Only steering group members and leads can add actions.")
     elif form.validate_on_submit():
         try:
+            chat.check_writable(channel)  # before making the record it would post
             action = chat_cards.create_action(
                 partnership, current_user, title=form.title.data,
                 owner_id=int(form.owner.data) if form.owner.data else None,
                 due_on=form.due_on.data)
             chat.post_message(channel, current_user,
-                              f"New action: {action.title} #action-{action.id}")
+                              f"New action #action-{action.id}")
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -196,6 +199,7 @@ def command_poll(partnership):
     channel = chat.get_channel(partnership, _channel_id(form), g.membership)
     if form.validate_on_submit():
         try:
+            chat.check_writable(channel)  # before making the record it would post
             poll = chat_polls.create_poll(channel, current_user, form.question.data,
                                           form.options.data.splitlines())
             chat.post_message(channel, current_user, f"Poll: {poll.question} #poll-{poll.id}")
@@ -216,10 +220,10 @@ def _channel_id(form) -> int:
 OPENERS = {"cpd": _open_cpd, "action": _open_action, "poll": _open_poll}
 
 
-def register(bp) -> None:
-    """The command forms' routes, on the chat blueprint."""
+def register(bp, posting_limit) -> None:
+    """The command forms' routes, on the chat blueprint, under the same per-person posting
+    limit as the composer (each posts a message)."""
     base = "/p/<int:partnership_id>/chat/commands"
-    bp.add_url_rule(f"{base}/cpd", view_func=command_cpd, methods=["POST"])
-    bp.add_url_rule(f"{base}/cpd/share", view_func=command_cpd_share, methods=["POST"])
-    bp.add_url_rule(f"{base}/action", view_func=command_action, methods=["POST"])
-    bp.add_url_rule(f"{base}/poll", view_func=command_poll, methods=["POST"])
+    for path, view in (("cpd", command_cpd), ("cpd/share", command_cpd_share),
+                       ("action", command_action), ("poll", command_poll)):
+        bp.add_url_rule(f"{base}/{path}", view_func=posting_limit(view), methods=["POST"])

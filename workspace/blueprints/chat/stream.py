@@ -14,26 +14,31 @@ kept in a small cache; what differs is only *whether* a viewer may receive it.
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from time import monotonic
 
 from flask import Response, current_app, g, request, stream_with_context
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.chat.views import bp
 from workspace.extensions import db
-from workspace.models import ChatEvent, Message
+from workspace.models import ChatEvent, Membership, Message, Poll
+from workspace.models.partnerships import Role
 from workspace.services import chat, chat_live
 
 RETRY_MS = 1000
 KEEPALIVE_SECONDS = 15
 CACHE_SIZE = 2000
 SAFE_REF = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # SSE's own (str.splitlines would also split on U+2028)
 
 _cache: OrderedDict[tuple, tuple[int, str] | None] = OrderedDict()
 _cache_lock = threading.Lock()
 _pending: dict[tuple, threading.Event] = {}  # renderings under way, by cache key
 RENDER_WAIT_SECONDS = 5
+VIEWER_SECONDS = 10  # how often a stream reads its viewer's role and channels again
 
 
 @bp.get("/p/<int:partnership_id>/chat/stream")
@@ -41,11 +46,11 @@ RENDER_WAIT_SECONDS = 5
 def stream(partnership):
     open_channel = request.args.get("channel_id", type=int)
     after = _start_after()
-    readable = {c.id for c in chat.readable_channels(partnership, g.membership,
-                                                     include_archived=True)}
+    viewer = Viewer(partnership.id, g.membership.id)
+    viewer.refresh()
     seconds = float(current_app.config["CHAT_STREAM_SECONDS"])
     _release()  # the stream may last a minute: no connection held meanwhile
-    events = _frames(partnership.id, open_channel, readable, after, seconds)
+    events = _frames(viewer, open_channel, after, seconds)
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -59,6 +64,47 @@ def _release() -> None:
     db.session.rollback()
 
 
+@dataclass
+class Viewer:
+    """What one stream's viewer may receive: the channels they may read, whether they are on
+    the steering group. Read again every VIEWER_SECONDS, so that someone who loses a role or
+    leaves a network stops receiving its messages without reloading."""
+
+    partnership_id: int
+    membership_id: int
+    readable: set[int] = field(default_factory=set)
+    steering: bool = False
+    member: bool = True
+    checked: float = 0.0
+
+    def refresh(self) -> None:
+        membership = db.session.get(Membership, self.membership_id)
+        self.checked = monotonic()
+        if membership is None:  # removed from the partnership: the stream ends
+            self.member, self.readable, self.steering = False, set(), False
+            return
+        self.steering = membership.role.at_least(Role.STEERING)
+        self.readable = {c.id for c in chat.readable_channels(
+            membership.partnership, membership, include_archived=True)}
+
+    def refresh_if_due(self) -> None:
+        if monotonic() - self.checked >= VIEWER_SECONDS:
+            self.refresh()
+
+    def may_see_card(self, ref: str) -> bool:
+        """Action cards live with the steering group; a poll's with its channel's readers."""
+        kind, _, key = ref.partition("-")
+        if kind == "action":
+            return self.steering
+        if kind == "poll":
+            return key.isdigit() and _poll_channel(int(key)) in self.readable
+        return True
+
+
+def _poll_channel(poll_id: int) -> int | None:
+    return db.session.scalar(select(Poll.channel_id).where(Poll.id == poll_id))
+
+
 def _start_after() -> int:
     """Last-Event-ID (sent by a reconnecting browser) wins over the page's `after`."""
     header = request.headers.get("Last-Event-ID", "").strip()
@@ -67,15 +113,18 @@ def _start_after() -> int:
     return max(request.args.get("after", 0, type=int), 0)
 
 
-def _frames(partnership_id: int, open_channel: int | None, readable: set[int], after: int,
-            seconds: float):
+def _frames(viewer: Viewer, open_channel: int | None, after: int, seconds: float):
     deadline = monotonic() + seconds
     cursor = after
+    partnership_id = viewer.partnership_id
     yield f"retry: {RETRY_MS}\n\n"
     while True:
+        viewer.refresh_if_due()
+        if not viewer.member:
+            break
         events = chat_live.events_after(partnership_id, cursor)
         out = [frame for event in events
-               for frame in _frames_for(event, open_channel, readable)]
+               for frame in _frames_for(event, open_channel, viewer)]
         if events:
             cursor = events[-1].id  # past the events this viewer does not get, too
         _release()
@@ -91,12 +140,12 @@ def _frames(partnership_id: int, open_channel: int | None, readable: set[int], a
     yield f"retry: {RETRY_MS}\n\n"
 
 
-def _frames_for(event: ChatEvent, open_channel: int | None, readable: set[int]) -> list[str]:
+def _frames_for(event: ChatEvent, open_channel: int | None, viewer: Viewer) -> list[str]:
     if event.kind == "card":
-        if event.ref and SAFE_REF.match(event.ref):
+        if event.ref and SAFE_REF.match(event.ref) and viewer.may_see_card(event.ref):
             return [_frame(event.id, f"card-{event.ref}", "")]
         return []
-    if event.channel_id not in readable:
+    if event.channel_id not in viewer.readable:
         return []
     rendered = _rendered(event)
     if rendered is None:
@@ -111,7 +160,7 @@ def _frames_for(event: ChatEvent, open_channel: int | None, readable: set[int]) 
 
 def _frame(event_id: int, name: str, data: str) -> str:
     lines = [f"id: {event_id}", f"event: {name}"]
-    lines += [f"data: {line}" for line in data.splitlines() or [""]]
+    lines += [f"data: {line}" for line in LINE_BREAK.split(data)]
     return "\n".join(lines) + "\n\n"
 
 

@@ -49,11 +49,11 @@ def _too_many(_limit):
         placeholder="Reply in the thread" if reply_to else None), TOO_MANY)
 
 
-_rate_limit = limiter.limit(_post_limit, key_func=_poster_key, on_breach=_too_many)
+posting_limit = limiter.limit(_post_limit, key_func=_poster_key, on_breach=_too_many)
 
 
 @bp.errorhandler(RateLimitExceeded)
-def _rate_limited(error: RateLimitExceeded):
+def posting_limited(error: RateLimitExceeded):
     """The composer made by `_too_many` rather than the site's error page."""
     if error.response is not None:
         return error.response
@@ -110,7 +110,7 @@ def _channel_page(partnership, chan, page, form, thread=None, status: int = 200)
 
 @bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/messages")
 @partnership_route()
-@_rate_limit
+@posting_limit
 def post(partnership, channel_id: int):
     chan = chat.get_channel(partnership, channel_id, g.membership)
     form = MessageForm()
@@ -164,7 +164,7 @@ def thread(partnership, message_id: int):
 
 @bp.post("/p/<int:partnership_id>/chat/messages/<int:message_id>/replies")
 @partnership_route()
-@_rate_limit
+@posting_limit
 def reply(partnership, message_id: int):
     parent = chat.get_message(partnership, message_id, g.membership)
     form = MessageForm()

@@ -17,7 +17,7 @@ from workspace.models import CpdSession, Network, SessionSeries
 from workspace.models.base import utcnow
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
-from workspace.services import catalogue, cpd, cpd_calendar, cpd_log, cpd_supply
+from workspace.services import catalogue, chat, cpd, cpd_calendar, cpd_log, cpd_supply
 from workspace.services import partnerships as partnership_service
 from workspace.services.errors import DomainError
 
@@ -253,7 +253,8 @@ def session(partnership, cpd_session_id: int):
                   may_run=may_run, people=cpd.active_bookings(existing) if may_run else [],
                   when=cpd.describe_when(existing), where=cpd.describe_where(existing),
                   claim=cpd_supply.claim_for(context["booking"]),
-                  supply_rates=cpd_supply.get_rates(partnership), **context)
+                  supply_rates=cpd_supply.get_rates(partnership),
+                  may_discuss=chat.may_read_network(existing.network, g.membership), **context)
 
 
 def _signup_answer(partnership, existing: CpdSession, error: str | None = None):
