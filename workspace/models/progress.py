@@ -68,6 +68,11 @@ class HeldQualification(db.Model):
         ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     evidence_note: Mapped[str] = mapped_column(Text, default="")
+    # A certificate or transcript, stored outside the web root like shared files.
+    evidence_filename: Mapped[str | None] = mapped_column(String(255))
+    evidence_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    evidence_content_type: Mapped[str | None] = mapped_column(String(100))
+    evidence_size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[CatalogueItem] = relationship()
