@@ -88,6 +88,17 @@ def test_message_cards_template_makes_one_live_placeholder_per_reference(app, wo
         assert "chat-card" not in render_template("chat/_message_cards.html", message=message)
 
 
+def test_the_channel_page_draws_its_cards_for_the_viewer_without_more_requests(
+        client, auth, world):
+    chat.post_message(world.general, world.lead, f"Places on #cpd-{world.session.id}")
+    cpd.sign_up(world.session, world.ann, utcnow())
+    auth.login(world.ann)
+    page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
+    ref = f"cpd-{world.session.id}"
+    assert f'hx-trigger="sse:card-{ref}"' in page and "load, sse:" not in page
+    assert "2 seats left" in page and "You have a place" in page  # Ann's own state
+
+
 # --- CPD session cards --------------------------------------------------------------------
 
 

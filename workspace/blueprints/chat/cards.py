@@ -3,6 +3,7 @@ the form to act on it (sign up, enrol, mark done, vote), answered with the refre
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from workspace.blueprints.access import partnership_route
@@ -46,6 +47,13 @@ def card_fragment(partnership, ref: str, error: str | None = None):
     return render_template(f"chat/_card_{card.kind}.html", partnership=partnership,
                            ref=card.ref, error=error, record_url=record_url,
                            **card.context), status
+
+
+@bp.app_template_global()
+def card_now(partnership, ref: str) -> Markup:
+    """A card drawn with the page for the person looking, instead of one request per card."""
+    html, _status = card_fragment(partnership, ref)
+    return Markup(html)
 
 
 @bp.get("/p/<int:partnership_id>/chat/card")

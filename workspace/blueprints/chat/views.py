@@ -81,7 +81,7 @@ def channel(partnership, channel_id: int):
     page = chat.list_messages(chan, before=before)
     if htmx and before:
         return render_template("chat/_messages.html", partnership=partnership, channel=chan,
-                               batch=page)
+                               batch=page, inline_cards=True)
     return _channel_page(partnership, chan, page, MessageForm(formdata=None))
 
 
@@ -100,7 +100,7 @@ def _channel_page(partnership, chan, page, form, thread=None, status: int = 200)
     chat.mark_read(chan, current_user)
     channels = chat.readable_channels(partnership, g.membership)
     return render("chat/channel.html", status=status, partnership=partnership, channel=chan,
-                  batch=page, form=form, channels=channels, thread=thread,
+                  batch=page, form=form, channels=channels, thread=thread, inline_cards=True,
                   replies=chat.list_replies(thread) if thread else [],
                   reply_form=MessageForm(formdata=None),
                   unread=chat.unread_counts(channels, current_user),
