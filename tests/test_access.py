@@ -6,10 +6,13 @@ fills it with a row that belongs to the other partnership ("Zebra"); `partnershi
 that partnership itself. A new argument outside the convention fails the test loudly.
 """
 
+import io
+import os
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from tests.access_samples import add_samples
@@ -54,8 +57,11 @@ def add_progress_sample(person) -> None:
     """A person's own records: held, enrolled, prior learning claimed, a CPD log entry."""
     progress.update_profile(person, job_role=None, organisation="Zebra school",
                             share_with_leads=False)
-    progress.add_held(person, catalogue.find_item("L3-CCP"), year=2019,
-                      evidence_note="Zebra certificate")
+    held = progress.add_held(person, catalogue.find_item("L3-CCP"), year=2019,
+                             evidence_note="Zebra certificate")
+    progress.attach_evidence(person, held.id, "zebra-certificate.pdf",
+                             io.BytesIO(b"%PDF-1.4 Zebra certificate"),
+                             os.path.join(current_app.instance_path, "uploads"))
     progress.enrol(person, catalogue.find_item("CME"), date(2026, 11, 23))
     progress.claim_prior_learning(person, catalogue.find_item("CME-U6"), "Zebra experience")
     cpd_log.add_entry(person, date(2026, 11, 1), "Zebra reading", Decimal("2"), "Zebra notes")

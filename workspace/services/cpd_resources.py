@@ -79,8 +79,8 @@ def add_file(network: Network, user: User, title: str, description: str, filenam
     """Store an uploaded file for the network; nothing is kept when it is refused."""
     _check_can_add(network, user)
     title = _title(title)
-    with uploads.accepted_file(network.partnership_id, filename, title, stream,
-                               upload_folder) as stored:
+    folder = uploads.partnership_folder(network.partnership_id)
+    with uploads.accepted_file(folder, filename, title, stream, upload_folder) as stored:
         try:
             resource = Resource(
                 partnership_id=network.partnership_id, network_id=network.id, title=title,
@@ -107,13 +107,15 @@ def list_resources(network: Network) -> list[Resource]:
 
 
 def _path(resource: Resource, upload_folder: str) -> str | None:
-    return uploads.stored_path(upload_folder, resource.partnership_id, resource.stored_name)
+    return uploads.stored_path(upload_folder, uploads.partnership_folder(resource.partnership_id),
+                               resource.stored_name)
 
 
 def open_resource(resource: Resource, upload_folder: str) -> Download:
     """Where a file resource's bytes are; NotFound for a link or a missing file."""
-    return uploads.open_stored(upload_folder, resource.partnership_id, resource.stored_name,
-                               resource.content_type, resource.filename, "resource")
+    return uploads.open_stored(upload_folder, uploads.partnership_folder(resource.partnership_id),
+                               resource.stored_name, resource.content_type, resource.filename,
+                               "resource")
 
 
 def may_delete(resource: Resource, user: User, role: Role) -> bool:

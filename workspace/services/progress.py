@@ -7,6 +7,7 @@ achieved on another qualification they are enrolled on, or verified prior learni
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import BinaryIO
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -33,7 +34,7 @@ from workspace.models import (
 from workspace.models.catalogue import ItemStatus
 from workspace.models.cpd import SessionStatus
 from workspace.models.progress import ClaimState, UnitStatus
-from workspace.services import catalogue, cpd
+from workspace.services import catalogue, cpd, uploads
 from workspace.services.errors import DomainError, NotFound
 
 # --- profile ------------------------------------------------------------------------------
@@ -90,9 +91,60 @@ def add_held(user: User, item: CatalogueItem, *, year: int | None = None,
     return held
 
 
-def remove_held(user: User, held_id: int) -> None:
-    db.session.delete(get_own(HeldQualification, user, held_id))
+def remove_held(user: User, held_id: int, upload_folder: str) -> None:
+    """Take it off the record, and its evidence file off the disk."""
+    held = get_own(HeldQualification, user, held_id)
+    path = _evidence_path(held, upload_folder)
+    db.session.delete(held)
     db.session.commit()
+    uploads.remove_file(path)  # after the commit: a failed commit must not lose the file
+
+
+# --- evidence of a qualification held: a certificate or transcript, the holder's only -------
+
+
+def _evidence_path(held: HeldQualification, upload_folder: str) -> str | None:
+    return uploads.stored_path(upload_folder, uploads.person_folder(held.user_id),
+                               held.evidence_stored_name)
+
+
+def attach_evidence(user: User, held_id: int, filename: str, stream: BinaryIO,
+                    upload_folder: str) -> HeldQualification:
+    """Keep a file as evidence of a qualification the person holds, in their own folder,
+    replacing any earlier one; nothing is kept when the file is refused."""
+    held = get_own(HeldQualification, user, held_id)
+    old_path = _evidence_path(held, upload_folder)
+    with uploads.accepted_file(uploads.person_folder(user.id), filename, held.item.title,
+                               stream, upload_folder, fallback_name="evidence") as stored:
+        try:
+            held.evidence_filename = stored.download_name
+            held.evidence_stored_name = stored.stored_name
+            held.evidence_content_type = stored.content_type
+            held.evidence_size = stored.size
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    uploads.remove_file(old_path)  # only once the new one is recorded
+    return held
+
+
+def remove_evidence(user: User, held_id: int, upload_folder: str) -> HeldQualification:
+    held = get_own(HeldQualification, user, held_id)
+    path = _evidence_path(held, upload_folder)
+    held.evidence_filename = held.evidence_stored_name = None
+    held.evidence_content_type = held.evidence_size = None
+    db.session.commit()
+    uploads.remove_file(path)
+    return held
+
+
+def evidence_download(user: User, held_id: int, upload_folder: str) -> uploads.Download:
+    """Where the holder's evidence file is; NotFound for anyone else, or when there is none."""
+    held = get_own(HeldQualification, user, held_id)
+    return uploads.open_stored(upload_folder, uploads.person_folder(held.user_id),
+                               held.evidence_stored_name, held.evidence_content_type,
+                               held.evidence_filename, "evidence")
 
 
 def list_held(user: User) -> list[HeldQualification]:

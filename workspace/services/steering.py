@@ -164,7 +164,8 @@ def add_paper(meeting: Meeting, user: User, title: str, filename: str, stream: B
               upload_folder: str) -> Paper:
     """Attach a file to the meeting; nothing is kept when it is refused."""
     title = _text(title, "Give the paper a title.", "title")
-    with uploads.accepted_file(meeting.partnership_id, filename, title, stream, upload_folder,
+    folder = uploads.partnership_folder(meeting.partnership_id)
+    with uploads.accepted_file(folder, filename, title, stream, upload_folder,
                                fallback_name="paper") as stored:
         try:
             paper = Paper(partnership_id=meeting.partnership_id, meeting_id=meeting.id,
@@ -180,12 +181,13 @@ def add_paper(meeting: Meeting, user: User, title: str, filename: str, stream: B
 
 
 def open_paper(paper: Paper, upload_folder: str) -> uploads.Download:
-    return uploads.open_stored(upload_folder, paper.partnership_id, paper.stored_name,
-                               paper.content_type, paper.filename, "paper")
+    return uploads.open_stored(upload_folder, uploads.partnership_folder(paper.partnership_id),
+                               paper.stored_name, paper.content_type, paper.filename, "paper")
 
 
 def remove_paper(paper: Paper, upload_folder: str) -> None:
-    path = uploads.stored_path(upload_folder, paper.partnership_id, paper.stored_name)
+    path = uploads.stored_path(upload_folder, uploads.partnership_folder(paper.partnership_id),
+                               paper.stored_name)
     db.session.delete(paper)
     db.session.commit()
     uploads.remove_file(path)  # after the commit: a failed commit must not lose the file

@@ -1,9 +1,11 @@
 """Accepting and storing uploaded files, for every area that keeps files (CPD resources,
-steering papers).
+steering papers, a practitioner's evidence of a qualification held).
 
 A file is accepted only when both its extension and its first bytes say it is one of the
 allowed kinds, so a page or a script renamed to .pdf is refused. It is stored under a random
-name in `<upload_folder>/<partnership_id>/`, outside the web root; the person's filename is
+name in a folder of `<upload_folder>` named by a folder key, outside the web root: a
+partnership's files in `<partnership_id>/` (`partnership_folder`), a person's own in
+`people/<user_id>/` (`person_folder`). The person's filename is
 kept only, sanitised, as the name it downloads under. Downloads go out as attachments with
 `DOWNLOAD_HEADERS`, so a browser never runs what someone uploaded.
 """
@@ -207,8 +209,21 @@ def _check_contents(kind: FileKind, filename: str, path: str) -> None:
                           "so it was not saved.", field="file")
 
 
-def _folder(upload_folder: str, partnership_id: int) -> str:
-    return os.path.join(upload_folder, str(partnership_id))
+def partnership_folder(partnership_id: int) -> str:
+    """The folder key of a partnership's files."""
+    return str(int(partnership_id))
+
+
+def person_folder(user_id: int) -> str:
+    """The folder key of one person's own files (they belong to no partnership)."""
+    return f"people/{int(user_id)}"
+
+
+def _folder(upload_folder: str, folder_key: str) -> str:
+    folder = safe_join(upload_folder, folder_key) if folder_key else None
+    if folder is None:
+        raise ValueError(f"not a folder key: {folder_key!r}")
+    return folder
 
 
 def remove_file(path: str | None) -> None:
@@ -221,12 +236,13 @@ def remove_file(path: str | None) -> None:
 
 
 @contextmanager
-def accepted_file(partnership_id: int, filename: str, title: str, stream: BinaryIO,
+def accepted_file(folder_key: str, filename: str, title: str, stream: BinaryIO,
                   upload_folder: str, fallback_name: str = "resource") -> Iterator[StoredFile]:
-    """Store and check an upload; the `with` block records it, and if the block raises (or
-    the file is refused: DomainError with field "file") nothing stays on disk."""
+    """Store and check an upload in the folder `folder_key` names (`partnership_folder`,
+    `person_folder`); the `with` block records it, and if the block raises (or the file is
+    refused: DomainError with field "file") nothing stays on disk."""
     kind = _kind_of(filename)
-    folder = _folder(upload_folder, partnership_id)
+    folder = _folder(upload_folder, folder_key)
     os.makedirs(folder, exist_ok=True)
     stored_name = secrets.token_hex(16)
     path = os.path.join(folder, stored_name)
@@ -250,16 +266,16 @@ class Download:
     download_name: str
 
 
-def stored_path(upload_folder: str, partnership_id: int, stored_name: str | None) -> str | None:
+def stored_path(upload_folder: str, folder_key: str, stored_name: str | None) -> str | None:
     if not stored_name:
         return None
-    return safe_join(_folder(upload_folder, partnership_id), stored_name)
+    return safe_join(_folder(upload_folder, folder_key), stored_name)
 
 
-def open_stored(upload_folder: str, partnership_id: int, stored_name: str | None,
+def open_stored(upload_folder: str, folder_key: str, stored_name: str | None,
                 content_type: str | None, name: str | None, fallback: str = "file") -> Download:
     """Where a stored file's bytes are; NotFound when there is none."""
-    path = stored_path(upload_folder, partnership_id, stored_name)
+    path = stored_path(upload_folder, folder_key, stored_name)
     if path is None or not os.path.isfile(path):
         raise NotFound()
     return Download(path, content_type or "application/octet-stream", name or fallback)

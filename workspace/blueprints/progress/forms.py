@@ -1,9 +1,11 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from workspace.models.progress import UnitStatus
+from workspace.services import uploads
 
 ITEM_HINT = "Type part of a title or ID and pick from the list."
 
@@ -23,6 +25,19 @@ class HeldForm(FlaskForm):
         Optional(), NumberRange(min=1950, max=2100, message="Enter a year such as 2019.")])
     evidence_note = TextAreaField("Evidence (certificate number, where it is kept)",
                                   validators=[Optional(), Length(max=2000)])
+
+
+def _within_limit(form, field):
+    limit = uploads.max_upload_bytes()
+    FileSize(limit, message=uploads.too_large_message(limit))(form, field)
+
+
+class EvidenceForm(FlaskForm):
+    """A certificate or transcript for a qualification held; checked again by its contents."""
+
+    file = FileField("Evidence file", validators=[
+        FileRequired("Choose a file to upload."),
+        FileAllowed(uploads.EXTENSIONS, uploads.allowed_types_message()), _within_limit])
 
 
 class PriorLearningForm(FlaskForm):

@@ -1,15 +1,26 @@
 """The person's progress: profile, qualifications held, prior learning, enrolments, units,
 next steps; and, for leads, verifying their members' prior learning."""
 
+import os
 from datetime import date
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.progress.forms import (
     EnrolForm,
+    EvidenceForm,
     HeldForm,
     PriorLearningForm,
     ProfileForm,
@@ -17,11 +28,11 @@ from workspace.blueprints.progress.forms import (
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
 from workspace.extensions import htmx
-from workspace.models import Enrolment
+from workspace.models import Enrolment, HeldQualification
 from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
-from workspace.services import catalogue, progress
+from workspace.services import catalogue, progress, uploads
 from workspace.services.errors import DomainError
 
 bp = Blueprint("progress", __name__)
@@ -34,16 +45,30 @@ def _item(stable_id: str, field: str = "item"):
     return found
 
 
-def _dashboard(status: int = 200, **forms):
+HELD = "progress/_held.html"
+
+
+def _upload_folder() -> str:
+    return os.path.join(current_app.instance_path, "uploads")
+
+
+def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int | None = None,
+               **forms):
+    """The dashboard (or, for htmx, `fragment`); `evidence_for` is the held qualification
+    whose evidence form (`evidence_form`) has errors to show."""
     context = {"held_form": HeldForm(formdata=None, prefix="held"),
                "claim_form": PriorLearningForm(formdata=None, prefix="rpl"),
-               "enrol_form": EnrolForm(formdata=None, prefix="enrol"), **forms}
-    enrolments = [progress.enrolment_progress(e) for e in progress.list_enrolments(
-        current_user)]
-    return render("progress/dashboard.html", status=status, today=date.today(),
+               "enrol_form": EnrolForm(formdata=None, prefix="enrol"),
+               "evidence_form": EvidenceForm(formdata=None), **forms}
+    enrolments = [] if fragment and htmx else [
+        progress.enrolment_progress(e) for e in progress.list_enrolments(current_user)]
+    return render("progress/dashboard.html", fragment, status=status, today=date.today(),
                   profile=progress.get_profile(current_user), enrolments=enrolments,
-                  held=progress.list_held(current_user), confirm=ConfirmForm(),
-                  claims=progress.list_claims(current_user), **context)
+                  held=progress.list_held(current_user), confirm=ConfirmForm(formdata=None),
+                  claims=progress.list_claims(current_user), evidence_for=evidence_for,
+                  evidence_limit=uploads.human_size(uploads.max_upload_bytes()),
+                  evidence_accept=uploads.accept_attribute(),
+                  human_size=uploads.human_size, kind_label=uploads.kind_label, **context)
 
 
 @bp.get("/me/progress")
@@ -92,9 +117,73 @@ def add_held():
 @login_required
 def remove_held(held_qualification_id: int):
     if ConfirmForm().validate_on_submit():
-        progress.remove_held(current_user, held_qualification_id)
+        progress.remove_held(current_user, held_qualification_id, _upload_folder())
         flash("Removed from your record.", "info")
     return redirect(url_for("progress.dashboard"))
+
+
+# --- evidence of a qualification held: only its holder sees it -----------------------------
+
+
+def _held_list(held_id: int, message: str | None = None, status: int = 200, **forms):
+    """After a change to the evidence: the held list for htmx, else back to the dashboard."""
+    if htmx or status != 200:
+        return _dashboard(status, HELD, evidence_for=held_id, **forms)
+    if message:
+        flash(message, "success")
+    return redirect(url_for("progress.dashboard", _anchor="held"))
+
+
+@bp.post("/me/held/<int:held_qualification_id>/evidence")
+@login_required
+def upload_evidence(held_qualification_id: int):
+    held = progress.get_own(HeldQualification, current_user, held_qualification_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            progress.attach_evidence(current_user, held.id, upload.filename or "",
+                                     upload.stream, _upload_folder())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _held_list(held.id, f"Evidence for {held.item.title} is saved.")
+    return _held_list(held.id, status=INVALID, evidence_form=form)
+
+
+@bp.errorhandler(413)
+def request_too_large(error):
+    """A body over MAX_CONTENT_LENGTH (refused before any view, even the CSRF check, runs)."""
+    if request.endpoint == "progress.upload_evidence" and current_user.is_authenticated:
+        held_id = request.view_args["held_qualification_id"]
+        progress.get_own(HeldQualification, current_user, held_id)  # 404 for anyone else's
+        form = EvidenceForm(formdata=None)
+        form.file.errors = [uploads.too_large_message(uploads.max_upload_bytes())]
+        return _held_list(held_id, status=INVALID, evidence_form=form)
+    return render_template("errors/error.html", code=413, title="Too large",
+                           message="The file or form is larger than allowed."), 413
+
+
+@bp.get("/me/held/<int:held_qualification_id>/evidence")
+@login_required
+def download_evidence(held_qualification_id: int):
+    download = progress.evidence_download(current_user, held_qualification_id,
+                                          _upload_folder())
+    response = send_file(download.path, mimetype=download.content_type, as_attachment=True,
+                         download_name=download.download_name)
+    response.headers.update(uploads.DOWNLOAD_HEADERS)
+    response.cache_control.private = True
+    return response
+
+
+@bp.post("/me/held/<int:held_qualification_id>/evidence/remove")
+@login_required
+def remove_evidence(held_qualification_id: int):
+    held = progress.get_own(HeldQualification, current_user, held_qualification_id)
+    if ConfirmForm().validate_on_submit():
+        progress.remove_evidence(current_user, held.id, _upload_folder())
+        return _held_list(held.id, f"The evidence for {held.item.title} is removed.")
+    return _held_list(held.id)
 
 
 @bp.post("/me/prior-learning")
