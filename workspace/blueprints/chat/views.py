@@ -78,11 +78,11 @@ def channel(partnership, channel_id: int):
     """The channel; with `before`, the messages before that id ("load earlier")."""
     chan = chat.get_channel(partnership, channel_id, g.membership)
     before = request.args.get("before", type=int)
-    page = chat.list_messages(chan, before=before)
     if htmx and before:
         return render_template("chat/_messages.html", partnership=partnership, channel=chan,
-                               batch=page, inline_cards=True)
-    return _channel_page(partnership, chan, page, MessageForm(formdata=None))
+                               batch=chat.list_messages(chan, before=before),
+                               inline_cards=True)
+    return _channel_page(partnership, chan, MessageForm(formdata=None), before=before)
 
 
 @bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/read")
@@ -95,12 +95,15 @@ def mark_read(partnership, channel_id: int):
     return "", 204
 
 
-def _channel_page(partnership, chan, page, form, thread=None, status: int = 200):
+def _channel_page(partnership, chan, form, thread=None, status: int = 200,
+                  before: int | None = None):
+    # First what commits (which expires what the session holds), then what the page shows.
     chat.ensure_channels(partnership)
     chat.mark_read(chan, current_user)
     channels = chat.readable_channels(partnership, g.membership)
     return render("chat/channel.html", status=status, partnership=partnership, channel=chan,
-                  batch=page, form=form, channels=channels, thread=thread, inline_cards=True,
+                  batch=chat.list_messages(chan, before=before), form=form, channels=channels,
+                  thread=thread, inline_cards=True,
                   replies=chat.list_replies(thread) if thread else [],
                   reply_form=MessageForm(formdata=None),
                   unread=chat.unread_counts(channels, current_user),
@@ -127,7 +130,7 @@ def post(partnership, channel_id: int):
     if htmx:
         return _composer(form, url_for("chat.post", partnership_id=partnership.id,
                                        channel_id=chan.id))
-    return _channel_page(partnership, chan, chat.list_messages(chan), form, status=INVALID)
+    return _channel_page(partnership, chan, form, status=INVALID)
 
 
 def _composer(form, action: str, composer_id: str = "composer", placeholder=None):
@@ -158,8 +161,7 @@ def thread(partnership, message_id: int):
         return render_template("chat/_thread.html", partnership=partnership, thread=root,
                                channel=root.channel, replies=chat.list_replies(root),
                                reply_form=MessageForm(formdata=None))
-    return _channel_page(partnership, root.channel, chat.list_messages(root.channel),
-                         MessageForm(formdata=None), thread=root)
+    return _channel_page(partnership, root.channel, MessageForm(formdata=None), thread=root)
 
 
 @bp.post("/p/<int:partnership_id>/chat/messages/<int:message_id>/replies")
@@ -179,8 +181,8 @@ def reply(partnership, message_id: int):
     if htmx:
         return _composer(form, request.path, "reply-composer", "Reply in the thread")
     root = parent.parent or parent
-    return _channel_page(partnership, root.channel, chat.list_messages(root.channel),
-                         MessageForm(formdata=None), thread=root, status=INVALID)
+    return _channel_page(partnership, root.channel, MessageForm(formdata=None), thread=root,
+                         status=INVALID)
 
 
 @bp.get("/p/<int:partnership_id>/chat/messages/<int:message_id>")

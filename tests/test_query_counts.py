@@ -1,0 +1,78 @@
+"""List pages run the same number of queries however many rows they show (no N+1)."""
+
+from datetime import date, time
+
+import pytest
+from sqlalchemy import event
+
+from workspace.extensions import db
+from workspace.models.audits import AgePhase, ArtForm, Priority
+from workspace.models.partnerships import Role
+from workspace.services import actions, audits, chat, steering
+
+
+def _queries(client, url: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.fixture
+def hub(make_user, make_partnership, add_member):
+    lead = make_user(name="Lena Lead", email="lena@example.org")
+    hub = make_partnership(lead=lead, name="Riverside Music Hub")
+    people = [add_member(hub, make_user(name=f"Member {n}", email=f"m{n}@example.org"),
+                         Role.STEERING).user for n in range(4)]
+    audit = audits.create_audit(hub, lead, audits.AuditFields(
+        title="Audit", period_start=date(2026, 9, 1), period_end=date(2027, 7, 31)),
+        minimum_threshold=5)
+    return {"hub": hub, "lead": lead, "people": people, "audit": audit,
+            "general": chat.general_channel(hub)}
+
+
+def _add_rows(world, start: int, n: int) -> None:
+    """n more of everything the pages list, by different people."""
+    hub, audit, groups = world["hub"], world["audit"], audits.list_target_groups(world["hub"])
+    for i in range(start, start + n):
+        person = world["people"][i % len(world["people"])]
+        root = chat.post_message(world["general"], person, f"Message {i} for @Lena Lead")
+        chat.post_message(world["general"], world["lead"], f"Reply {i}", parent=root)
+        audits.add_need(audit, audits.NeedFields(
+            phase=list(AgePhase)[i % 7], art_form=list(ArtForm)[i % 5], ward=f"Ward {i % 4}",
+            priority=Priority.HIGH, target_group_id=groups[i % len(groups)].id, children=9))
+        audits.add_provision(audit, person, audits.ProvisionFields(
+            provider_name=f"Provider {i}", activity="Workshops", art_form=list(ArtForm)[i % 5],
+            phase=list(AgePhase)[i % 7], ward=f"Ward {i % 3}",
+            group_ids=frozenset({groups[i % len(groups)].id}), children_reached=30))
+        meeting = steering.create_meeting(hub, person, steering.MeetingFields(
+            title=f"Meeting {i}", day=date(2030, 1, 1 + i % 28), start=time(16)))
+        actions.create_action(hub, world["lead"], actions.ActionFields(
+            title=f"Action {i}", owner_id=person.id, due_on=date(2030, 2, 1)), meeting=meeting)
+        steering.create_working_group(hub, f"Group {i}")
+
+
+PAGES = ["/p/{hub}/chat/channels/{general}", "/p/{hub}/audits/{audit}/gaps",
+         "/p/{hub}/audits/{audit}/needs", "/p/{hub}/audits/{audit}/provision",
+         "/p/{hub}/audits/{audit}/report", "/p/{hub}/actions/", "/p/{hub}/steering/",
+         "/p/{hub}/steering/groups", "/p/{hub}/"]
+
+
+def test_list_pages_do_not_run_a_query_per_row(client, auth, hub):
+    auth.login(hub["lead"])
+    urls = [p.format(hub=hub["hub"].id, audit=hub["audit"].id, general=hub["general"].id)
+            for p in PAGES]
+    for url in urls:  # a first visit starts the read marker; the others move it on
+        client.get(url)
+    _add_rows(hub, 0, 3)
+    few = {url: _queries(client, url) for url in urls}
+    _add_rows(hub, 3, 9)
+    many = {url: _queries(client, url) for url in urls}
+    assert many == few
