@@ -3,26 +3,11 @@
 from datetime import date, time
 
 import pytest
-from sqlalchemy import event
 
-from workspace.extensions import db
+from tests.conftest import count_queries
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.partnerships import Role
 from workspace.services import actions, audits, chat, steering
-
-
-def _queries(client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 @pytest.fixture
@@ -72,7 +57,7 @@ def test_list_pages_do_not_run_a_query_per_row(client, auth, hub):
     for url in urls:  # a first visit starts the read marker; the others move it on
         client.get(url)
     _add_rows(hub, 0, 3)
-    few = {url: _queries(client, url) for url in urls}
+    few = {url: count_queries(client, url) for url in urls}
     _add_rows(hub, 3, 9)
-    many = {url: _queries(client, url) for url in urls}
+    many = {url: count_queries(client, url) for url in urls}
     assert many == few

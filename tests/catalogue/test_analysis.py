@@ -4,9 +4,9 @@ hand-made catalogue; the pages as pages and fragments; the progression map; quer
 import random
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.conftest import HTMX
+from tests.conftest import HTMX, count_queries
 from workspace.extensions import db
 from workspace.models import (
     CatalogueItem,
@@ -478,20 +478,6 @@ def _grow(areas, ids, n: int) -> None:
     db.session.commit()
 
 
-def _queries(client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 # Each page's own queries, beyond those of the analysis index (the signed-in user and whatever
 # the base template asks for), which runs none of its own.
 QUERY_PAGES = {"/catalogue/analysis/coverage?rows=roles": 6,
@@ -503,10 +489,10 @@ QUERY_PAGES = {"/catalogue/analysis/coverage?rows=roles": 6,
 
 def test_query_counts_do_not_grow_with_the_catalogue(signed_in, made, areas):
     item = f"/catalogue/items/{made['Q1']}/progression"
-    baseline = _queries(signed_in, "/catalogue/analysis")
-    before = {url: _queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    baseline = count_queries(signed_in, "/catalogue/analysis")
+    before = {url: count_queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
     _grow(areas, made, 30)
-    after = {url: _queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    after = {url: count_queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
     assert after == before
     assert {url: before[url] for url in QUERY_PAGES} == QUERY_PAGES
     assert before[item] == 3  # the item, the items on the map, the links between them

@@ -1,8 +1,7 @@
 """Shared resources of a network: files and links that members add."""
 
-import os
 
-from flask import current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.views import bp
+from workspace.blueprints.files import send_download, upload_folder
 from workspace.blueprints.rendering import add_domain_error, render
 from workspace.extensions import htmx
 from workspace.models import Network, Resource
@@ -55,9 +55,6 @@ class FileForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
-
-def _uploads() -> str:
-    return os.path.join(current_app.instance_path, "uploads")
 
 
 def _context(partnership, network) -> dict:
@@ -122,7 +119,7 @@ def add_resource_file(partnership, network_id: int):
         try:
             resource = service.add_file(network, current_user, form.title.data,
                                         form.description.data, upload.filename or "",
-                                        upload.stream, _uploads())
+                                        upload.stream, upload_folder())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -152,12 +149,8 @@ def request_too_large(error):
 @partnership_route()
 def download_resource(partnership, resource_id: int):
     resource = get_owned(Resource, partnership, resource_id)
-    download = service.open_resource(resource, _uploads())
-    response = send_file(download.path, mimetype=download.content_type, as_attachment=True,
-                         download_name=download.download_name)
-    response.headers.update(uploads.DOWNLOAD_HEADERS)
-    response.cache_control.private = True
-    return response
+    download = service.open_resource(resource, upload_folder())
+    return send_download(download)
 
 
 @bp.post("/p/<int:partnership_id>/cpd/resources/<int:resource_id>/delete")
@@ -167,7 +160,7 @@ def delete_resource(partnership, resource_id: int):
     network = get_owned(Network, partnership, resource.network_id)
     if ConfirmForm().validate_on_submit():
         title = resource.title
-        service.delete_resource(resource, current_user, g.membership.role, _uploads())
+        service.delete_resource(resource, current_user, g.membership.role, upload_folder())
         flash(f"“{title}” is removed.", "info")
     if htmx:
         return render(PAGE, LIST, **_context(partnership, network))

@@ -1,22 +1,20 @@
 """The person's progress: profile, qualifications held, prior learning, enrolments, units,
 next steps; and, for leads, verifying their members' prior learning."""
 
-import os
 from datetime import date
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from workspace.blueprints.access import partnership_route
+from workspace.blueprints.files import send_download, upload_folder
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.progress.forms import (
     EnrolForm,
@@ -47,9 +45,6 @@ def _item(stable_id: str, field: str = "item"):
 
 HELD = "progress/_held.html"
 
-
-def _upload_folder() -> str:
-    return os.path.join(current_app.instance_path, "uploads")
 
 
 def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int | None = None,
@@ -117,7 +112,7 @@ def add_held():
 @login_required
 def remove_held(held_qualification_id: int):
     if ConfirmForm().validate_on_submit():
-        progress.remove_held(current_user, held_qualification_id, _upload_folder())
+        progress.remove_held(current_user, held_qualification_id, upload_folder())
         flash("Removed from your record.", "info")
     return redirect(url_for("progress.dashboard"))
 
@@ -143,7 +138,7 @@ def upload_evidence(held_qualification_id: int):
         upload = form.file.data
         try:
             progress.attach_evidence(current_user, held.id, upload.filename or "",
-                                     upload.stream, _upload_folder())
+                                     upload.stream, upload_folder())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -168,12 +163,8 @@ def request_too_large(error):
 @login_required
 def download_evidence(held_qualification_id: int):
     download = progress.evidence_download(current_user, held_qualification_id,
-                                          _upload_folder())
-    response = send_file(download.path, mimetype=download.content_type, as_attachment=True,
-                         download_name=download.download_name)
-    response.headers.update(uploads.DOWNLOAD_HEADERS)
-    response.cache_control.private = True
-    return response
+                                          upload_folder())
+    return send_download(download)
 
 
 @bp.post("/me/held/<int:held_qualification_id>/evidence/remove")
@@ -181,7 +172,7 @@ def download_evidence(held_qualification_id: int):
 def remove_evidence(held_qualification_id: int):
     held = progress.get_own(HeldQualification, current_user, held_qualification_id)
     if ConfirmForm().validate_on_submit():
-        progress.remove_evidence(current_user, held.id, _upload_folder())
+        progress.remove_evidence(current_user, held.id, upload_folder())
         return _held_list(held.id, f"The evidence for {held.item.title} is removed.")
     return _held_list(held.id)
 

@@ -1,17 +1,10 @@
-"""What the steering views share: where papers are kept, the action form with its choices."""
+"""What the steering views share: the action form with its choices."""
 
-import os
-
-from flask import current_app
 from wtforms.fields.choices import SelectChoice
 
 from workspace.blueprints.steering.forms import ActionForm
 from workspace.services import steering
 from workspace.services.partnerships import list_members
-
-
-def upload_folder() -> str:
-    return os.path.join(current_app.instance_path, "uploads")
 
 
 def action_form(partnership, **kwargs) -> ActionForm:

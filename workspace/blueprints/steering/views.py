@@ -7,15 +7,15 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 
 from workspace.blueprints.access import partnership_route
+from workspace.blueprints.files import send_download, upload_folder
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
-from workspace.blueprints.steering.common import action_form, upload_folder
+from workspace.blueprints.steering.common import action_form
 from workspace.blueprints.steering.forms import (
     AgendaItemForm,
     DecisionForm,
@@ -251,11 +251,7 @@ def request_too_large(error):
 def download_paper(partnership, paper_id: int):
     paper = get_owned(Paper, partnership, paper_id)
     download = steering.open_paper(paper, upload_folder())
-    response = send_file(download.path, mimetype=download.content_type, as_attachment=True,
-                         download_name=download.download_name)
-    response.headers.update(uploads.DOWNLOAD_HEADERS)
-    response.cache_control.private = True
-    return response
+    return send_download(download)
 
 
 @bp.post("/p/<int:partnership_id>/steering/papers/<int:paper_id>/delete")
