@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app workspace
 STAMP  := $(VENV)/.installed
 
-.PHONY: install db run test browser serve-many clean
+.PHONY: install db run test test-on browser serve-many clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ browser:
 
 test: install browser
 	$(BIN)/pytest
+
+# The suite (browser journeys aside) with every process's clock moved to DATE, e.g.
+# make test-on DATE=2031-01-15
+test-on: install
+	@test -n "$(DATE)" || { echo "usage: make test-on DATE=YYYY-MM-DD"; exit 2; }
+	$(BIN)/python -m tests.run_at $(DATE) $(BIN)/pytest -m "not browser" -q
 
 # Many users: PostgreSQL, several gunicorn workers (gunicorn.conf.py: WORKERS, THREADS, BIND),
 # Redis for rate limits.

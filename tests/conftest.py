@@ -9,13 +9,16 @@ import re
 import threading
 
 import pytest
+import time_machine
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, inspect, text
 from werkzeug.serving import make_server
 
+from tests.clock import FROZEN_NOW, REAL_CLOCK_FIXTURES, Clock
 from workspace import create_app
+from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
 from workspace.models.partnerships import PartnershipKind, Role
@@ -63,6 +66,17 @@ class Client(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             g.__dict__.clear()
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Frozen at FROZEN_NOW for tests inside this process; real for live servers and browsers."""
+    if REAL_CLOCK_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker(
+            "browser"):
+        yield Clock(utcnow())
+        return
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield Clock(FROZEN_NOW, traveller)
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from workspace.clock import LONDON_NAME
 
-def local(moment: datetime, zone: str = "Europe/London", fmt: str = "%-d %b %Y %H:%M") -> str:
+
+def local(moment: datetime, zone: str = LONDON_NAME, fmt: str = "%-d %b %Y %H:%M") -> str:
     """A stored UTC moment shown as wall-clock time in the given zone."""
     return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
 

@@ -5,8 +5,8 @@ import pytest
 
 from tests.audits.conftest import add_need, add_provision, group_ids
 from tests.conftest import HTMX
+from workspace.clock import utcnow
 from workspace.models.audits import AuditStatus
-from workspace.models.base import utcnow
 from workspace.services import audits
 
 

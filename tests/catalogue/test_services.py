@@ -2,13 +2,14 @@ from datetime import date
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from workspace.models import ItemStatus
 from workspace.services import catalogue
 from workspace.services.catalogue import CatalogueQuery
 from workspace.services.catalogue_seed import load_catalogue_seed
 from workspace.services.errors import DomainError
 
-TODAY = date(2026, 11, 23)
+TODAY = FROZEN_NOW.date()
 
 
 def _titles(**query) -> list[str]:

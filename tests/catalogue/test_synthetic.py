@@ -1,11 +1,11 @@
 """The synthetic catalogue for tests and benchmarks, and search at a size where it matters."""
 
 from collections import Counter
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.clock import FROZEN_NOW
 from workspace.blueprints.catalogue import synthetic  # noqa: F401  (registers the command)
 from workspace.extensions import db
 from workspace.models import CatalogueItem, Component, ItemArea, ItemRole, Prerequisite
@@ -13,7 +13,7 @@ from workspace.services import catalogue
 from workspace.services.catalogue_synthetic import PREFIX, SOURCE, generate_catalogue
 from workspace.services.errors import DomainError
 
-TODAY = date(2026, 11, 23)
+TODAY = FROZEN_NOW.date()
 
 
 def synthetic_items(is_qualification: bool) -> list[CatalogueItem]:

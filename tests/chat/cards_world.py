@@ -2,18 +2,19 @@
 partnership ("Zebra") with records of its own, for the tests of cards, commands and topics."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from tests.clock import FROZEN_NOW
 from workspace.extensions import db
 from workspace.models import Channel, CpdSession, Partnership, User
 from workspace.models.chat import ChannelKind
 from workspace.models.partnerships import Role
 from workspace.services import actions, chat, chat_polls, cpd
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = FROZEN_NOW
 
 
 @dataclass

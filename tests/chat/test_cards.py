@@ -8,7 +8,7 @@ from flask import render_template
 
 from tests.chat.cards_world import make_session, make_world
 from tests.conftest import HTMX
-from workspace.models.base import utcnow
+from workspace.clock import utcnow
 from workspace.models.cpd import BookingStatus
 from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus

@@ -1,14 +1,16 @@
 """CPD fixtures: a partnership with a network, a session factory, a clock."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from workspace.models.partnerships import Role
 from workspace.services import cpd
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = FROZEN_NOW
+DAY = FROZEN_NOW.date() + timedelta(days=17)  # a session day to come (Thursday 10 Dec 2026)
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def teacher(hub, make_user, add_member):
 
 
 def session_fields(**overrides) -> cpd.SessionFields:
-    fields = {"title": "Singing in the primary classroom", "day": date(2026, 12, 10),
+    fields = {"title": "Singing in the primary classroom", "day": DAY,
               "start": time(9, 30), "end": time(15, 30), "capacity": 10,
               "venue": "Riverside Music Centre", "learning_hours": Decimal("5.5")}
     fields.update(overrides)
@@ -48,8 +50,9 @@ def session_fields(**overrides) -> cpd.SessionFields:
 
 
 @pytest.fixture
-def make_session(hub, network):
+def make_session(hub, network, clock):
     def make(**overrides):
+        overrides.setdefault("day", clock.ahead(17))  # DAY, or as far ahead of the real today
         return cpd.schedule_session(hub, network, session_fields(**overrides))
 
     return make

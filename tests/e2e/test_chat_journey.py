@@ -3,8 +3,7 @@ second without reloading; the first shares a CPD session, the second signs up fr
 and the first sees the seats left change on their own card, again without reloading."""
 
 import time
-from datetime import date
-from datetime import time as clock
+from datetime import time as at
 from decimal import Decimal
 
 import pytest
@@ -24,15 +23,15 @@ STREAM_OPEN = """() => {
 
 
 @pytest.fixture
-def hub(make_user, make_partnership, add_member):
+def hub(make_user, make_partnership, add_member, clock):
     lead = make_user(name="Priya Shah", email="priya@example.org", password=PASSWORD)
     hub = make_partnership(lead=lead, name="Riverside Music Hub")
     ann = add_member(hub, make_user(name="Ann Teacher", email="ann@example.org",
                                     password=PASSWORD), Role.MEMBER).user
     network = cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
     session = cpd.schedule_session(hub, network, cpd.SessionFields(
-        title="Singing in the primary classroom", day=date(2030, 3, 12), start=clock(9, 30),
-        end=clock(15, 30), capacity=3, venue="Riverside Music Centre",
+        title="Singing in the primary classroom", day=clock.ahead(30), start=at(9, 30),
+        end=at(15, 30), capacity=3, venue="Riverside Music Centre",
         learning_hours=Decimal("5.5")))
     return hub, chat.general_channel(hub), session, ann
 

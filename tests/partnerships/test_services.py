@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from freezegun import freeze_time
 
 from workspace.models.partnerships import LogEvent, Role, Sector
 from workspace.services import partnerships as service
@@ -60,14 +59,13 @@ def test_email_invitation_works_once(make_user, make_partnership):
     assert service.list_open_invitations(partnership) == []
 
 
-def test_expired_invitation_is_refused(make_user, make_partnership):
+def test_expired_invitation_is_refused(make_user, make_partnership, clock):
     partnership = make_partnership()
     invitation = service.create_invitation(partnership, partnership.memberships[0].user,
                                            Role.MEMBER, days=14)
-    with freeze_time() as frozen:
-        frozen.tick(timedelta(days=15))
-        with pytest.raises(DomainError, match="expired"):
-            service.accept_invitation(invitation.token, make_user())
+    clock.shift(timedelta(days=15))
+    with pytest.raises(DomainError, match="expired"):
+        service.accept_invitation(invitation.token, make_user())
 
 
 def test_accepting_twice_keeps_the_existing_role(make_user, make_partnership, add_member):

@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from tests.conftest import HTMX
 from workspace.models.partnerships import Role, Sector
 from workspace.services import partnerships as service
@@ -127,14 +125,13 @@ def test_invitation_link_join_journey(client, auth, make_user, make_partnership)
     assert "You are already a member." in _text(client.get(f"/invite/{token}"))
 
 
-def test_expired_and_unknown_invitations(client, make_user, make_partnership):
+def test_expired_and_unknown_invitations(client, make_user, make_partnership, clock):
     partnership = make_partnership()
     token = service.create_invitation(partnership, partnership.memberships[0].user,
                                       Role.MEMBER, days=1).token
     assert client.get("/invite/nonsense").status_code == 404
-    with freeze_time() as frozen:
-        frozen.tick(timedelta(days=2))
-        response = client.get(f"/invite/{token}")
+    clock.shift(timedelta(days=2))
+    response = client.get(f"/invite/{token}")
     assert response.status_code == 410
     assert "This invitation has expired." in _text(response)
 

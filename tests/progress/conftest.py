@@ -1,12 +1,12 @@
 """Progress fixtures: a hand-made catalogue with a shared unit and pre-requirements."""
 
-from datetime import date
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from workspace.services import catalogue
 
-TODAY = date(2026, 11, 23)
+TODAY = FROZEN_NOW.date()
 
 
 @pytest.fixture

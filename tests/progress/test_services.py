@@ -1,13 +1,13 @@
-from datetime import UTC, datetime
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from tests.progress.conftest import TODAY
 from workspace.models.progress import UnitStatus
 from workspace.services import progress
 from workspace.services.errors import DomainError, NotFound
 
-NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+NOW = FROZEN_NOW
 
 
 def _status(prog, stable_id):

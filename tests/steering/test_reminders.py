@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.partnerships import Role
@@ -58,7 +59,7 @@ def test_each_owner_gets_a_reminder_per_overdue_action(hub, lead, steer, member)
 
 
 def test_the_cli_command_reminds_for_today(runner, hub, lead, steer):
-    today = actions.london_today(datetime.now(UTC))
+    today = london_today(datetime.now(UTC))
     add(hub, lead, steer, "Long overdue", today - timedelta(days=5))
     result = runner.invoke(args=["steering", "send-reminders"])
     assert result.exit_code == 0, result.output

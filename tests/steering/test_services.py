@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.steering.conftest import HTML, PDF, make_audit, make_group, stored_files
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.audits import AgePhase, ArtForm
@@ -254,7 +255,7 @@ def test_overdue_means_due_before_the_london_date_and_unfinished(hub, lead):
     action = actions.create_action(hub, lead, actions.ActionFields(
         "X", due_on=date(2027, 5, 31)))
     # 23:30 UTC on 31 May is already 1 June in London (BST).
-    today = actions.london_today(datetime(2027, 5, 31, 23, 30, tzinfo=UTC))
+    today = london_today(datetime(2027, 5, 31, 23, 30, tzinfo=UTC))
     assert today == date(2027, 6, 1)
     assert actions.is_overdue(action, today)
     assert not actions.is_overdue(action, date(2027, 5, 31))

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import HTMX
 from tests.steering.conftest import HTML, PDF, make_audit, make_group, stored_files
+from workspace.clock import london_today, utcnow
 from workspace.extensions import db
 from workspace.models import Notification
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting, Paper
 from workspace.services import actions, steering
@@ -274,7 +274,7 @@ def test_an_action_is_seen_by_steering_and_its_owner_only(client, auth, hub, lea
 
 def test_overdue_actions_are_marked_in_words_in_the_list_and_on_the_overview(
         client, auth, hub, lead, steer):
-    today = actions.london_today(utcnow())
+    today = london_today(utcnow())
     actions.create_action(hub, lead, actions.ActionFields(
         "Late report", owner_id=steer.id, due_on=today - timedelta(days=2)))
     actions.create_action(hub, lead, actions.ActionFields(

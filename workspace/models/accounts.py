@@ -7,8 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workspace.clock import utcnow
 from workspace.extensions import db
-from workspace.models.base import UTCDateTime, utcnow
+from workspace.models.base import UTCDateTime
 
 
 def new_session_token() -> str:

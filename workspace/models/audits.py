@@ -17,9 +17,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow, value_enum
+from workspace.models.base import UTCDateTime, value_enum
 from workspace.models.catalogue import CatalogueItem, JobRole
 from workspace.models.partnerships import Organisation
 

@@ -1,15 +1,10 @@
 """Shared column types and defaults."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now, as a callable default."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

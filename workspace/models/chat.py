@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.accounts import User
-from workspace.models.base import UTCDateTime, utcnow, value_enum
+from workspace.models.base import UTCDateTime, value_enum
 from workspace.models.cpd import Network
 
 

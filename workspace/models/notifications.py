@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workspace.clock import utcnow
 from workspace.extensions import db
-from workspace.models.base import UTCDateTime, utcnow
+from workspace.models.base import UTCDateTime
 
 
 class Notification(db.Model):

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.accounts import User
 from workspace.models.audits import AgePhase, ArtForm, Audit, TargetGroup
-from workspace.models.base import UTCDateTime, utcnow, value_enum
+from workspace.models.base import UTCDateTime, value_enum
 from workspace.models.partnerships import Membership
 
 

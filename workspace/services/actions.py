@@ -8,7 +8,6 @@ London time on the 4th, whatever the server's zone.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -21,12 +20,7 @@ from workspace.models.steering import Action, ActionStatus, Meeting, WorkingGrou
 from workspace.services.errors import DomainError, Forbidden, NotFound
 from workspace.services.notifications import notify
 
-LONDON = ZoneInfo("Europe/London")
 FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
-
-
-def london_today(now: datetime) -> date:
-    return now.astimezone(LONDON).date()
 
 
 def is_overdue(action: Action, today: date) -> bool:

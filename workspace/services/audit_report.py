@@ -4,11 +4,11 @@ gaps, actions, CPD delivered in the audit period and the schools engaged)."""
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from workspace.clock import LONDON
 from workspace.extensions import db
 from workspace.models import CpdSession, Organisation, Partnership
 from workspace.models.audits import AgePhase, ArtForm, Audit
@@ -17,8 +17,6 @@ from workspace.models.partnerships import Membership, Representative, Sector
 from workspace.models.steering import Action
 from workspace.services import audit_gaps, audits
 from workspace.services.audit_gaps import Facts, Figure
-
-ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass
@@ -95,8 +93,8 @@ def coverage(facts: Facts) -> list[Coverage]:
 
 def period_bounds(audit: Audit) -> tuple[datetime, datetime]:
     """The audit period as UTC moments: from the first day's start to the last day's end."""
-    start = datetime.combine(audit.period_start, time(0), ZONE)
-    end = datetime.combine(audit.period_end + timedelta(days=1), time(0), ZONE)
+    start = datetime.combine(audit.period_start, time(0), LONDON)
+    end = datetime.combine(audit.period_end + timedelta(days=1), time(0), LONDON)
     return start, end
 
 

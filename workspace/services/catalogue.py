@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import (
     CatalogueChange,
@@ -661,7 +662,7 @@ def items_by_ids(ids) -> list[CatalogueItem]:
 
 def suggest_items(q: str, limit: int = 10, exclude: int | None = None) -> list[CatalogueItem]:
     """A few items matching what an editor types, for pickers."""
-    stmt = build_search(CatalogueQuery(q=q), date.today()).order_by(CatalogueItem.title)
+    stmt = build_search(CatalogueQuery(q=q), london_today()).order_by(CatalogueItem.title)
     if exclude is not None:
         stmt = stmt.where(CatalogueItem.id != exclude)
     return list(db.session.scalars(stmt.limit(limit)))

@@ -31,6 +31,7 @@ from datetime import date
 from sqlalchemy import Select, case, distinct, func, literal_column, select, union
 from sqlalchemy.orm import joinedload
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import (
     CatalogueItem,
@@ -269,7 +270,7 @@ def qualification_matrix(areas, *, key_only=True, cluster_id=None, role_id=None,
     """Qualifications found as the catalogue search finds them, with their coverage."""
     found = catalogue.search_items(catalogue.CatalogueQuery(
         q=q, kind="qualification", key_only=key_only, cluster_id=cluster_id, role_id=role_id,
-        page=page, per_page=PER_PAGE), today or date.today())
+        page=page, per_page=PER_PAGE), today or london_today())
     masks = masks_of([i.id for i in found.items])
     rows = [Row(subject=i, counts={a.number: int(bool(masks.get(i.id, 0) & bit(a.number)))
                                    for a in areas}, key_count=int(i.is_key), total=1)

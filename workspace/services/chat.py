@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models import (
     Channel,
@@ -24,7 +25,6 @@ from workspace.models import (
     Partnership,
     User,
 )
-from workspace.models.base import utcnow
 from workspace.models.chat import ChannelKind
 from workspace.models.partnerships import Role
 from workspace.services import chat_live, chat_markdown

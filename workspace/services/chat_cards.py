@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import (
     Action,
@@ -37,7 +37,6 @@ from workspace.services import actions, catalogue, chat, chat_live, chat_polls, 
 from workspace.services.errors import AccessError, DomainError, NotFound
 from workspace.services.partnerships import get_owned
 
-LONDON = ZoneInfo("Europe/London")
 MAX_CARDS = 5  # cards shown under one message; further references stay plain text
 
 REF = re.compile(r"(?<![\w/#&])#(?:(cpd|action|poll)-(\d{1,9})|qual-([A-Za-z0-9](?:[\w.-]{0,38}"
@@ -123,10 +122,6 @@ class Card:
     context: dict = field(default_factory=dict)
 
 
-def today_in_london(now: datetime):
-    return now.astimezone(LONDON).date()
-
-
 def get_session(partnership: Partnership, session_id: int) -> CpdSession:
     return get_owned(CpdSession, partnership, session_id)
 
@@ -172,14 +167,14 @@ def _qual_card(partnership, membership, key: str, now: datetime) -> dict:
     item = get_item(key)
     enrolled = db.session.scalar(select(Enrolment.id).where(
         Enrolment.user_id == membership.user_id, Enrolment.item_id == item.id)) is not None
-    status = item.effective_status(today_in_london(now))
+    status = item.effective_status(london_today(now))
     return {"item": item, "enrolled": enrolled, "status": status,
             "may_enrol": item.is_qualification and status == ItemStatus.CURRENT}
 
 
 def _action_card(partnership, membership, key: str, now: datetime) -> dict:
     action = get_action(partnership, membership, int(key))
-    return {"action": action, "overdue": actions.is_overdue(action, today_in_london(now)),
+    return {"action": action, "overdue": actions.is_overdue(action, london_today(now)),
             "may_complete": not action.status.is_finished}
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models import Channel, Partnership, Poll, PollOption, PollVote, User
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.services.errors import DomainError, Forbidden
 from workspace.services.partnerships import get_owned

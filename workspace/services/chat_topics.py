@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from workspace.clock import LONDON
 from workspace.extensions import db
 from workspace.models import Audit, Channel, Membership, Message, Partnership, TargetGroup
 from workspace.models.audits import AgePhase, ArtForm
@@ -67,7 +68,7 @@ def _meeting(partnership, membership, key):
     found = get_owned(Meeting, partnership, _number(key))
     return Subject("meeting", str(found.id),
                    f"Discussion: {found.title} "
-                   f"({found.starts_at.astimezone(chat_cards.LONDON):%-d %b %Y})",
+                   f"({found.starts_at.astimezone(LONDON):%-d %b %Y})",
                    channel)
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import selectinload
 
+from workspace.clock import LONDON_NAME, local_to_utc, utcnow
 from workspace.extensions import db
 from workspace.models import (
     Booking,
@@ -32,13 +33,10 @@ from workspace.models import (
     SessionSeries,
     User,
 )
-from workspace.models.base import utcnow
 from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
 from workspace.services.errors import DomainError, NotFound
 from workspace.services.notifications import notify
 from workspace.services.partnerships import get_owned
-
-LONDON = "Europe/London"
 
 # --- networks -----------------------------------------------------------------------------
 
@@ -133,7 +131,7 @@ class SessionFields:
     start: time
     end: time
     capacity: int
-    timezone: str = LONDON
+    timezone: str = LONDON_NAME
     focus: str = ""
     venue: str = ""
     online_url: str = ""
@@ -143,10 +141,6 @@ class SessionFields:
     signup_closes_days_before: int | None = None
     module_ids: frozenset[int] = frozenset()
     area_ids: frozenset[int] = frozenset()
-
-
-def local_to_utc(day: date, at: time, zone: str) -> datetime:
-    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
 
 
 def _timing(fields: SessionFields) -> tuple[datetime, datetime, datetime]:

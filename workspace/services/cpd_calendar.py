@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from workspace.clock import LONDON_NAME, utcnow
 from workspace.extensions import db
 from workspace.models import Booking, CalendarFeed, CpdSession, Membership, User
-from workspace.models.base import utcnow
 from workspace.models.cpd import BookingStatus, SessionStatus, new_token
-from workspace.services.cpd import LONDON, booking_of, session_path
+from workspace.services.cpd import booking_of, session_path
 from workspace.services.errors import NotFound
 
 PRODID = "-//Partnership Workspace//CPD sessions//EN"
@@ -109,7 +109,7 @@ def calendar_for(sessions: Iterable[CpdSession], name: str, base_url: str, *,
     calendar.add_missing_timezones(first_date=first, last_date=last)
     if not sessions:
         # RFC 5545 wants at least one component: an empty feed still carries its zone.
-        calendar.add_component(Timezone.from_tzid(LONDON, first_date=first, last_date=last))
+        calendar.add_component(Timezone.from_tzid(LONDON_NAME, first_date=first, last_date=last))
     return calendar
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import CpdLogEntry, CpdSession, User
 from workspace.services import cpd
@@ -82,7 +83,7 @@ def add_entry(user: User, day: date | None, activity: str, hours, reflection: st
               today: date | None = None) -> CpdLogEntry:
     """Log CPD of the person's own; `today` is the person's date (defaults to the server's)."""
     activity, reflection = (activity or "").strip(), (reflection or "").strip()
-    _validate(day, activity, reflection, today or date.today())
+    _validate(day, activity, reflection, today or london_today())
     entry = CpdLogEntry(user_id=user.id, day=day, activity=activity, hours=_hours(hours),
                         reflection=reflection)
     db.session.add(entry)

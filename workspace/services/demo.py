@@ -1,8 +1,9 @@
 """Demo content for a first run: a music education hub with a lead, a steering member, a teacher."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
+from workspace.clock import london_today, utcnow
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
 from workspace.models.partnerships import PartnershipKind, Role, Sector
 from workspace.services import (
@@ -69,7 +70,7 @@ def load_demo(force: bool = False) -> bool:
 def _load_cpd(hub, lead, provider_id: int) -> None:
     """Primary and secondary networks, each with three full days, about a term apart."""
     cpd_supply.set_rates(hub, lead, day_pence=11000, half_day_pence=5500)
-    first = date.today() + timedelta(weeks=4)
+    first = london_today() + timedelta(weeks=4)
     days = [first + timedelta(weeks=16 * n) for n in range(3)]
     for name, focus in (("Primary music teachers", "Singing and composing at KS1 and KS2"),
                         ("Secondary music teachers", "Music technology and GCSE composing")):
@@ -86,13 +87,13 @@ def _load_cpd(hub, lead, provider_id: int) -> None:
 
 def _load_audit(hub, lead, provider_id: int):
     """This year's audit, collecting needs: SEND singing in Northgate is asked for, not offered."""
-    today = date.today()
+    today = london_today()
     audit = audits.create_audit(hub, lead, audits.AuditFields(
         title=f"Music provision {today.year}-{(today.year + 1) % 100:02d}",
         period_start=date(today.year, 9, 1) if today.month >= 9 else date(today.year - 1, 9, 1),
         period_end=date(today.year + 1, 8, 31) if today.month >= 9 else date(today.year, 8, 31),
         area="Northgate, Riverside and Southfields wards"), minimum_threshold=5)
-    audits.change_status(audit, AuditStatus.COLLECTING, datetime.now(UTC))
+    audits.change_status(audit, AuditStatus.COLLECTING, utcnow())
     groups = {g.name: g.id for g in audits.list_target_groups(hub)}
     for activity, art, phase, ward, group, children in (
             ("Whole-class ukulele", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None, 240),
@@ -127,7 +128,7 @@ def _load_audit(hub, lead, provider_id: int):
 def _load_steering(hub, lead, steer, audit):
     """The next steering meeting, with an agenda, and a pilot project from the SEND gap."""
     meeting = steering.create_meeting(hub, lead, steering.MeetingFields(
-        title="Steering group", day=date.today() + timedelta(weeks=2), start=time(16),
+        title="Steering group", day=london_today() + timedelta(weeks=2), start=time(16),
         place="Riverside Music Centre"))
     for title in ("Audit: what schools told us", "SEND singing pilot", "CPD for next term"):
         steering.add_agenda_item(meeting, title)
@@ -137,7 +138,7 @@ def _load_steering(hub, lead, steer, audit):
                             ward="Northgate")
     return actions.create_action(hub, lead, actions.ActionFields(
         title="Pilot project: SEND singing at KS2 in Northgate", is_pilot=True,
-        owner_id=steer.id, due_on=date.today() + timedelta(weeks=6),
+        owner_id=steer.id, due_on=london_today() + timedelta(weeks=6),
         description="Find a partner special school and a singing leader; cost it for the "
                     "steering group."), meeting=meeting, cell=cell)
 

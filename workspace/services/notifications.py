@@ -5,9 +5,9 @@ import logging
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models import Notification, User
-from workspace.models.base import utcnow
 from workspace.services.mail import send_email
 
 log = logging.getLogger("workspace.notifications")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import String, case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models import (
     Invitation,
@@ -16,7 +17,6 @@ from workspace.models import (
     Representative,
     User,
 )
-from workspace.models.base import utcnow
 from workspace.models.partnerships import LogEvent, PartnershipKind, Role, Sector
 from workspace.services.errors import DomainError, Forbidden, NotFound
 

@@ -12,6 +12,7 @@ from typing import BinaryIO
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import (
     CatalogueItem,
@@ -82,7 +83,7 @@ def add_held(user: User, item: CatalogueItem, *, year: int | None = None,
     if db.session.scalar(select(HeldQualification.id).where(
             HeldQualification.user_id == user.id, HeldQualification.item_id == item.id)):
         raise DomainError(f"{item.title} is already on your record.", field="item")
-    if year is not None and not 1950 <= year <= date.today().year:
+    if year is not None and not 1950 <= year <= london_today().year:
         raise DomainError("Enter the year you gained it, e.g. 2019.", field="year")
     held = HeldQualification(user_id=user.id, item_id=item.id, year=year,
                              evidence_note=evidence_note.strip())
@@ -367,7 +368,7 @@ def update_unit(user: User, enrolment_id: int, unit_id: int, *, status: UnitStat
         UnitProgress.enrolment_id == enrolment.id, UnitProgress.item_id == unit_id))
     row = row or UnitProgress(enrolment_id=enrolment.id, item_id=unit_id)
     row.status, row.started_on, row.evidence_note = status, started_on, evidence_note.strip()
-    row.achieved_on = (achieved_on or date.today()) if status == UnitStatus.ACHIEVED else None
+    row.achieved_on = (achieved_on or london_today()) if status == UnitStatus.ACHIEVED else None
     db.session.add(row)
     db.session.commit()
     return row

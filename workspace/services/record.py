@@ -7,8 +7,8 @@ any language; FORMAT_VERSION changes when a key is renamed or removed.
 from datetime import date, datetime
 from decimal import Decimal
 
+from workspace.clock import utcnow
 from workspace.models import CatalogueItem, User
-from workspace.models.base import utcnow
 from workspace.services import cpd_log, progress
 
 FORMAT_VERSION = 1

@@ -8,12 +8,12 @@ the rules about the things themselves.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from workspace.clock import LONDON, local_to_utc
 from workspace.extensions import db
 from workspace.models import Membership, Partnership, User
 from workspace.models.steering import (
@@ -27,8 +27,6 @@ from workspace.models.steering import (
 from workspace.services import uploads
 from workspace.services.errors import DomainError, NotFound
 
-LONDON = ZoneInfo("Europe/London")
-
 # --- meetings ------------------------------------------------------------------------------
 
 
@@ -41,10 +39,6 @@ class MeetingFields:
     start: time
     place: str = ""
     link: str = ""
-
-
-def local_to_utc(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
 
 
 def _checked(fields: MeetingFields) -> dict:

@@ -6,7 +6,7 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.audits.records import csv_response
 from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import render
-from workspace.models.base import utcnow
+from workspace.clock import utcnow
 from workspace.models.partnerships import Role
 from workspace.services import audit_gaps, audit_report, audits
 

@@ -6,9 +6,9 @@ from workspace.blueprints.audits.forms import PublicNeedForm
 from workspace.blueprints.audits.records import need_fields, need_form
 from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.clock import utcnow
 from workspace.extensions import db, limiter
 from workspace.models import Partnership
-from workspace.models.base import utcnow
 from workspace.services import audits
 from workspace.services.errors import DomainError, NotFound
 

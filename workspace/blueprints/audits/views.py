@@ -9,11 +9,10 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.audits.forms import AuditForm, ExpiryForm, StatusForm, TargetGroupForm
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.clock import LONDON, utcnow
 from workspace.models.audits import AuditStatus
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.services import audits
-from workspace.services.audit_report import ZONE
 from workspace.services.errors import DomainError
 
 bp = Blueprint("audits", __name__)
@@ -78,7 +77,7 @@ def _audit_page(partnership, found, status_form=None, expiry_form=None, code: in
                   next_statuses=sorted(audits.TRANSITIONS[found.status], key=lambda s: s.value),
                   status_form=status_form or StatusForm(formdata=None),
                   expiry_form=expiry_form or ExpiryForm(
-                      formdata=None, expires_on=expires.astimezone(ZONE).date()
+                      formdata=None, expires_on=expires.astimezone(LONDON).date()
                       if expires else None),
                   confirm=ConfirmForm(), groups=audits.list_target_groups(partnership))
 
@@ -132,7 +131,7 @@ def set_link_expiry(partnership, audit_id: int):
     form = ExpiryForm()
     if form.validate_on_submit():
         try:
-            end_of_day = datetime.combine(form.expires_on.data, time(23, 59), ZONE)
+            end_of_day = datetime.combine(form.expires_on.data, time(23, 59), LONDON)
             audits.set_token_expiry(found, end_of_day, utcnow())
         except DomainError as error:
             add_domain_error(form, error)

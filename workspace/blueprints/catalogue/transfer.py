@@ -3,7 +3,6 @@
 The file formats and the import's rules are in workspace/services/catalogue_transfer.py.
 """
 
-from datetime import date
 
 import click
 from flask import Response, flash, redirect, url_for
@@ -14,6 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from workspace.blueprints.access import editor_required
 from workspace.blueprints.catalogue.views import bp
 from workspace.blueprints.rendering import INVALID, render
+from workspace.clock import london_today
 from workspace.services import accounts
 from workspace.services import catalogue_transfer as service
 
@@ -40,7 +40,7 @@ def transfer():
 
 
 def _download(body: str, extension: str, mimetype: str) -> Response:
-    filename = f"catalogue-{date.today().isoformat()}.{extension}"
+    filename = f"catalogue-{london_today().isoformat()}.{extension}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

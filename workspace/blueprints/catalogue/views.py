@@ -1,6 +1,5 @@
 """Browse and search the catalogue, item pages, and editing by catalogue editors."""
 
-from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -17,6 +16,7 @@ from workspace.blueprints.catalogue.forms import (
     SearchForm,
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.clock import london_today
 from workspace.extensions import htmx
 from workspace.models import CatalogueItem, ItemStatus
 from workspace.services import catalogue as service
@@ -71,10 +71,10 @@ def _query_from(form: SearchForm) -> service.CatalogueQuery:
 def browse():
     form = _search_form()
     form.validate()
-    results = service.search_items(_query_from(form), date.today())
+    results = service.search_items(_query_from(form), london_today())
     status = INVALID if form.errors else 200
     body, status = render("catalogue/browse.html", "catalogue/_results.html", status=status,
-                          form=form, results=results, today=date.today())
+                          form=form, results=results, today=london_today())
     # The address bar keeps the search, without the filters left empty.
     address = url_for("catalogue.browse", **{k: v for k, v in request.args.items() if v})
     return body, status, {"HX-Push-Url": address} if htmx else {}
@@ -112,7 +112,7 @@ def _editor_forms(item: CatalogueItem, details: service.ItemDetails, **given) ->
 def _item_page(item: CatalogueItem, status: int = 200, **forms):
     details = service.item_details(item)
     editing = _editor_forms(item, details, **forms) if current_user.is_catalogue_editor else {}
-    return render("catalogue/item.html", status=status, details=details, today=date.today(),
+    return render("catalogue/item.html", status=status, details=details, today=london_today(),
                   **editing)
 
 
@@ -175,7 +175,7 @@ def edit_item(catalogue_item_id: int):
 def withdraw_item(catalogue_item_id: int):
     existing = service.get_item(catalogue_item_id)
     try:
-        service.withdraw_item(current_user, existing, date.today())
+        service.withdraw_item(current_user, existing, london_today())
     except DomainError as error:
         flash(error.message, "error")
     else:

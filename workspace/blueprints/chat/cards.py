@@ -12,8 +12,8 @@ from workspace.blueprints.chat.card_forms import VoteForm
 from workspace.blueprints.chat.views import bp, posting_limit
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.services import chat_cards, chat_polls, cpd, progress
 from workspace.services.errors import DomainError
 
@@ -115,7 +115,7 @@ def card_enrol(partnership):
     item = chat_cards.get_item(_key("qual"))
     _confirmed()
     try:
-        progress.enrol(current_user, item, chat_cards.today_in_london(utcnow()))
+        progress.enrol(current_user, item, london_today())
     except DomainError as error:
         return _answer(partnership, f"qual-{item.stable_id}", error.message)
     return _answer(partnership, f"qual-{item.stable_id}", done=f"Enrolled on {item.title}.")

@@ -19,7 +19,7 @@ from workspace.blueprints.chat.card_forms import (
     ShareSessionForm,
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error
-from workspace.models.base import utcnow
+from workspace.clock import LONDON_NAME, utcnow
 from workspace.models.cpd import SessionStatus
 from workspace.models.partnerships import Role
 from workspace.services import chat, chat_cards, chat_polls, cpd
@@ -98,7 +98,7 @@ def _open_cpd(partnership, channel, args: str):
 def _session_fields(form: ChatSessionForm) -> cpd.SessionFields:
     return cpd.SessionFields(
         title=form.title.data, day=form.day.data, start=form.start.data, end=form.end.data,
-        capacity=form.capacity.data, timezone=form.timezone.data or cpd.LONDON,
+        capacity=form.capacity.data, timezone=form.timezone.data or LONDON_NAME,
         venue=form.venue.data or "", learning_hours=form.learning_hours.data)
 
 

@@ -34,9 +34,6 @@ CACHE_SIZE = 2000
 SAFE_REF = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # SSE's own (str.splitlines would also split on U+2028)
 
-_cache: OrderedDict[tuple, tuple[int, str] | None] = OrderedDict()
-_cache_lock = threading.Lock()
-_pending: dict[tuple, threading.Event] = {}  # renderings under way, by cache key
 RENDER_WAIT_SECONDS = 5
 VIEWER_SECONDS = 10  # how often a stream reads its viewer's role and channels again
 
@@ -164,12 +161,27 @@ def _frame(event_id: int, name: str, data: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+@dataclass
+class _RenderCache:
+    """Renderings of recent events, kept by the app (one per worker process)."""
+
+    done: OrderedDict = field(default_factory=OrderedDict)  # key -> (author id, HTML) | None
+    pending: dict = field(default_factory=dict)  # renderings under way: key -> Event
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _render_cache() -> _RenderCache:
+    return current_app.extensions.setdefault("chat_render_cache", _RenderCache())
+
+
 def _rendered(event: ChatEvent) -> tuple[int, str] | None:
     """(author id, HTML) of a message event, rendered once per process.
 
     When an event arrives, every stream of the process wants it at the same moment: the first
     renders it, the others wait for that rendering instead of each taking a connection.
     """
+    cache = _render_cache()
+    _cache, _cache_lock, _pending = cache.done, cache.lock, cache.pending
     key = (event.id, event.created_at)  # the time too: a re-made database reuses ids
     with _cache_lock:
         if key in _cache:

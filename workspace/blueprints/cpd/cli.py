@@ -5,7 +5,7 @@ from datetime import timedelta
 import click
 
 from workspace.blueprints.cpd.views import bp
-from workspace.models.base import utcnow
+from workspace.clock import utcnow
 from workspace.services import cpd
 
 

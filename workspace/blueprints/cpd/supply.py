@@ -3,7 +3,6 @@
 The forms live here rather than in forms.py because only these views use them.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, request, url_for
@@ -17,9 +16,9 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.views import bp
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
 from workspace.models import CpdSession, SupplyRate
-from workspace.models.base import utcnow
 from workspace.models.cpd import ClaimKind, ClaimStatus
 from workspace.models.partnerships import Role
 from workspace.services import cpd, cpd_supply
@@ -166,7 +165,7 @@ def decline_supply_claim(partnership, supply_claim_id: int):
 @bp.get("/p/<int:partnership_id>/cpd/supply.csv")
 @partnership_route(Role.LEAD)
 def supply_csv(partnership):
-    filename = f"supply-cover-{partnership.id}-{date.today().isoformat()}.csv"
+    filename = f"supply-cover-{partnership.id}-{london_today().isoformat()}.csv"
     return Response(cpd_supply.export_csv(partnership), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

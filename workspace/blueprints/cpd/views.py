@@ -12,9 +12,9 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.forms import AttendanceForm, NetworkForm, SessionForm
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.clock import utcnow
 from workspace.extensions import htmx
 from workspace.models import CpdSession, Network, SessionSeries
-from workspace.models.base import utcnow
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
 from workspace.services import catalogue, chat, cpd, cpd_calendar, cpd_log, cpd_supply

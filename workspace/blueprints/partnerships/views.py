@@ -14,8 +14,8 @@ from workspace.blueprints.partnerships.forms import (
     RoleForm,
 )
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.clock import london_today
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.models.partnerships import PartnershipKind, Role, Sector
 from workspace.services import actions
 from workspace.services import partnerships as service
@@ -58,7 +58,7 @@ def overview(partnership):
                   members=service.list_members(partnership),
                   organisations=service.list_organisations(partnership),
                   my_actions=actions.open_actions_of(partnership, current_user),
-                  today=actions.london_today(utcnow()))
+                  today=london_today())
 
 
 @bp.route("/p/<int:partnership_id>/edit", methods=["GET", "POST"])

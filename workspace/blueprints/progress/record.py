@@ -4,8 +4,6 @@ The forms live here rather than in forms.py because only these views use them.
 """
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -15,11 +13,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import add_domain_error, render
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.services import cpd_log as log_service
 from workspace.services import record as record_service
-from workspace.services.cpd import LONDON
 from workspace.services.errors import DomainError
 
 PAGE = "progress/cpd_log.html"
@@ -49,7 +46,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _today():
-    return datetime.now(ZoneInfo(LONDON)).date()
+    return london_today()
 
 
 def _log_context() -> dict:

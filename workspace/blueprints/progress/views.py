@@ -1,7 +1,6 @@
 """The person's progress: profile, qualifications held, prior learning, enrolments, units,
 next steps; and, for leads, verifying their members' prior learning."""
 
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -25,9 +24,9 @@ from workspace.blueprints.progress.forms import (
     UnitForm,
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
 from workspace.models import Enrolment, HeldQualification
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
 from workspace.services import catalogue, progress, uploads
@@ -57,7 +56,7 @@ def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int
                "evidence_form": EvidenceForm(formdata=None), **forms}
     enrolments = [] if fragment and htmx else [
         progress.enrolment_progress(e) for e in progress.list_enrolments(current_user)]
-    return render("progress/dashboard.html", fragment, status=status, today=date.today(),
+    return render("progress/dashboard.html", fragment, status=status, today=london_today(),
                   profile=progress.get_profile(current_user), enrolments=enrolments,
                   held=progress.list_held(current_user), confirm=ConfirmForm(formdata=None),
                   claims=progress.list_claims(current_user), evidence_for=evidence_for,
@@ -200,7 +199,7 @@ def enrol():
     form = EnrolForm(prefix="enrol")
     if form.validate_on_submit():
         try:
-            enrolment = progress.enrol(current_user, _item(form.item.data), date.today())
+            enrolment = progress.enrol(current_user, _item(form.item.data), london_today())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -214,7 +213,7 @@ def enrol():
 def enrolment(enrolment_id: int):
     own = progress.get_own(Enrolment, current_user, enrolment_id)
     return render("progress/enrolment.html", prog=progress.enrolment_progress(own),
-                  today=date.today(), statuses=list(UnitStatus))
+                  today=london_today(), statuses=list(UnitStatus))
 
 
 @bp.post("/me/enrolments/<int:enrolment_id>/units/<int:catalogue_item_id>")
@@ -238,7 +237,7 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
         prog = progress.enrolment_progress(own)
         return render("progress/enrolment.html", "progress/_enrolment_units.html",
                       status=INVALID if error else 200, prog=prog, error=error,
-                      today=date.today(), statuses=list(UnitStatus))
+                      today=london_today(), statuses=list(UnitStatus))
     flash(error or "Saved.", "error" if error else "success")
     return redirect(url_for("progress.enrolment", enrolment_id=own.id))
 
@@ -247,7 +246,7 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
 @login_required
 def next_steps():
     return render("progress/next_steps.html", plan=progress.progression(
-        current_user, date.today(), utcnow()), profile=progress.get_profile(current_user))
+        current_user, london_today(), utcnow()), profile=progress.get_profile(current_user))
 
 
 # --- leads verify prior learning -----------------------------------------------------------

@@ -1,12 +1,12 @@
 """The workforce view for partnership leads: aggregate figures, consented detail, CSV."""
 
-from datetime import date
 
 from flask import Response
 
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import render
+from workspace.clock import london_today
 from workspace.models.partnerships import Role
 from workspace.services import workforce as service
 
@@ -21,6 +21,6 @@ def workforce(partnership):
 @bp.get("/p/<int:partnership_id>/workforce.csv")
 @partnership_route(Role.LEAD)
 def workforce_csv(partnership):
-    filename = f"workforce-{partnership.id}-{date.today().isoformat()}.csv"
+    filename = f"workforce-{partnership.id}-{london_today().isoformat()}.csv"
     return Response(service.workforce_csv(partnership), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -10,8 +10,8 @@ from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.blueprints.steering.common import action_form
 from workspace.blueprints.steering.forms import ActionForm, StatusForm
 from workspace.blueprints.steering.views import _meeting_page, bp
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting
 from workspace.services import actions as service
@@ -22,7 +22,7 @@ STEERING = Role.STEERING
 
 
 def _today():
-    return service.london_today(utcnow())
+    return london_today()
 
 
 @bp.get("/p/<int:partnership_id>/actions/")

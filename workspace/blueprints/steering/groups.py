@@ -8,8 +8,8 @@ from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
 from workspace.blueprints.steering.forms import GroupMemberForm, WorkingGroupForm
 from workspace.blueprints.steering.views import bp
+from workspace.clock import london_today
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.steering import WorkingGroup, WorkingGroupMember
 from workspace.services import actions as action_service
@@ -73,7 +73,7 @@ def _group_page(partnership, group: WorkingGroup, fragment=None, member_form=Non
                   status=INVALID if member_form.errors else 200, partnership=partnership,
                   group=group, members=steering.group_members(group), member_form=member_form,
                   actions=action_service.list_actions(partnership, working_group=group),
-                  today=action_service.london_today(utcnow()), confirm=ConfirmForm())
+                  today=london_today(), confirm=ConfirmForm())
 
 
 @bp.get("/p/<int:partnership_id>/steering/groups/<int:working_group_id>")

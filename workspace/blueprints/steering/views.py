@@ -24,8 +24,8 @@ from workspace.blueprints.steering.forms import (
     MoveForm,
     PaperForm,
 )
+from workspace.clock import london_today, utcnow
 from workspace.extensions import htmx
-from workspace.models.base import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.steering import AgendaItem, Decision, Meeting, Paper
 from workspace.services import actions as action_service
@@ -105,7 +105,7 @@ def _meeting_page(partnership, meeting: Meeting, fragment: str | None = None, **
     return render(PAGE, fragment, status=status, partnership=partnership, meeting=meeting,
                   confirm=ConfirmForm(), move=MoveForm(),
                   actions=action_service.list_actions(partnership, meeting=meeting),
-                  today=action_service.london_today(utcnow()),
+                  today=london_today(),
                   limit=uploads.human_size(uploads.max_upload_bytes()),
                   accept=uploads.accept_attribute(), kind_label=uploads.kind_label,
                   human_size=uploads.human_size, **context)
