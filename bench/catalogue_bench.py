@@ -31,8 +31,9 @@ from workspace import create_app
 from workspace.config import normalise_database_url
 from workspace.extensions import db
 from workspace.models import CatalogueItem, Cluster, Component, ItemRole, JobRole
-from workspace.services import accounts, catalogue_synthetic
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.accounts import users
+from workspace.services.catalogue import synthetic
+from workspace.services.catalogue.seed import load_catalogue_seed
 
 SEARCH_TARGET_MS, ITEM_TARGET_MS = 50.0, 100.0
 PASSWORD = "benchmark password 2026"
@@ -109,7 +110,7 @@ def build(url: str, qualifications: int, modules: int) -> float:
     with app.app_context():
         migrate()
         load_catalogue_seed()
-        made = catalogue_synthetic.generate_catalogue(qualifications, modules)
+        made = synthetic.generate_catalogue(qualifications, modules)
         db.engine.dispose()
     print(f"  generated in {made.seconds:.1f} s: "
           + ", ".join(f"{n:,} {name}" for name, n in made.counts.items()))
@@ -190,8 +191,8 @@ def scenarios(rng: random.Random) -> list[Scenario]:
 def signed_in_client(app: Flask):
     with app.app_context():
         email = "bench@example.org"
-        if accounts.get_user_by_email(email) is None:
-            accounts.register_user(email, "Benchmark Reader", PASSWORD)
+        if users.get_user_by_email(email) is None:
+            users.register_user(email, "Benchmark Reader", PASSWORD)
         db.session.remove()
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})

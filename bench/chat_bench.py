@@ -44,7 +44,9 @@ from workspace import create_app
 from workspace.config import normalise_database_url
 from workspace.extensions import db
 from workspace.models.partnerships import PartnershipKind, Role
-from workspace.services import accounts, chat, partnerships
+from workspace.services.accounts import users
+from workspace.services.chat import messages
+from workspace.services.partnerships import membership
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_chat"
@@ -96,20 +98,20 @@ def populate(url: str, viewers: int, posters: int) -> Setup:
             upgrade()
         finally:
             logging.disable(logging.NOTSET)
-        lead = accounts.register_user("lead@bench.example.org", "Bench Lead", PASSWORD)
-        partnership = partnerships.create_partnership(
+        lead = users.register_user("lead@bench.example.org", "Bench Lead", PASSWORD)
+        partnership = membership.create_partnership(
             lead, name="Benchmark Partnership", kind=PartnershipKind.CEP, place="Benchtown",
             lead_organisation="Bench Council")
-        invitation = partnerships.create_invitation(partnership, lead, Role.MEMBER)
+        invitation = membership.create_invitation(partnership, lead, Role.MEMBER)
         emails = {"viewer": [], "poster": []}
         for kind, count in (("viewer", viewers), ("poster", posters)):
             for n in range(count):
                 email = f"{kind}{n}@bench.example.org"
-                user = accounts.register_user(email, f"Bench {kind.title()} {n}", PASSWORD)
-                partnerships.accept_invitation(invitation.token, user)
+                user = users.register_user(email, f"Bench {kind.title()} {n}", PASSWORD)
+                membership.accept_invitation(invitation.token, user)
                 emails[kind].append(email)
-        chat.ensure_channels(partnership)
-        channel = chat.general_channel(partnership)
+        messages.ensure_channels(partnership)
+        channel = messages.general_channel(partnership)
         setup = Setup(partnership.id, channel.id, emails["viewer"], emails["poster"])
         db.session.remove()
         db.engine.dispose()

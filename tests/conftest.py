@@ -22,7 +22,8 @@ from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
 from workspace.models.partnerships import PartnershipKind, Role
-from workspace.services import accounts, partnerships
+from workspace.services.accounts import users
+from workspace.services.partnerships import membership
 
 PASSWORD = "correct horse battery"
 
@@ -151,7 +152,7 @@ def make_user(app):
         fields = {"email": f"person{n}@example.org", "name": f"Person {n}",
                   "password": PASSWORD}
         fields.update(overrides)
-        return accounts.register_user(**fields)
+        return users.register_user(**fields)
 
     return make
 
@@ -164,7 +165,7 @@ def make_partnership(make_user):
                   "kind": PartnershipKind.CEP, "place": "Riverside borough",
                   "lead_organisation": "Riverside Council", "description": ""}
         fields.update(overrides)
-        return partnerships.create_partnership(lead, **fields)
+        return membership.create_partnership(lead, **fields)
 
     return make
 
@@ -175,8 +176,8 @@ def add_member():
 
     def add(partnership, user, role=Role.MEMBER):
         lead = next(m.user for m in partnership.memberships if m.role == Role.LEAD)
-        invitation = partnerships.create_invitation(partnership, lead, role)
-        return partnerships.accept_invitation(invitation.token, user)
+        invitation = membership.create_invitation(partnership, lead, role)
+        return membership.accept_invitation(invitation.token, user)
 
     return add
 

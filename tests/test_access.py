@@ -21,9 +21,11 @@ from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
-from workspace.services import catalogue, cpd, cpd_log, cpd_resources, cpd_supply, progress
-from workspace.services import partnerships as service
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import load_catalogue_seed
+from workspace.services.cpd import logbook, resources, sessions, supply
+from workspace.services.partnerships import membership as service
+from workspace.services.progress import tracking
 
 SECRET = "zebra"  # every name in the other partnership carries it; no answer may contain it
 PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
@@ -34,37 +36,38 @@ PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
 def add_catalogue_sample() -> None:
     """The shared catalogue's objects (outside any partnership), for URL arguments."""
     load_catalogue_seed()
-    catalogue.add_prerequisite(None, catalogue.find_item("CME"), catalogue.find_item("L3-CCP"))
+    items.add_prerequisite(None, items.find_item("CME"), items.find_item("L3-CCP"))
 
 
 def add_cpd_sample(partnership, lead, attendee) -> None:
     """A network with a session series, a booking attended and claimed for, a resource."""
-    network = cpd.create_network(partnership, name="Zebra network", coordinator=lead)
-    fields = cpd.SessionFields(title="Zebra day", day=date(2030, 3, 3), start=time(9),
+    network = sessions.create_network(partnership, name="Zebra network", coordinator=lead)
+    fields = sessions.SessionFields(title="Zebra day", day=date(2030, 3, 3), start=time(9),
                                end=time(15), capacity=5, learning_hours=Decimal("5"))
-    series = cpd.schedule_series(partnership, network, "Zebra year", [date(2030, 3, 3)], fields)
-    session = cpd.list_sessions(partnership)[0].session
+    series = sessions.schedule_series(partnership, network, "Zebra year", [date(2030, 3, 3)],
+                                      fields)
+    session = sessions.list_sessions(partnership)[0].session
     assert session.series_id == series.id
-    booking = cpd.sign_up(session, attendee, datetime(2030, 1, 1, tzinfo=UTC))
-    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
-    cpd_supply.set_rates(partnership, lead, day_pence=11000, half_day_pence=5500)
-    cpd_supply.claim_supply(session, attendee, kind=ClaimKind.DAY, note="Zebra cover")
-    cpd_resources.add_link(network, lead, "Zebra links", "Zebra notes",
+    booking = sessions.sign_up(session, attendee, datetime(2030, 1, 1, tzinfo=UTC))
+    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    supply.set_rates(partnership, lead, day_pence=11000, half_day_pence=5500)
+    supply.claim_supply(session, attendee, kind=ClaimKind.DAY, note="Zebra cover")
+    resources.add_link(network, lead, "Zebra links", "Zebra notes",
                            "https://example.org/zebra")
 
 
 def add_progress_sample(person) -> None:
     """A person's own records: held, enrolled, prior learning claimed, a CPD log entry."""
-    progress.update_profile(person, job_role=None, organisation="Zebra school",
+    tracking.update_profile(person, job_role=None, organisation="Zebra school",
                             share_with_leads=False)
-    held = progress.add_held(person, catalogue.find_item("L3-CCP"), year=2019,
+    held = tracking.add_held(person, items.find_item("L3-CCP"), year=2019,
                              evidence_note="Zebra certificate")
-    progress.attach_evidence(person, held.id, "zebra-certificate.pdf",
+    tracking.attach_evidence(person, held.id, "zebra-certificate.pdf",
                              io.BytesIO(b"%PDF-1.4 Zebra certificate"),
                              os.path.join(current_app.instance_path, "uploads"))
-    progress.enrol(person, catalogue.find_item("CME"), date(2026, 11, 23))
-    progress.claim_prior_learning(person, catalogue.find_item("CME-U6"), "Zebra experience")
-    cpd_log.add_entry(person, date(2026, 11, 1), "Zebra reading", Decimal("2"), "Zebra notes")
+    tracking.enrol(person, items.find_item("CME"), date(2026, 11, 23))
+    tracking.claim_prior_learning(person, items.find_item("CME-U6"), "Zebra experience")
+    logbook.add_entry(person, date(2026, 11, 1), "Zebra reading", Decimal("2"), "Zebra notes")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-from workspace.services import accounts, partnerships
+from workspace.services.accounts import users
+from workspace.services.partnerships import membership
 
 
 def test_seed_loads_the_demo_once_and_prints_logins(runner):
@@ -8,11 +9,11 @@ def test_seed_loads_the_demo_once_and_prints_logins(runner):
     second = runner.invoke(args=["seed"])
     assert "Demo partnership loaded." not in second.output
     assert "lead@example.org" in second.output
-    lead = accounts.get_user_by_email("lead@example.org")
-    memberships = partnerships.list_memberships_of(lead)
+    lead = users.get_user_by_email("lead@example.org")
+    memberships = membership.list_memberships_of(lead)
     assert [m.partnership.name for m in memberships] == ["Riverside Music Education Hub"]
-    assert len(partnerships.list_members(memberships[0].partnership)) == 4
-    assert accounts.get_user_by_email("editor@example.org").is_catalogue_editor
+    assert len(membership.list_members(memberships[0].partnership)) == 4
+    assert users.get_user_by_email("editor@example.org").is_catalogue_editor
     assert not lead.is_catalogue_editor
 
 

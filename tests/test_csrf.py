@@ -13,7 +13,7 @@ from tests.test_access import (
 )
 from workspace.extensions import db
 from workspace.models.partnerships import Role, Sector
-from workspace.services import partnerships as service
+from workspace.services.partnerships import membership as service
 
 
 @pytest.fixture

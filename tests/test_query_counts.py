@@ -7,7 +7,9 @@ import pytest
 from tests.conftest import count_queries
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.partnerships import Role
-from workspace.services import actions, audits, chat, steering
+from workspace.services.audits import records
+from workspace.services.chat import messages
+from workspace.services.steering import actions, meetings
 
 
 @pytest.fixture
@@ -16,32 +18,32 @@ def hub(make_user, make_partnership, add_member):
     hub = make_partnership(lead=lead, name="Riverside Music Hub")
     people = [add_member(hub, make_user(name=f"Member {n}", email=f"m{n}@example.org"),
                          Role.STEERING).user for n in range(4)]
-    audit = audits.create_audit(hub, lead, audits.AuditFields(
+    audit = records.create_audit(hub, lead, records.AuditFields(
         title="Audit", period_start=date(2026, 9, 1), period_end=date(2027, 7, 31)),
         minimum_threshold=5)
     return {"hub": hub, "lead": lead, "people": people, "audit": audit,
-            "general": chat.general_channel(hub)}
+            "general": messages.general_channel(hub)}
 
 
 def _add_rows(world, start: int, n: int) -> None:
     """n more of everything the pages list, by different people."""
-    hub, audit, groups = world["hub"], world["audit"], audits.list_target_groups(world["hub"])
+    hub, audit, groups = world["hub"], world["audit"], records.list_target_groups(world["hub"])
     for i in range(start, start + n):
         person = world["people"][i % len(world["people"])]
-        root = chat.post_message(world["general"], person, f"Message {i} for @Lena Lead")
-        chat.post_message(world["general"], world["lead"], f"Reply {i}", parent=root)
-        audits.add_need(audit, audits.NeedFields(
+        root = messages.post_message(world["general"], person, f"Message {i} for @Lena Lead")
+        messages.post_message(world["general"], world["lead"], f"Reply {i}", parent=root)
+        records.add_need(audit, records.NeedFields(
             phase=list(AgePhase)[i % 7], art_form=list(ArtForm)[i % 5], ward=f"Ward {i % 4}",
             priority=Priority.HIGH, target_group_id=groups[i % len(groups)].id, children=9))
-        audits.add_provision(audit, person, audits.ProvisionFields(
+        records.add_provision(audit, person, records.ProvisionFields(
             provider_name=f"Provider {i}", activity="Workshops", art_form=list(ArtForm)[i % 5],
             phase=list(AgePhase)[i % 7], ward=f"Ward {i % 3}",
             group_ids=frozenset({groups[i % len(groups)].id}), children_reached=30))
-        meeting = steering.create_meeting(hub, person, steering.MeetingFields(
+        meeting = meetings.create_meeting(hub, person, meetings.MeetingFields(
             title=f"Meeting {i}", day=date(2030, 1, 1 + i % 28), start=time(16)))
         actions.create_action(hub, world["lead"], actions.ActionFields(
             title=f"Action {i}", owner_id=person.id, due_on=date(2030, 2, 1)), meeting=meeting)
-        steering.create_working_group(hub, f"Group {i}")
+        meetings.create_working_group(hub, f"Group {i}")
 
 
 PAGES = ["/p/{hub}/chat/channels/{general}", "/p/{hub}/audits/{audit}/gaps",

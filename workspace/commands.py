@@ -3,8 +3,10 @@
 import click
 from flask import Flask
 
-from workspace.services import accounts, catalogue_seed, demo
-from workspace.services.errors import DomainError
+from workspace.exceptions import DomainError
+from workspace.services import demo
+from workspace.services.accounts import users
+from workspace.services.catalogue import seed
 
 
 def register_commands(app: Flask) -> None:
@@ -18,7 +20,7 @@ def register_commands(app: Flask) -> None:
 def editor_command(email: str, revoke: bool) -> None:
     """Make the account with EMAIL a catalogue editor (or, with --revoke, no longer one)."""
     try:
-        user = accounts.set_catalogue_editor(email, not revoke)
+        user = users.set_catalogue_editor(email, not revoke)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{user.name} is {'no longer ' if revoke else ''}a catalogue editor.")
@@ -28,7 +30,7 @@ def editor_command(email: str, revoke: bool) -> None:
 @click.option("--force", is_flag=True, help="Load the demo partnership even if people exist.")
 def seed_command(force: bool) -> None:
     """Load the catalogue seed, and the demo partnership when the database has no accounts."""
-    catalogue_seed.load_catalogue_seed()
+    seed.load_catalogue_seed()
     click.echo("Catalogue seed loaded (Common Core, SSC clusters and roles, seed qualifications).")
     if demo.load_demo(force=force):
         click.echo("Demo partnership loaded.")

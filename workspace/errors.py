@@ -3,7 +3,7 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
-from workspace.services.errors import Forbidden, NotFound
+from workspace.exceptions import Forbidden, NotFound
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import PASSWORD
-from workspace.services import accounts
-from workspace.services.errors import DomainError
+from workspace.exceptions import DomainError
+from workspace.services.accounts import users
 
 
 def test_register_normalises_email_and_hashes_password_slowly(make_user):
@@ -29,52 +29,52 @@ def test_register_refuses_a_taken_email_whatever_its_case(make_user):
 
 def test_register_refuses_a_short_password(app):
     with pytest.raises(DomainError) as error:
-        accounts.register_user("a@example.org", "A", "short")
+        users.register_user("a@example.org", "A", "short")
     assert error.value.field == "password"
-    assert accounts.count_users() == 0
+    assert users.count_users() == 0
 
 
 def test_authenticate_gives_nothing_away(make_user):
     user = make_user(email="jan@example.org")
-    assert accounts.authenticate("JAN@example.org", PASSWORD) == user
-    assert accounts.authenticate("jan@example.org", "wrong password") is None
-    assert accounts.authenticate("nobody@example.org", PASSWORD) is None
+    assert users.authenticate("JAN@example.org", PASSWORD) == user
+    assert users.authenticate("jan@example.org", "wrong password") is None
+    assert users.authenticate("nobody@example.org", PASSWORD) is None
 
 
 def test_change_password_needs_the_current_one_and_ends_other_sessions(make_user):
     user = make_user()
     old_cookie_id = user.get_id()
     with pytest.raises(DomainError):
-        accounts.change_password(user, "not my password", "a new long password")
-    accounts.change_password(user, PASSWORD, "a new long password")
-    assert accounts.load_user(old_cookie_id) is None
-    assert accounts.load_user(user.get_id()) == user
-    assert accounts.authenticate(user.email, "a new long password") == user
+        users.change_password(user, "not my password", "a new long password")
+    users.change_password(user, PASSWORD, "a new long password")
+    assert users.load_user(old_cookie_id) is None
+    assert users.load_user(user.get_id()) == user
+    assert users.authenticate(user.email, "a new long password") == user
 
 
 def test_email_change_needs_the_current_password(make_user):
     user = make_user(email="jan@example.org")
     with pytest.raises(DomainError) as error:
-        accounts.update_profile(user, "Jan", "new@example.org", "")
+        users.update_profile(user, "Jan", "new@example.org", "")
     assert error.value.field == "current_password"
-    accounts.update_profile(user, "Jan Morris", "new@example.org", PASSWORD)
+    users.update_profile(user, "Jan Morris", "new@example.org", PASSWORD)
     assert (user.name, user.email) == ("Jan Morris", "new@example.org")
 
 
 def test_reset_token_works_once(make_user):
     user = make_user()
-    token = accounts.make_reset_token(user, "secret")
-    assert accounts.user_for_reset_token(token, "secret", 3600) == user
-    accounts.set_password(user, "another long password")
+    token = users.make_reset_token(user, "secret")
+    assert users.user_for_reset_token(token, "secret", 3600) == user
+    users.set_password(user, "another long password")
     with pytest.raises(DomainError, match="already been used"):
-        accounts.user_for_reset_token(token, "secret", 3600)
+        users.user_for_reset_token(token, "secret", 3600)
 
 
 def test_reset_token_expires_and_resists_tampering(make_user, clock):
     user = make_user()
-    token = accounts.make_reset_token(user, "secret")
+    token = users.make_reset_token(user, "secret")
     clock.shift(timedelta(hours=2))
     with pytest.raises(DomainError, match="expired"):
-        accounts.user_for_reset_token(token, "secret", 3600)
+        users.user_for_reset_token(token, "secret", 3600)
     with pytest.raises(DomainError, match="not valid"):
-        accounts.user_for_reset_token(token + "x", "secret", 3600)
+        users.user_for_reset_token(token + "x", "secret", 3600)

@@ -5,7 +5,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import PASSWORD
-from workspace.services import accounts
+from workspace.services.accounts import users
 
 
 def test_register_signs_in_and_returns_to_the_invitation(client):
@@ -32,7 +32,7 @@ def test_invalid_registration_keeps_input_and_says_what_is_wrong(client):
     assert "Enter an email address like name@example.org." in page
     assert "Use at least 10 characters." in page
     assert "The two passwords differ." in page
-    assert accounts.count_users() == 0
+    assert users.count_users() == 0
 
 
 def test_taken_email_is_reported_next_to_the_field(client, make_user):

@@ -7,7 +7,7 @@ import pytest
 
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.partnerships import Role
-from workspace.services import audits
+from workspace.services.audits import records
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
@@ -75,17 +75,17 @@ def member(hub, make_user, add_member):
 
 @pytest.fixture
 def audit(hub, lead):
-    return audits.create_audit(hub, lead, audits.AuditFields(
+    return records.create_audit(hub, lead, records.AuditFields(
         title="Music audit 2026", period_start=date(2026, 9, 1), period_end=date(2027, 7, 31),
         area="Northgate, Riverside, Hillcrest"), minimum_threshold=5)
 
 
 def group_ids(hub) -> dict[str | None, int | None]:
-    return {g.name: g.id for g in audits.list_target_groups(hub)} | {None: None}
+    return {g.name: g.id for g in records.list_target_groups(hub)} | {None: None}
 
 
 def add_need(hub, audit, row: dict):
-    return audits.add_need(audit, audits.NeedFields(
+    return records.add_need(audit, records.NeedFields(
         phase=AgePhase(row["phase"]), art_form=ArtForm(row["art"]), ward=row["ward"],
         priority=Priority(row["priority"]), target_group_id=group_ids(hub)[row["group"]],
         children=row["children"], respondent_organisation=row.get("org", ""),
@@ -94,7 +94,7 @@ def add_need(hub, audit, row: dict):
 
 def add_provision(hub, audit, lead, row: dict):
     ids = group_ids(hub)
-    return audits.add_provision(audit, lead, audits.ProvisionFields(
+    return records.add_provision(audit, lead, records.ProvisionFields(
         provider_name=row["provider"], activity=row.get("activity", "Workshops"),
         art_form=ArtForm(row["art"]), phase=AgePhase(row["phase"]), ward=row["ward"],
         group_ids=frozenset(ids[g] for g in row["groups"]), children_reached=row["reach"],

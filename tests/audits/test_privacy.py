@@ -11,7 +11,7 @@ import pytest
 from tests.audits.conftest import add_need, add_provision, group_ids
 from tests.conftest import HTMX
 from workspace.models.audits import AgePhase, ArtForm, Priority
-from workspace.services import audit_gaps, audits
+from workspace.services.audits import gaps, records
 
 HINT = "A figure is stored and hidden; leave this empty to keep it, or enter a new one"
 
@@ -125,8 +125,8 @@ def test_no_page_fragment_export_or_report_gives_a_record_figure(client, auth, h
 
 
 def test_record_exports_have_no_children_column(hub, distinct):
-    facts = audit_gaps.load_facts(hub, distinct)
-    for rows in (audit_gaps.provision_rows(facts), audit_gaps.need_rows(facts)):
+    facts = gaps.load_facts(hub, distinct)
+    for rows in (gaps.provision_rows(facts), gaps.need_rows(facts)):
         assert not any("children" in str(h).casefold() and "all children" not in
                        str(h).casefold() for h in rows[0])
         assert all(len(row) == len(rows[0]) for row in rows)
@@ -136,43 +136,43 @@ def test_record_exports_have_no_children_column(hub, distinct):
 
 
 def test_which_stored_figures_an_edit_form_hides(audit):
-    assert audits.hides_stored_figure(audit, 3, vulnerable=False)
-    assert audits.hides_stored_figure(audit, 40, vulnerable=True)
-    assert audits.hides_stored_figure(audit, 0, vulnerable=True)
-    assert not audits.hides_stored_figure(audit, 40, vulnerable=False)
-    assert not audits.hides_stored_figure(audit, 5, vulnerable=False)  # the threshold is shown
-    assert not audits.hides_stored_figure(audit, 0, vulnerable=False)
-    assert not audits.hides_stored_figure(audit, None, vulnerable=True)  # nothing stored
+    assert records.hides_stored_figure(audit, 3, vulnerable=False)
+    assert records.hides_stored_figure(audit, 40, vulnerable=True)
+    assert records.hides_stored_figure(audit, 0, vulnerable=True)
+    assert not records.hides_stored_figure(audit, 40, vulnerable=False)
+    assert not records.hides_stored_figure(audit, 5, vulnerable=False)  # the threshold is shown
+    assert not records.hides_stored_figure(audit, 0, vulnerable=False)
+    assert not records.hides_stored_figure(audit, None, vulnerable=True)  # nothing stored
 
 
 def _need_fields(hub, need, children):
-    return audits.NeedFields(phase=need.phase, art_form=need.art_form, ward=need.ward,
+    return records.NeedFields(phase=need.phase, art_form=need.art_form, ward=need.ward,
                              priority=Priority.LOW, target_group_id=need.target_group_id,
                              children=children, respondent_organisation="Oakfield School")
 
 
 def test_updates_keep_the_stored_figure_only_when_told_to(hub, audit, lead):
     need = _need(hub, audit, 3, "Northgate Primary")
-    audits.update_need(need, audit, _need_fields(hub, need, audits.KEEP))
+    records.update_need(need, audit, _need_fields(hub, need, records.KEEP))
     assert (need.children, need.priority, need.respondent_organisation) == (
         3, Priority.LOW, "Oakfield School")
-    audits.update_need(need, audit, _need_fields(hub, need, None))  # None: not known
+    records.update_need(need, audit, _need_fields(hub, need, None))  # None: not known
     assert need.children is None
     provision = add_provision(hub, audit, lead, {"groups": ["SEND"], "phase": "ks2",
                                                  "art": "music", "ward": "Northgate",
                                                  "reach": 28, "provider": "Stage Co"})
-    fields = audits.ProvisionFields(
+    fields = records.ProvisionFields(
         provider_name="Stage Co", activity="Adapted drama", art_form=ArtForm.DRAMA,
         phase=AgePhase.KS2, ward="Northgate", group_ids=frozenset(g.id for g in provision.groups),
-        children_reached=audits.KEEP)
-    audits.update_provision(provision, audit, fields)
+        children_reached=records.KEEP)
+    records.update_provision(provision, audit, fields)
     assert (provision.children_reached, provision.activity) == (28, "Adapted drama")
     fields.children_reached = 30
-    audits.update_provision(provision, audit, fields)
+    records.update_provision(provision, audit, fields)
     assert provision.children_reached == 30
-    new = audits.add_provision(audit, lead, audits.ProvisionFields(
+    new = records.add_provision(audit, lead, records.ProvisionFields(
         provider_name="Dance Hub", activity="Street dance", art_form=ArtForm.DANCE,
-        phase=AgePhase.KS3, ward="Riverside", children_reached=audits.KEEP))
+        phase=AgePhase.KS3, ward="Riverside", children_reached=records.KEEP))
     assert new.children_reached == 0  # a new record has nothing to keep
 
 
@@ -286,7 +286,7 @@ def test_two_views_cannot_be_subtracted_to_find_a_small_count(client, auth, hub,
 @pytest.mark.parametrize(("raw", "shown"), [(0, "0"), (3, "<5"), (5, "5"), (7, "5"),
                                             (8, "10"), (12, "10"), (13, "15"), (97, "95")])
 def test_shown_figures_are_suppressed_or_rounded_to_five(raw, shown):
-    assert str(audit_gaps.figure(raw, 5)) == shown
+    assert str(gaps.figure(raw, 5)) == shown
 
 
 def test_a_vulnerable_groups_need_does_not_name_its_school(client, auth, hub, audit, lead):

@@ -5,10 +5,13 @@ from itertools import permutations
 import pytest
 
 from tests.audits.conftest import NEEDS, NOW, PROVISION, add_need, add_provision, group_ids
+from workspace.exceptions import DomainError, NotFound
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
 from workspace.models.cpd import Attendance
-from workspace.services import audit_gaps, audit_report, audits, cpd
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.audits import gaps as audit_gaps
+from workspace.services.audits import records
+from workspace.services.audits import report as audit_report
+from workspace.services.cpd import sessions
 
 THRESHOLD = 5
 WEIGHT = {"high": 3, "medium": 2, "low": 1}
@@ -105,8 +108,8 @@ def test_every_cell_and_total_matches_an_independent_count(hub, filled, rows, co
     {"group": "SEND", "ward": "Northgate"}, {"group": "ALL"}])
 def test_filters_match_an_independent_count(hub, filled, filters):
     facts = audit_gaps.load_facts(hub, filled)
-    ids = {g.name: str(g.id) for g in audits.list_target_groups(hub)} | {"ALL": "all"}
-    keyed = {d: (ids[v] if d == "group" else audits.place_key(v) if d == "ward" else v)
+    ids = {g.name: str(g.id) for g in records.list_target_groups(hub)} | {"ALL": "all"}
+    keyed = {d: (ids[v] if d == "group" else records.place_key(v) if d == "ward" else v)
              for d, v in filters.items()}
     for rows, cols in (("ward", "art_form"), ("phase", "ward")):
         if rows in filters or cols in filters:
@@ -124,15 +127,15 @@ def test_the_send_gap_in_northgate(hub, filled):
     facts = audit_gaps.load_facts(hub, filled)
     m = audit_gaps.matrix(facts)  # wards by groups
     send = str(group_ids(hub)["SEND"])
-    cell = m.cells[(audits.place_key("Northgate"), send)]
+    cell = m.cells[(records.place_key("Northgate"), send)]
     assert (cell.needs, cell.high, cell.weight, cell.provision) == (2, 1, 4, 0)
     assert cell.state == "unmet" and cell.heat == 2
     assert cell.need_children.suppressed and str(cell.need_children) == "<5"
     # EAL in Riverside: one need, two provision records (met); reach 22 is shown.
-    eal = m.cells[(audits.place_key("Riverside"), str(group_ids(hub)["EAL"]))]
+    eal = m.cells[(records.place_key("Riverside"), str(group_ids(hub)["EAL"]))]
     assert (eal.state, eal.reach.raw, eal.reach.suppressed) == ("met", 22, False)
     # A provision record for two groups counts once in the ward's total.
-    northgate = m.row_totals[audits.place_key("Northgate")]
+    northgate = m.row_totals[records.place_key("Northgate")]
     assert northgate.provision == 1 and northgate.reach.raw == 90
 
 
@@ -150,11 +153,11 @@ def test_totals_hide_what_subtraction_would_reveal():
 def test_matrix_totals_apply_the_rule(hub, filled):
     facts = audit_gaps.load_facts(hub, filled)
     m = audit_gaps.matrix(facts, "ward", "group")
-    riverside = m.row_totals[audits.place_key("Riverside")]
+    riverside = m.row_totals[records.place_key("Riverside")]
     # Riverside's children in needs: 120 (all) + 2 (looked-after, hidden) + 11 (EAL) = 133;
     # only one hidden part, 2, so the total would give it away.
     assert riverside.need_children.raw == 133 and riverside.need_children.suppressed
-    hillcrest = m.row_totals[audits.place_key("Hillcrest")]
+    hillcrest = m.row_totals[records.place_key("Hillcrest")]
     assert hillcrest.need_children.raw == 85 and not hillcrest.need_children.suppressed
 
 
@@ -197,68 +200,68 @@ def test_csv_export_suppresses_and_defuses_formulas(hub, audit, lead):
 
 
 def test_first_audit_adds_default_groups_once(hub, lead, audit):
-    names = [(g.name, g.vulnerable) for g in audits.list_target_groups(hub)]
-    assert names == audits.DEFAULT_GROUPS
-    audits.create_audit(hub, lead, audits.AuditFields("Second", date(2027, 1, 1),
+    names = [(g.name, g.vulnerable) for g in records.list_target_groups(hub)]
+    assert names == records.DEFAULT_GROUPS
+    records.create_audit(hub, lead, records.AuditFields("Second", date(2027, 1, 1),
                                                       date(2027, 2, 1)), minimum_threshold=5)
-    audits.add_target_group(hub, "Young carers", vulnerable=True)
-    assert len(audits.list_target_groups(hub)) == 5
+    records.add_target_group(hub, "Young carers", vulnerable=True)
+    assert len(records.list_target_groups(hub)) == 5
     with pytest.raises(DomainError):
-        audits.add_target_group(hub, " young  CARERS ", vulnerable=False)
+        records.add_target_group(hub, " young  CARERS ", vulnerable=False)
 
 
 def test_threshold_and_period_rules(hub, lead, audit):
     with pytest.raises(DomainError) as error:
-        audits.update_audit(audit, audits.AuditFields("X", date(2026, 1, 1), date(2026, 2, 1),
+        records.update_audit(audit, records.AuditFields("X", date(2026, 1, 1), date(2026, 2, 1),
                                                       suppression_threshold=3),
                             minimum_threshold=5)
     assert error.value.field == "suppression_threshold"
     with pytest.raises(DomainError):
-        audits.update_audit(audit, audits.AuditFields("X", date(2026, 3, 1), date(2026, 2, 1)),
+        records.update_audit(audit, records.AuditFields("X", date(2026, 3, 1), date(2026, 2, 1)),
                             minimum_threshold=5)
-    audits.update_audit(audit, audits.AuditFields("X", date(2026, 1, 1), date(2026, 2, 1),
+    records.update_audit(audit, records.AuditFields("X", date(2026, 1, 1), date(2026, 2, 1),
                                                   suppression_threshold=10),
                         minimum_threshold=5)
     assert audit.suppression_threshold == 10
 
 
 def _answer(ward="Northgate"):
-    return audits.NeedFields(phase=AgePhase.KS2, art_form=ArtForm.MUSIC, ward=ward,
+    return records.NeedFields(phase=AgePhase.KS2, art_form=ArtForm.MUSIC, ward=ward,
                              priority=Priority.HIGH, respondent_name="Ann",
                              respondent_organisation="Northgate Primary")
 
 
 def test_needs_form_only_while_collecting_and_live(hub, audit):
     token = audit.needs_token
-    assert audits.link_state(audit, NOW) == "draft"
+    assert records.link_state(audit, NOW) == "draft"
     with pytest.raises(DomainError):
-        audits.submit_need(token, _answer(), NOW)
-    audits.change_status(audit, AuditStatus.COLLECTING, NOW)
+        records.submit_need(token, _answer(), NOW)
+    records.change_status(audit, AuditStatus.COLLECTING, NOW)
     assert audit.needs_token_expires_at == NOW + timedelta(days=30)
-    need = audits.submit_need(token, _answer(), NOW)
+    need = records.submit_need(token, _answer(), NOW)
     assert need.source == NeedSource.FORM
     later = NOW + timedelta(days=31)
-    assert audits.link_state(audit, later) == "expired"
+    assert records.link_state(audit, later) == "expired"
     with pytest.raises(DomainError):
-        audits.submit_need(token, _answer(), later)
+        records.submit_need(token, _answer(), later)
     with pytest.raises(NotFound):
-        audits.submit_need("not-the-token", _answer(), NOW)
-    audits.renew_token(audit, NOW)
+        records.submit_need("not-the-token", _answer(), NOW)
+    records.renew_token(audit, NOW)
     assert audit.needs_token != token
     with pytest.raises(NotFound):
-        audits.submit_need(token, _answer(), NOW)
-    audits.change_status(audit, AuditStatus.CLOSED, NOW)
+        records.submit_need(token, _answer(), NOW)
+    records.change_status(audit, AuditStatus.CLOSED, NOW)
     with pytest.raises(DomainError):
-        audits.submit_need(audit.needs_token, _answer(), NOW)
+        records.submit_need(audit.needs_token, _answer(), NOW)
     with pytest.raises(DomainError):
-        audits.change_status(audit, AuditStatus.DRAFT, NOW)
-    assert len(audits.list_needs(audit)) == 1
+        records.change_status(audit, AuditStatus.DRAFT, NOW)
+    assert len(records.list_needs(audit)) == 1
 
 
 def test_token_expiry_must_be_in_the_future(audit):
     with pytest.raises(DomainError):
-        audits.set_token_expiry(audit, NOW - timedelta(days=1), NOW)
-    audits.set_token_expiry(audit, NOW + timedelta(days=3), NOW)
+        records.set_token_expiry(audit, NOW - timedelta(days=1), NOW)
+    records.set_token_expiry(audit, NOW + timedelta(days=3), NOW)
     assert audit.needs_token_expires_at == NOW + timedelta(days=3)
 
 
@@ -266,33 +269,33 @@ def test_wards_match_whatever_the_spacing_and_case(hub, audit, lead):
     add_need(hub, audit, {**NEEDS[0], "ward": "North  Gate"})
     add_need(hub, audit, {**NEEDS[1], "ward": " north gate "})
     add_provision(hub, audit, lead, {**PROVISION[0], "ward": "NORTH GATE"})
-    assert audits.list_wards(audit) == ["North Gate"]
-    assert {n.ward for n in audits.list_needs(audit)} == {"North Gate"}
+    assert records.list_wards(audit) == ["North Gate"]
+    assert {n.ward for n in records.list_needs(audit)} == {"North Gate"}
 
 
 def test_records_refuse_other_partnerships_groups(hub, audit, make_partnership, lead):
     other = make_partnership(name="Other")
-    audits.ensure_target_groups(other)
-    foreign = audits.list_target_groups(other)[0]
+    records.ensure_target_groups(other)
+    foreign = records.list_target_groups(other)[0]
     with pytest.raises(DomainError):
-        audits.add_need(audit, audits.NeedFields(
+        records.add_need(audit, records.NeedFields(
             phase=AgePhase.KS1, art_form=ArtForm.DANCE, ward="X", priority=Priority.LOW,
             target_group_id=foreign.id))
     with pytest.raises(DomainError):
         add_provision(hub, audit, lead, {**PROVISION[0], "reach": -1})
-    assert audits.audit_counts(audit) == {"provision": 0, "needs": 0}
+    assert records.audit_counts(audit) == {"provision": 0, "needs": 0}
 
 
 def test_the_report_counts_cpd_held_in_the_period_so_far_not_sessions_still_to_come(
         hub, audit, lead, member):
-    network = cpd.create_network(hub, name="Primary", coordinator=lead)
+    network = sessions.create_network(hub, name="Primary", coordinator=lead)
     days = [date(2026, 9, 20), date(2026, 12, 1), date(2027, 9, 1)]  # held, to come, after
-    cpd.schedule_series(hub, network, "Network days", days, cpd.SessionFields(
+    sessions.schedule_series(hub, network, "Network days", days, sessions.SessionFields(
         title="Network day", day=days[0], start=time(9), end=time(15), capacity=5,
         learning_hours=Decimal("5")))
-    held = cpd.list_sessions(hub)[0].session
-    booking = cpd.sign_up(held, member, datetime(2026, 9, 1, tzinfo=UTC))
-    cpd.mark_attendance(held, booking.id, Attendance.ATTENDED, lead)
+    held = sessions.list_sessions(hub)[0].session
+    booking = sessions.sign_up(held, member, datetime(2026, 9, 1, tzinfo=UTC))
+    sessions.mark_attendance(held, booking.id, Attendance.ATTENDED, lead)
 
     report = audit_report.audit_report(hub, audit, datetime(2026, 11, 1, tzinfo=UTC))
 

@@ -7,7 +7,7 @@ from tests.audits.conftest import add_need, add_provision, group_ids
 from tests.conftest import HTMX
 from workspace.clock import utcnow
 from workspace.models.audits import AuditStatus
-from workspace.services import audits
+from workspace.services.audits import records
 
 
 def _text(response) -> str:
@@ -15,7 +15,7 @@ def _text(response) -> str:
 
 
 def _collecting(audit):
-    audits.change_status(audit, AuditStatus.COLLECTING, utcnow())
+    records.change_status(audit, AuditStatus.COLLECTING, utcnow())
     return audit.needs_token
 
 
@@ -37,7 +37,7 @@ def test_pages_need_steering_and_leads_edit(client, auth, hub, audit, member, st
                        data={"status": "collecting"}).status_code == 403
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/needs/new", data=ANSWER)
     assert response.status_code == 302  # steering members add needs by hand
-    need = audits.list_needs(audit)[0]
+    need = records.list_needs(audit)[0]
     assert client.post(f"/p/{hub.id}/needs/{need.id}/delete").status_code == 403
 
 
@@ -51,7 +51,7 @@ def test_lead_creates_an_audit_and_bad_input_is_kept(client, auth, hub, lead):
     assert 'value="Dance audit"' in page
     assert "The period must end on or after its start." in page or \
         "cannot be lower than 5" in page
-    assert audits.list_audits(hub) == []
+    assert records.list_audits(hub) == []
     response = client.post(f"/p/{hub.id}/audits/", data={
         "title": "Dance audit", "period_start": "2026-09-01", "period_end": "2027-08-01",
         "suppression_threshold": "3"})
@@ -60,7 +60,7 @@ def test_lead_creates_an_audit_and_bad_input_is_kept(client, auth, hub, lead):
         "title": "Dance audit", "period_start": "2026-09-01", "period_end": "2027-08-01",
         "suppression_threshold": "8"})
     assert response.status_code == 302
-    assert audits.list_audits(hub)[0].suppression_threshold == 8
+    assert records.list_audits(hub)[0].suppression_threshold == 8
 
 
 def test_status_link_and_renewal(client, auth, hub, audit, lead):
@@ -90,7 +90,7 @@ def test_public_form_takes_one_need_then_thanks(client, hub, audit):
     assert response.status_code == 302
     page = _text(client.get(response.headers["Location"]))
     assert "Thank you" in page and "Add another need" in page
-    need = audits.list_needs(audit)[0]
+    need = records.list_needs(audit)[0]
     assert (need.respondent_organisation, need.children, need.source.value) == (
         "Northgate Primary", 12, "form")
 
@@ -112,7 +112,7 @@ def test_public_form_refuses_bad_input_at_the_field(client, hub, audit, changes,
     page = _text(response)
     assert message in page and 'class="field-error"' in page
     assert 'value="Northgate"' in page or changes.get("ward") == ""
-    assert audits.list_needs(audit) == []
+    assert records.list_needs(audit) == []
 
 
 def test_wrong_expired_and_closed_links_store_nothing(client, hub, audit):
@@ -121,16 +121,16 @@ def test_wrong_expired_and_closed_links_store_nothing(client, hub, audit):
     response = client.post(f"/needs/{audit.needs_token}", data=ANSWER)  # still a draft
     assert response.status_code == 410
     token = _collecting(audit)
-    audits.set_token_expiry(audit, utcnow() + timedelta(seconds=1), utcnow())
+    records.set_token_expiry(audit, utcnow() + timedelta(seconds=1), utcnow())
     audit.needs_token_expires_at = utcnow() - timedelta(minutes=1)
     from workspace.extensions import db
     db.session.commit()
     response = client.post(f"/needs/{token}", data=ANSWER)
     assert response.status_code == 410 and "run out" in _text(response)
-    audits.change_status(audit, AuditStatus.CLOSED, utcnow())
+    records.change_status(audit, AuditStatus.CLOSED, utcnow())
     response = client.get(f"/needs/{token}")
     assert response.status_code == 410 and "has closed" in _text(response)
-    assert audits.list_needs(audit) == []
+    assert records.list_needs(audit) == []
 
 
 class TestRateLimit:
@@ -143,7 +143,7 @@ class TestRateLimit:
         for _ in range(2):
             assert client.post(f"/needs/{token}", data=ANSWER).status_code == 302
         assert client.post(f"/needs/{token}", data=ANSWER).status_code == 429
-        assert len(audits.list_needs(audit)) == 2
+        assert len(records.list_needs(audit)) == 2
         assert client.get(f"/needs/{token}").status_code == 200
 
 
@@ -155,7 +155,7 @@ def test_provision_form_and_422(client, auth, hub, audit, steer):
             "children_reached": "-1", "settings_reached": "1", "qualifications": "NOPE"}
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new", data=data)
     assert response.status_code == 422 and 'value="Adapted ukulele"' in _text(response)
-    assert audits.list_provision(audit) == []
+    assert records.list_provision(audit) == []
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
                            data={**data, "children_reached": "12"})
     assert response.status_code == 422
@@ -163,7 +163,7 @@ def test_provision_form_and_422(client, auth, hub, audit, steer):
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
                            data={**data, "children_reached": "12", "qualifications": ""})
     assert response.status_code == 302
-    provision = audits.list_provision(audit)[0]
+    provision = records.list_provision(audit)[0]
     page = _text(client.get(f"/p/{hub.id}/provision/{provision.id}/edit"))
     assert 'value="Adapted ukulele"' in page and f'value="{send}" checked' in page
 
@@ -252,10 +252,10 @@ def test_cell_page_and_fragment(client, auth, hub, filled, lead):
 
 def test_report_lists_coverage_gaps_and_schools(client, auth, hub, filled, lead):
     from workspace.models.partnerships import Sector
-    from workspace.services import partnerships
-    partnerships.add_organisation(hub, name="Northgate Primary", sector=Sector.SCHOOL,
+    from workspace.services.partnerships import membership
+    membership.add_organisation(hub, name="Northgate Primary", sector=Sector.SCHOOL,
                                   school_phase="Primary")
-    partnerships.add_organisation(hub, name="Quiet School", sector=Sector.SCHOOL,
+    membership.add_organisation(hub, name="Quiet School", sector=Sector.SCHOOL,
                                   school_phase="Primary")
     auth.login(lead)
     page = _text(client.get(f"/p/{hub.id}/audits/{filled.id}/report"))

@@ -4,8 +4,8 @@ import pytest
 
 from workspace.extensions import db
 from workspace.models import CommonCoreArea
-from workspace.services import catalogue
-from workspace.services.catalogue_seed import COMMON_CORE
+from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import COMMON_CORE
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def make_item(app):
 
     def make(title=None, stable_id=None, **fields):
         n = next(counter)
-        return catalogue.create_item(None, stable_id or f"T{n}", title=title or f"Item {n}",
+        return items.create_item(None, stable_id or f"T{n}", title=title or f"Item {n}",
                                      **fields)
 
     return make

@@ -20,8 +20,8 @@ from workspace.models import (
     JobRole,
     Prerequisite,
 )
-from workspace.services import catalogue
-from workspace.services import catalogue_analysis as analysis
+from workspace.services.catalogue import analysis as analysis
+from workspace.services.catalogue import items as catalogue
 
 # --- the hand-made catalogue --------------------------------------------------------------
 # Q1 -> U1 -> M1 nests two levels deep; M3 sits in Q1 and Q2; Q4 is key but withdrawn;

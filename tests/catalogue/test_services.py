@@ -3,43 +3,43 @@ from datetime import date
 import pytest
 
 from tests.clock import FROZEN_NOW
+from workspace.exceptions import DomainError
 from workspace.models import ItemStatus
-from workspace.services import catalogue
-from workspace.services.catalogue import CatalogueQuery
-from workspace.services.catalogue_seed import load_catalogue_seed
-from workspace.services.errors import DomainError
+from workspace.services.catalogue import items
+from workspace.services.catalogue.items import CatalogueQuery
+from workspace.services.catalogue.seed import load_catalogue_seed
 
 TODAY = FROZEN_NOW.date()
 
 
 def _titles(**query) -> list[str]:
-    return [i.title for i in catalogue.search_items(CatalogueQuery(**query), TODAY).items]
+    return [i.title for i in items.search_items(CatalogueQuery(**query), TODAY).items]
 
 
 def test_seed_loads_documented_content_and_loading_twice_changes_nothing(app):
     load_catalogue_seed()
-    counts = (len(catalogue.list_roles()), len(catalogue.list_clusters()),
-              len(catalogue.list_areas()))
-    cme = catalogue.find_item("CME")
+    counts = (len(items.list_roles()), len(items.list_clusters()),
+              len(items.list_areas()))
+    cme = items.find_item("CME")
     load_catalogue_seed()
-    assert (len(catalogue.list_roles()), len(catalogue.list_clusters()),
-            len(catalogue.list_areas())) == counts == (124, 11, 6)
-    details = catalogue.item_details(cme)
+    assert (len(items.list_roles()), len(items.list_clusters()),
+            len(items.list_areas())) == counts == (124, 11, 6)
+    details = items.item_details(cme)
     assert cme.level == 4 and cme.accrediting_body == "Trinity College London"
     assert len(details.mandatory) == 6 and not details.optional
     unit6 = details.mandatory[5].child
     assert (unit6.guided_learning_hours, unit6.credits, unit6.level) == (20, 3, 3)
     assert [d.child.guided_learning_hours for d in details.mandatory[:2]] == [45, 45]
-    diploma = catalogue.find_item("DDTL-CYP")
+    diploma = items.find_item("DDTL-CYP")
     assert diploma.status == ItemStatus.WITHDRAWN and diploma.level == 6
     assert diploma.certification_end == date(2022, 8, 31)
-    assert "not documented" in catalogue.find_item("L3-CCP").notes
-    assert catalogue.item_details(diploma).mandatory == []
+    assert "not documented" in items.find_item("L3-CCP").notes
+    assert items.item_details(diploma).mandatory == []
 
 
 def test_roles_listed_under_two_clusters_are_one_role(app):
     load_catalogue_seed()
-    mentor = next(r for r in catalogue.list_roles() if r.name == "Learning Mentor Level 3")
+    mentor = next(r for r in items.list_roles() if r.name == "Learning Mentor Level 3")
     assert sorted(c.name for c in mentor.clusters) == ["Education & Training",
                                                        "Youth Work and Support"]
 
@@ -61,7 +61,7 @@ def test_filters_combine(make_item, areas):
                       item_type="VRQ certificate", accrediting_body="Trinity")
     make_item("Music unit", level=3, item_type="Unit")
     make_item("Dance leader", is_qualification=True, level=4, accrediting_body="Trinity")
-    catalogue.set_areas(None, music, {areas[3].id})
+    items.set_areas(None, music, {areas[3].id})
     assert _titles(kind="qualification") == ["Dance leader", "Music leader"]
     assert _titles(level=3, kind="qualification") == ["Music leader"]
     assert _titles(accrediting_body="Trinity", sort="level_desc") == ["Dance leader",
@@ -73,10 +73,10 @@ def test_filters_combine(make_item, areas):
 
 def test_role_and_cluster_filters(app):
     load_catalogue_seed()
-    cme = catalogue.find_item("CME")
-    mentor = next(r for r in catalogue.list_roles() if r.name == "Learning Mentor Level 3")
-    catalogue.set_roles(None, cme, {mentor.id})
-    youth = next(c for c in catalogue.list_clusters() if c.name == "Youth Work and Support")
+    cme = items.find_item("CME")
+    mentor = next(r for r in items.list_roles() if r.name == "Learning Mentor Level 3")
+    items.set_roles(None, cme, {mentor.id})
+    youth = next(c for c in items.list_clusters() if c.name == "Youth Work and Support")
     assert _titles(role_id=mentor.id) == [cme.title]
     assert _titles(cluster_id=youth.id) == [cme.title]
 
@@ -94,43 +94,43 @@ def test_status_filter_treats_passed_operational_end_as_closed(make_item):
 def test_pagination_and_capped_count(make_item):
     for n in range(30):
         make_item(f"Unit {n:02}")
-    page = catalogue.search_items(CatalogueQuery(page=2, per_page=25), TODAY)
+    page = items.search_items(CatalogueQuery(page=2, per_page=25), TODAY)
     assert page.total == 30 and page.pages == 2 and not page.has_next
     assert [i.title for i in page.items] == [f"Unit {n:02}" for n in range(25, 30)]
-    assert catalogue.search_items(CatalogueQuery(page=99), TODAY).page == 2
+    assert items.search_items(CatalogueQuery(page=99), TODAY).page == 2
 
 
 def test_coverage_comes_from_components_at_any_depth(make_item, areas):
     qual, unit, element = make_item("Qual"), make_item("Unit"), make_item("Element")
-    catalogue.add_component(None, qual, unit)
-    catalogue.add_component(None, unit, element)
-    catalogue.set_areas(None, element, {areas[2].id})
-    catalogue.set_areas(None, qual, {areas[1].id})
-    assert catalogue.covered_areas(qual.id) == {areas[1].id, areas[2].id}
-    assert catalogue.covered_areas(unit.id) == {areas[2].id}
+    items.add_component(None, qual, unit)
+    items.add_component(None, unit, element)
+    items.set_areas(None, element, {areas[2].id})
+    items.set_areas(None, qual, {areas[1].id})
+    assert items.covered_areas(qual.id) == {areas[1].id, areas[2].id}
+    assert items.covered_areas(unit.id) == {areas[2].id}
 
 
 def test_component_cycles_are_refused_with_a_clear_message(make_item):
     a, b, c = make_item("A"), make_item("B"), make_item("C")
-    catalogue.add_component(None, a, b)
-    catalogue.add_component(None, b, c)
+    items.add_component(None, a, b)
+    items.add_component(None, b, c)
     with pytest.raises(DomainError, match="would make a cycle"):
-        catalogue.add_component(None, c, a)
+        items.add_component(None, c, a)
     with pytest.raises(DomainError, match="cycle"):
-        catalogue.add_component(None, a, a)
+        items.add_component(None, a, a)
     with pytest.raises(DomainError, match="already a component"):
-        catalogue.add_component(None, a, b)
-    assert catalogue.descendants(c.id) == set()
+        items.add_component(None, a, b)
+    assert items.descendants(c.id) == set()
 
 
 def test_prerequisite_cycles_are_refused(make_item):
     l2, l3, l4 = make_item("L2"), make_item("L3"), make_item("L4")
-    catalogue.add_prerequisite(None, l3, l2)
-    catalogue.add_prerequisite(None, l4, l3)
+    items.add_prerequisite(None, l3, l2)
+    items.add_prerequisite(None, l4, l3)
     with pytest.raises(DomainError, match="would make a cycle"):
-        catalogue.add_prerequisite(None, l2, l4)
-    assert catalogue.required_before(l4.id) == {l2.id, l3.id}
-    details = catalogue.item_details(l3)
+        items.add_prerequisite(None, l2, l4)
+    assert items.required_before(l4.id) == {l2.id, l3.id}
+    details = items.item_details(l3)
     assert [p.required.title for p in details.prerequisites] == ["L2"]
     assert [i.title for i in details.leads_to] == ["L4"]
 
@@ -138,46 +138,46 @@ def test_prerequisite_cycles_are_refused(make_item):
 def test_a_module_can_sit_in_many_qualifications_mandatory_or_optional(make_item):
     shared = make_item("Safeguarding unit")
     first, second = make_item("First", is_qualification=True), make_item("Second")
-    group = catalogue.add_group(None, second, "Group B", min_credits=10)
-    catalogue.add_component(None, first, shared, mandatory=True)
-    catalogue.add_component(None, second, shared, mandatory=False, group=group)
-    used = catalogue.item_details(shared).used_in
+    group = items.add_group(None, second, "Group B", min_credits=10)
+    items.add_component(None, first, shared, mandatory=True)
+    items.add_component(None, second, shared, mandatory=False, group=group)
+    used = items.item_details(shared).used_in
     assert sorted((c.parent.title, c.mandatory) for c in used) == [("First", True),
                                                                    ("Second", False)]
-    (opt_group, members), = catalogue.item_details(second).optional
+    (opt_group, members), = items.item_details(second).optional
     assert opt_group.min_credits == 10 and [m.child.title for m in members] == [
         "Safeguarding unit"]
 
 
 def test_every_change_is_recorded_with_who(make_item, editor, areas):
-    item = catalogue.create_item(editor, "Q1", title="Original")
-    catalogue.update_item(editor, item, title="Renamed", level=3)
-    catalogue.set_areas(editor, item, {areas[1].id})
-    catalogue.withdraw_item(editor, item, TODAY)
-    changes = catalogue.item_details(item).changes
+    item = items.create_item(editor, "Q1", title="Original")
+    items.update_item(editor, item, title="Renamed", level=3)
+    items.set_areas(editor, item, {areas[1].id})
+    items.withdraw_item(editor, item, TODAY)
+    changes = items.item_details(item).changes
     assert [c.action for c in reversed(changes)] == [
         "created", "edited", "Common Core areas changed", "withdrawn"]
     assert all(c.actor == editor for c in changes)
     assert "title: Original → Renamed" in changes[2].summary
     with pytest.raises(DomainError, match="already withdrawn"):
-        catalogue.withdraw_item(editor, item, TODAY)
+        items.withdraw_item(editor, item, TODAY)
 
 
 def test_unchanged_edit_records_nothing_and_ids_stay_unique(make_item, editor):
     item = make_item("Same", stable_id="S1")
     make_item("Other", stable_id="S2")
-    assert catalogue.update_item(editor, item, title="Same") == []
+    assert items.update_item(editor, item, title="Same") == []
     with pytest.raises(DomainError) as error:
-        catalogue.update_item(editor, item, stable_id="s2")
+        items.update_item(editor, item, stable_id="s2")
     assert error.value.field == "stable_id"
     with pytest.raises(DomainError, match="before the start"):
-        catalogue.update_item(editor, item, operational_start=date(2024, 1, 1),
+        items.update_item(editor, item, operational_start=date(2024, 1, 1),
                               operational_end=date(2023, 1, 1))
 
 
 def test_optional_group_names_are_unique_within_an_item(make_item):
     qual = make_item("Qual")
-    catalogue.add_group(None, qual, "Group A", min_components=2)
+    items.add_group(None, qual, "Group A", min_components=2)
     with pytest.raises(DomainError, match="already has a group called group a"):
-        catalogue.add_group(None, qual, "group a")
+        items.add_group(None, qual, "group a")
     assert [g.name for g in qual.groups] == ["Group A"]

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from tests.clock import FROZEN_NOW
 from workspace.blueprints.catalogue import synthetic  # noqa: F401  (registers the command)
+from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import CatalogueItem, Component, ItemArea, ItemRole, Prerequisite
-from workspace.services import catalogue
-from workspace.services.catalogue_synthetic import PREFIX, SOURCE, generate_catalogue
-from workspace.services.errors import DomainError
+from workspace.services.catalogue import items
+from workspace.services.catalogue.synthetic import PREFIX, SOURCE, generate_catalogue
 
 TODAY = FROZEN_NOW.date()
 
@@ -80,16 +80,16 @@ def test_a_second_catalogue_is_refused_unless_replacing(small):
     count = db.session.scalar(select(func.count()).where(
         CatalogueItem.stable_id.like(f"{PREFIX}%")))
     assert count == 55
-    assert catalogue.find_item("CME") is not None  # the seed is left alone
+    assert items.find_item("CME") is not None  # the seed is left alone
 
 
 def test_synthetic_items_are_found_by_search(small):
     qualification = synthetic_items(True)[0]
     module = synthetic_items(False)[0]
     for needle in (qualification.title[:20], qualification.reference_number, module.unit_code):
-        found = catalogue.search_items(catalogue.CatalogueQuery(q=needle, per_page=100), TODAY)
+        found = items.search_items(items.CatalogueQuery(q=needle, per_page=100), TODAY)
         assert found.total >= 1
-    by_code = catalogue.search_items(catalogue.CatalogueQuery(q=module.unit_code), TODAY)
+    by_code = items.search_items(items.CatalogueQuery(q=module.unit_code), TODAY)
     assert module.id in [i.id for i in by_code.items]
 
 
@@ -123,14 +123,14 @@ def test_a_page_of_many_matches_is_the_page_a_plain_sorted_query_gives(app, monk
                              .order_by(func.count().desc()).limit(1))
     queries = QUERIES + [{"area_id": 3}, {"role_id": role}, {"q": "le", "role_id": role}]
     for lead_rows in (2000, 40):  # 40: the walk through the first items mostly fails
-        monkeypatch.setattr(catalogue, "LEAD_ROWS", lead_rows)
+        monkeypatch.setattr(items, "LEAD_ROWS", lead_rows)
         dense = set()
         for fields in queries:
-            query = catalogue.CatalogueQuery(**fields)
-            found = catalogue.search_items(query, TODAY)
+            query = items.CatalogueQuery(**fields)
+            found = items.search_items(query, TODAY)
             plain = db.session.scalars(
-                catalogue.build_search(query, TODAY).with_only_columns(CatalogueItem.id)
-                .order_by(*catalogue.SORTS[query.sort]).limit(query.per_page)
+                items.build_search(query, TODAY).with_only_columns(CatalogueItem.id)
+                .order_by(*items.SORTS[query.sort]).limit(query.per_page)
                 .offset((found.page - 1) * query.per_page))
             assert [i.id for i in found.items] == list(plain), fields
             if found.total_is_capped:

@@ -20,9 +20,9 @@ from workspace.models import (
     ItemStatus,
     JobRole,
 )
-from workspace.services import catalogue
-from workspace.services import catalogue_transfer as transfer
-from workspace.services.catalogue_transfer import ImportRefused, RowError
+from workspace.services.catalogue import items
+from workspace.services.catalogue import transfer as transfer
+from workspace.services.catalogue.transfer import ImportRefused, RowError
 
 NOTES = 'Notes, with "quotes", a comma —\nand a second line.'
 
@@ -68,18 +68,18 @@ def catalogue_data(areas, make_item):
     units = {n: make_item(f"Unit {n}", f"cme-u{n}", item_type="Unit", level=3,
                           credits=n) for n in range(1, 4)}
     units[4] = make_item("Entry unit", "CME-U4", level=0)
-    first = catalogue.add_group(None, cme, "Optional A", min_credits=6)
-    second = catalogue.add_group(None, cme, "Optional B", min_components=1)
-    catalogue.add_component(None, cme, units[1])
-    catalogue.add_component(None, cme, units[2], mandatory=False, group=first)
-    catalogue.add_component(None, cme, units[3], mandatory=False, group=second)
-    catalogue.add_component(None, cme, units[4], mandatory=False)
-    catalogue.add_prerequisite(None, cme, l3)
-    catalogue.add_prerequisite(None, units[2], units[1])
-    catalogue.set_areas(None, units[1], {areas[1].id, areas[3].id})
-    catalogue.set_areas(None, cme, {areas[2].id})
-    catalogue.set_roles(None, cme, {roles["leader"].id, roles["teacher"].id})
-    catalogue.set_roles(None, l3, {roles["mentor"].id})
+    first = items.add_group(None, cme, "Optional A", min_credits=6)
+    second = items.add_group(None, cme, "Optional B", min_components=1)
+    items.add_component(None, cme, units[1])
+    items.add_component(None, cme, units[2], mandatory=False, group=first)
+    items.add_component(None, cme, units[3], mandatory=False, group=second)
+    items.add_component(None, cme, units[4], mandatory=False)
+    items.add_prerequisite(None, cme, l3)
+    items.add_prerequisite(None, units[2], units[1])
+    items.set_areas(None, units[1], {areas[1].id, areas[3].id})
+    items.set_areas(None, cme, {areas[2].id})
+    items.set_roles(None, cme, {roles["leader"].id, roles["teacher"].id})
+    items.set_roles(None, l3, {roles["mentor"].id})
     return {"cme": cme, "l3": l3, "units": units, "roles": roles}
 
 
@@ -178,7 +178,7 @@ def test_an_export_imported_into_an_empty_catalogue_exports_identically(catalogu
     result = transfer.import_text(as_json if file_format == "json" else as_csv, None,
                                   f"catalogue.{file_format}")
     assert result.counts["items"].created == 6 and result.total("updated") == 0
-    assert catalogue.find_item("CME").id != catalogue_data["cme"].id
+    assert items.find_item("CME").id != catalogue_data["cme"].id
     entries = db.session.scalars(select(CatalogueChange)).all()
     assert sorted(e.action for e in entries) == ["created"] * 6 + ["imported"]
     assert all(e.actor_id is None for e in entries)
@@ -437,7 +437,7 @@ def test_a_good_upload_imports_and_says_what_changed(catalogue_data, client, aut
     assert response.status_code == 302 and response.location.endswith("/catalogue/transfer")
     page = client.get(response.location).get_data(as_text=True)
     assert "Catalogue imported from catalogue.txt: 0 created, 1 updated" in page
-    assert catalogue.find_item("CME").title == "CME, renamed"
+    assert items.find_item("CME").title == "CME, renamed"
     last = db.session.scalars(select(CatalogueChange).order_by(CatalogueChange.id.desc())).first()
     assert (last.actor_id, last.item.stable_id) == (editor.id, "CME")
 
@@ -477,7 +477,7 @@ def test_cli_imports_a_file_as_the_actor_given(catalogue_data, runner, tmp_path,
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Imported {path}: 0 created, 1 updated, ")
     db.session.expire_all()
-    assert catalogue.find_item("CME-U4").title == "Entry unit (renamed)"
+    assert items.find_item("CME-U4").title == "Entry unit (renamed)"
     last = db.session.scalars(select(CatalogueChange).order_by(CatalogueChange.id.desc())).first()
     assert last.actor_id == editor.id
 

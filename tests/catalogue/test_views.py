@@ -1,8 +1,8 @@
 from tests.conftest import HTMX
 from workspace.extensions import db
 from workspace.models import CatalogueChange
-from workspace.services import catalogue
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import load_catalogue_seed
 
 
 def _text(response) -> str:
@@ -21,7 +21,7 @@ def test_search_as_you_type_finds_the_cme(client, auth, make_user):
     fragment = _text(client.get("/catalogue/?q=music+educ", headers=HTMX))
     assert "<html" not in fragment and fragment.lstrip().startswith('<section id="results"')
     assert "1 item matches" in fragment and "Diploma in Dance" not in fragment
-    cme = catalogue.find_item("CME")
+    cme = items.find_item("CME")
     item_page = _text(client.get(f"/catalogue/items/{cme.id}"))
     assert "CME unit 6: Safeguarding" in item_page and "Trinity College London" in item_page
 
@@ -39,7 +39,7 @@ def test_bad_filters_are_reported_and_ignored(client, auth, make_user, make_item
 def test_withdrawn_item_page_warns(client, auth, make_user):
     load_catalogue_seed()
     auth.login(make_user())
-    diploma = catalogue.find_item("DDTL-CYP")
+    diploma = items.find_item("DDTL-CYP")
     page = _text(client.get(f"/catalogue/items/{diploma.id}"))
     assert "This item is withdrawn (certification ended 31 August 2022)" in page
     assert "Edit details" not in page
@@ -61,7 +61,7 @@ def test_editor_creates_and_edits_an_item(client, auth, editor):
         "is_qualification": "y", "status": "current", "credits": "12",
         "source_url": "https://example.org/spec"})
     assert response.status_code == 302
-    item = catalogue.find_item("MUS-L3")
+    item = items.find_item("MUS-L3")
     assert (item.level, item.credits, item.is_qualification) == (3, 12, True)
     response = client.post(f"/catalogue/items/{item.id}/edit", data={
         "stable_id": "MUS-L3", "title": "Level 3 Award in Music Leadership", "level": "4",
@@ -101,7 +101,7 @@ def test_editor_attaches_components_and_a_cycle_is_refused(client, auth, editor,
     response = client.post(f"/catalogue/items/{qual.id}/components",
                            data={"child": "NOPE", "mandatory": "1", "group": ""})
     assert "No item has the ID NOPE." in _text(response)
-    assert catalogue.descendants(qual.id) == {unit.id}
+    assert items.descendants(qual.id) == {unit.id}
 
 
 def test_editor_sets_prerequisites_areas_and_roles(client, auth, editor, make_item):
@@ -111,11 +111,11 @@ def test_editor_sets_prerequisites_areas_and_roles(client, auth, editor, make_it
     client.post(f"/catalogue/items/{l3.id}/prerequisites", data={"required": "L2"})
     response = client.post(f"/catalogue/items/{l2.id}/prerequisites", data={"required": "L3"})
     assert response.status_code == 422 and "would make a cycle" in _text(response)
-    area = catalogue.list_areas()[3]
-    role = catalogue.list_roles()[0]
+    area = items.list_areas()[3]
+    role = items.list_roles()[0]
     client.post(f"/catalogue/items/{l3.id}/areas", data={"areas": [str(area.id)]})
     client.post(f"/catalogue/items/{l3.id}/roles", data={"roles": [str(role.id)]})
-    details = catalogue.item_details(l3)
+    details = items.item_details(l3)
     assert [p.required.title for p in details.prerequisites] == ["L2 award"]
     assert details.own_areas == [area] and details.roles == [role]
     page = _text(client.get(f"/catalogue/items/{l2.id}"))
@@ -131,7 +131,7 @@ def test_suggestions_fragment_for_pickers(client, auth, editor, make_item):
 
 
 def test_changes_page_lists_who_and_what(client, auth, editor):
-    catalogue.create_item(editor, "NEW", title="A new unit")
+    items.create_item(editor, "NEW", title="A new unit")
     auth.login(editor)
     page = _text(client.get("/catalogue/changes"))
     assert "Edith Editor" in page and "A new unit" in page

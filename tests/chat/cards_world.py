@@ -12,7 +12,9 @@ from workspace.extensions import db
 from workspace.models import Channel, CpdSession, Partnership, User
 from workspace.models.chat import ChannelKind
 from workspace.models.partnerships import Role
-from workspace.services import actions, chat, chat_polls, cpd
+from workspace.services.chat import messages, polls
+from workspace.services.cpd import sessions
+from workspace.services.steering import actions
 
 NOW = FROZEN_NOW
 
@@ -41,7 +43,7 @@ def channel_of(partnership, kind: ChannelKind) -> Channel:
 
 
 def make_session(partnership, network, title: str, capacity: int = 3, day=date(2030, 3, 3)):
-    return cpd.schedule_session(partnership, network, cpd.SessionFields(
+    return sessions.schedule_session(partnership, network, sessions.SessionFields(
         title=title, day=day, start=time(9, 30), end=time(15, 30), capacity=capacity,
         venue="Riverside Music Centre", learning_hours=Decimal("5")))
 
@@ -53,19 +55,19 @@ def make_world(make_user, make_partnership, add_member) -> World:
                        Role.STEERING).user
     ann = add_member(hub, make_user(name="Ann Teacher", email="ann@example.org")).user
     bob = add_member(hub, make_user(name="Bob Teacher", email="bob@example.org")).user
-    network = cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
-    cpd.join_network(network, ann)
+    network = sessions.create_network(hub, name="Primary music teachers", coordinator=lead)
+    sessions.join_network(network, ann)
     session = make_session(hub, network, "Singing in the primary classroom")
-    chat.ensure_channels(hub)
+    messages.ensure_channels(hub)
 
     zebra_lead = make_user(name="Zebra Lead", email="zebra@example.org")
     zebra = make_partnership(lead=zebra_lead, name="Zebra Hub")
-    zebra_network = cpd.create_network(zebra, name="Zebra network", coordinator=zebra_lead)
+    zebra_network = sessions.create_network(zebra, name="Zebra network", coordinator=zebra_lead)
     zebra_session = make_session(zebra, zebra_network, "Zebra secret session")
-    chat.ensure_channels(zebra)
+    messages.ensure_channels(zebra)
     zebra_action = actions.create_action(zebra, zebra_lead,
                                          actions.ActionFields(title="Zebra action"))
-    zebra_poll = chat_polls.create_poll(channel_of(zebra, ChannelKind.GENERAL), zebra_lead,
+    zebra_poll = polls.create_poll(channel_of(zebra, ChannelKind.GENERAL), zebra_lead,
                                         "Zebra question?", ["Zebra one", "Zebra two"])
     return World(hub=hub, lead=lead, steer=steer, ann=ann, bob=bob, session=session,
                  general=channel_of(hub, ChannelKind.GENERAL),

@@ -9,7 +9,8 @@ from workspace.extensions import db
 from workspace.models import Channel, Membership, Partnership, User
 from workspace.models.chat import ChannelKind
 from workspace.models.partnerships import Role
-from workspace.services import chat, cpd
+from workspace.services.chat import messages
+from workspace.services.cpd import sessions
 
 
 @dataclass
@@ -43,12 +44,12 @@ def make_world(make_user, make_partnership, add_member) -> World:
                        Role.STEERING).user
     ann = add_member(hub, make_user(name="Ann Smith", email="ann@example.org")).user
     bob = add_member(hub, make_user(name="Bob", email="bob@example.org")).user
-    network = cpd.create_network(hub, name="Strings teachers")
-    cpd.join_network(network, ann)
+    network = sessions.create_network(hub, name="Strings teachers")
+    sessions.join_network(network, ann)
     outsider = make_user(name="Olga Outsider", email="olga@example.org")
     other = make_partnership(lead=outsider, name="Elsewhere Hub")
-    chat.ensure_channels(hub)
-    chat.ensure_channels(other)
+    messages.ensure_channels(hub)
+    messages.ensure_channels(other)
     return World(hub=hub, lead=lead, steer=steer, ann=ann, bob=bob, outsider=outsider,
                  other=other, general=channel_of(hub, ChannelKind.GENERAL),
                  steering=channel_of(hub, ChannelKind.STEERING),

@@ -9,11 +9,16 @@ from flask import render_template
 from tests.chat.cards_world import make_session, make_world
 from tests.conftest import HTMX
 from workspace.clock import utcnow
+from workspace.infra import live
 from workspace.models.cpd import BookingStatus
 from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
-from workspace.services import actions, catalogue, chat, chat_cards, chat_live, cpd, progress
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import load_catalogue_seed
+from workspace.services.chat import cards, messages
+from workspace.services.cpd import sessions
+from workspace.services.progress import tracking
+from workspace.services.steering import actions
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def _card(client, world, ref: str):
 def test_short_references_are_found_in_order_each_once(app):
     text = ("Sign up to #cpd-12, then see #qual-CME-U6. Also #action-7 and #poll-3; "
             "again #cpd-12, and #qual-L3-CCP: done")
-    assert chat_cards.find_refs(text, 1) == ["cpd-12", "qual-CME-U6", "action-7", "poll-3",
+    assert cards.find_refs(text, 1) == ["cpd-12", "qual-CME-U6", "action-7", "poll-3",
                                              "qual-L3-CCP"]
 
 
@@ -43,24 +48,24 @@ def test_short_references_are_found_in_order_each_once(app):
     "no#cpd-12", "&#cpd-12;", "##cpd-12", "#cpd-", "#cpd-12abc", "#cpd-x", "#meeting-3",
     "#qual-", "`/#cpd-4`"])
 def test_things_that_are_not_references(app, text):
-    assert chat_cards.find_refs(text, 1) == []
+    assert cards.find_refs(text, 1) == []
 
 
 def test_only_the_first_five_references_make_cards(app):
     text = " ".join(f"#cpd-{n}" for n in range(1, 9))
-    assert chat_cards.find_refs(text, 1) == [f"cpd-{n}" for n in range(1, 6)]
+    assert cards.find_refs(text, 1) == [f"cpd-{n}" for n in range(1, 6)]
 
 
 def test_parse_ref_accepts_only_card_references(app):
-    assert chat_cards.parse_ref("cpd-012") == ("cpd", "12")
-    assert chat_cards.parse_ref("qual-CME") == ("qual", "CME")
+    assert cards.parse_ref("cpd-012") == ("cpd", "12")
+    assert cards.parse_ref("qual-CME") == ("qual", "CME")
     for bad in ("", "cpd", "cpd-", "cpd-1x", "meeting-2", "qual-<b>", "poll-1/2"):
-        assert chat_cards.parse_ref(bad) is None
+        assert cards.parse_ref(bad) is None
 
 
 def test_pasted_links_to_record_pages_become_references(app, world):
     load_catalogue_seed()
-    item = catalogue.find_item("CME")
+    item = items.find_item("CME")
     hub = world.hub
     action = actions.create_action(hub, world.lead, actions.ActionFields(title="Book it"))
     text = (f"Session: http://localhost/p/{hub.id}/cpd/sessions/{world.session.id} and "
@@ -70,12 +75,12 @@ def test_pasted_links_to_record_pages_become_references(app, world):
             f"http://localhost/p/{world.zebra.id}/cpd/sessions/{world.zebra_session.id} "
             f"is another partnership's. The action: /p/{hub.id}/actions/{action.id}.")
     with app.test_request_context(base_url="http://localhost"):
-        refs = chat_cards.find_refs(text, hub.id)
+        refs = cards.find_refs(text, hub.id)
     assert refs == [f"cpd-{world.session.id}", "qual-CME", f"action-{action.id}"]
 
 
 def test_message_cards_template_makes_one_live_placeholder_per_reference(app, world):
-    message = chat.post_message(world.general, world.lead,
+    message = messages.post_message(world.general, world.lead,
                                 f"Places left on #cpd-{world.session.id}! #cpd-{world.session.id}")
     with app.test_request_context():
         html = render_template("chat/_message_cards.html", message=message)
@@ -83,15 +88,15 @@ def test_message_cards_template_makes_one_live_placeholder_per_reference(app, wo
     assert html.count('class="chat-card"') == 1
     assert f'hx-get="/p/{world.hub.id}/chat/card?ref={ref}"' in html
     assert f'hx-trigger="load, sse:card-{ref}"' in html
-    chat.delete_message(message, world.lead)
+    messages.delete_message(message, world.lead)
     with app.test_request_context():
         assert "chat-card" not in render_template("chat/_message_cards.html", message=message)
 
 
 def test_the_channel_page_draws_its_cards_for_the_viewer_without_more_requests(
         client, auth, world):
-    chat.post_message(world.general, world.lead, f"Places on #cpd-{world.session.id}")
-    cpd.sign_up(world.session, world.ann, utcnow())
+    messages.post_message(world.general, world.lead, f"Places on #cpd-{world.session.id}")
+    sessions.sign_up(world.session, world.ann, utcnow())
     auth.login(world.ann)
     page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
     ref = f"cpd-{world.session.id}"
@@ -109,7 +114,7 @@ def test_card_shows_the_current_seats_and_the_viewers_state(client, auth, world)
     assert "Singing in the primary classroom" in page and "Primary music teachers" in page
     assert "3 seats left" in page and "Sign up" in page
     assert "Sun 3 Mar 2030, 09:30" in page  # London time (GMT in March before the clocks go)
-    cpd.sign_up(world.session, world.bob, utcnow())
+    sessions.sign_up(world.session, world.bob, utcnow())
     page = _text(_card(client, world, ref))
     assert "2 seats left" in page and "Sign up" in page
 
@@ -117,32 +122,32 @@ def test_card_shows_the_current_seats_and_the_viewers_state(client, auth, world)
 def test_signing_up_from_the_card_books_the_viewer_and_refreshes_the_card(client, auth, world):
     auth.login(world.ann)
     ref = f"cpd-{world.session.id}"
-    before = chat_live.last_event_id(world.hub.id)
+    before = live.last_event_id(world.hub.id)
     response = client.post(f"/p/{world.hub.id}/chat/card/signup", query_string={"ref": ref},
                            headers=HTMX)
     page = _text(response)
     assert response.status_code == 200
     assert "You have a place" in page and "2 seats left" in page
-    assert cpd.booking_of(world.session, world.ann).status == BookingStatus.BOOKED
-    events = chat_live.events_after(world.hub.id, before)
+    assert sessions.booking_of(world.session, world.ann).status == BookingStatus.BOOKED
+    events = live.events_after(world.hub.id, before)
     assert [(e.kind, e.ref) for e in events] == [("card", ref)]
 
     response = client.post(f"/p/{world.hub.id}/chat/card/withdraw", query_string={"ref": ref},
                            headers=HTMX)
     assert "3 seats left" in _text(response) and "Sign up" in _text(response)
-    assert cpd.booking_of(world.session, world.ann).status == BookingStatus.CANCELLED
+    assert sessions.booking_of(world.session, world.ann).status == BookingStatus.CANCELLED
 
 
 def test_a_full_session_offers_the_waiting_list(client, auth, world, make_user, add_member):
     for _n in range(3):
-        cpd.sign_up(world.session, add_member(world.hub, make_user()).user, utcnow())
+        sessions.sign_up(world.session, add_member(world.hub, make_user()).user, utcnow())
     auth.login(world.ann)
     ref = f"cpd-{world.session.id}"
     assert "Join the waiting list" in _text(_card(client, world, ref))
     page = _text(client.post(f"/p/{world.hub.id}/chat/card/signup", query_string={"ref": ref},
                              headers=HTMX))
     assert "Full" in page and "number 1 on the waiting list" in page
-    assert cpd.booking_of(world.session, world.ann).status == BookingStatus.WAITING
+    assert sessions.booking_of(world.session, world.ann).status == BookingStatus.WAITING
 
 
 def test_a_refused_sign_up_answers_422_with_the_reason(client, auth, world):
@@ -156,7 +161,7 @@ def test_a_refused_sign_up_answers_422_with_the_reason(client, auth, world):
                            headers=HTMX)
     assert response.status_code == 422
     assert "Sign-up for this session has closed." in _text(response)
-    assert cpd.booking_of(closed, world.ann) is None
+    assert sessions.booking_of(closed, world.ann) is None
 
 
 def test_without_javascript_the_card_form_goes_back_with_a_message(client, auth, world):
@@ -164,7 +169,7 @@ def test_without_javascript_the_card_form_goes_back_with_a_message(client, auth,
     response = client.post(f"/p/{world.hub.id}/chat/card/signup",
                            query_string={"ref": f"cpd-{world.session.id}"})
     assert response.status_code == 302
-    assert cpd.booking_of(world.session, world.ann).status == BookingStatus.BOOKED
+    assert sessions.booking_of(world.session, world.ann).status == BookingStatus.BOOKED
 
 
 def test_other_partnerships_records_show_nothing_and_cannot_be_acted_on(client, auth, world):
@@ -177,7 +182,7 @@ def test_other_partnerships_records_show_nothing_and_cannot_be_acted_on(client, 
     response = client.post(f"/p/{world.hub.id}/chat/card/signup",
                            query_string={"ref": f"cpd-{world.zebra_session.id}"}, headers=HTMX)
     assert response.status_code == 404 and "Zebra" not in _text(response)
-    assert cpd.booking_of(world.zebra_session, world.ann) is None
+    assert sessions.booking_of(world.zebra_session, world.ann) is None
     response = client.post(f"/p/{world.hub.id}/chat/card/done",
                            query_string={"ref": f"action-{world.zebra_action_id}"},
                            headers=HTMX)
@@ -195,7 +200,7 @@ def test_the_card_endpoint_is_for_members_only(client, auth, world):
 
 def test_qualification_card_opens_and_enrols(client, auth, world):
     load_catalogue_seed()
-    item = catalogue.find_item("CME")
+    item = items.find_item("CME")
     auth.login(world.ann)
     page = _text(_card(client, world, "qual-CME"))
     assert item.title in page and "Qualification" in page and "Current" in page
@@ -203,7 +208,7 @@ def test_qualification_card_opens_and_enrols(client, auth, world):
     page = _text(client.post(f"/p/{world.hub.id}/chat/card/enrol",
                              query_string={"ref": "qual-CME"}, headers=HTMX))
     assert "You are enrolled" in page
-    assert [e.item_id for e in progress.list_enrolments(world.ann)] == [item.id]
+    assert [e.item_id for e in tracking.list_enrolments(world.ann)] == [item.id]
     response = client.post(f"/p/{world.hub.id}/chat/card/enrol",
                            query_string={"ref": "qual-CME"}, headers=HTMX)
     assert response.status_code == 422 and "already enrolled" in _text(response)
@@ -263,11 +268,11 @@ def test_marking_a_finished_action_done_again_is_refused(client, auth, world):
 
 
 def test_changes_behind_cards_publish_card_events(app, world):
-    start = chat_live.last_event_id(world.hub.id)
-    zebra_start = chat_live.last_event_id(world.zebra.id)
-    cpd.sign_up(world.session, world.ann, utcnow())
+    start = live.last_event_id(world.hub.id)
+    zebra_start = live.last_event_id(world.zebra.id)
+    sessions.sign_up(world.session, world.ann, utcnow())
     action = _action(world, world.ann)
     actions.set_status(action, world.ann, Role.MEMBER, ActionStatus.IN_PROGRESS, utcnow())
-    refs = [e.ref for e in chat_live.events_after(world.hub.id, start) if e.kind == "card"]
+    refs = [e.ref for e in live.events_after(world.hub.id, start) if e.kind == "card"]
     assert refs == [f"cpd-{world.session.id}", f"action-{action.id}"]
-    assert chat_live.events_after(world.zebra.id, zebra_start) == []
+    assert live.events_after(world.zebra.id, zebra_start) == []

@@ -9,7 +9,10 @@ from tests.conftest import HTMX
 from workspace.blueprints.chat.commands import is_command
 from workspace.extensions import db
 from workspace.models import Action, CpdSession, Message, Poll
-from workspace.services import chat, chat_cards, cpd, partnerships
+from workspace.services.chat import cards
+from workspace.services.chat import messages as chat
+from workspace.services.cpd import sessions as cpd
+from workspace.services.partnerships import membership
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_submitting_the_poll_form_creates_it_and_posts_its_card(client, auth, wo
         "3 March", "10 March"]
     message = _last_message()
     assert message.channel_id == world.general.id and message.author_id == world.ann.id
-    assert chat_cards.message_refs(message) == [f"poll-{poll.id}"]
+    assert cards.message_refs(message) == [f"poll-{poll.id}"]
 
 
 def test_an_invalid_poll_form_answers_422_keeps_the_input_and_creates_nothing(client, auth,
@@ -122,7 +125,7 @@ def test_action_command_for_steering_members(client, auth, world):
     action = db.session.scalar(select(Action).where(Action.partnership_id == world.hub.id))
     assert (action.title, action.owner_id, str(action.due_on)) == (
         "Book the hall", world.ann.id, "2030-01-15")
-    assert chat_cards.message_refs(_last_message()) == [f"action-{action.id}"]
+    assert cards.message_refs(_last_message()) == [f"action-{action.id}"]
     # The card shows the title to those who may see the action; the text does not.
     assert "Book the hall" not in _last_message().body
 
@@ -172,7 +175,7 @@ def test_cpd_command_lets_a_lead_schedule_and_post_a_session(client, auth, world
     created = db.session.scalar(select(CpdSession).where(CpdSession.title == "Composing with KS2"))
     assert created.capacity == 12 and created.network_id == world.session.network_id
     assert cpd.describe_when(created) == "Tuesday 5 February 2030, 09:30–15:30"
-    assert chat_cards.message_refs(_last_message()) == [f"cpd-{created.id}"]
+    assert cards.message_refs(_last_message()) == [f"cpd-{created.id}"]
 
 
 def test_an_invalid_session_form_answers_422_and_schedules_nothing(client, auth, world):
@@ -201,7 +204,7 @@ def test_members_who_run_no_network_can_only_share_a_session(client, auth, world
     response = client.post(f"/p/{world.hub.id}/chat/commands/cpd/share", headers=HTMX, data={
         "channel_id": world.general.id, "cpd_session": str(world.session.id)})
     assert response.status_code == 200
-    assert chat_cards.message_refs(_last_message()) == [f"cpd-{world.session.id}"]
+    assert cards.message_refs(_last_message()) == [f"cpd-{world.session.id}"]
 
 
 def test_sharing_another_partnerships_session_is_refused(client, auth, world):
@@ -233,7 +236,7 @@ class TestPostingLimit:
 
 
 def test_an_archived_channel_gets_no_record_from_a_command(client, auth, world):
-    lead = partnerships.find_membership(world.hub.id, world.lead)
+    lead = membership.find_membership(world.hub.id, world.lead)
     channel = chat.create_channel(world.hub, lead, name="Old ideas")
     chat.archive_channel(channel, lead)
     polls, messages = _count(Poll), _count(Message)

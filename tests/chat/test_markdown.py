@@ -1,6 +1,6 @@
 """Markdown in messages: what renders, what is shown as text, and mentions."""
 
-from workspace.services.chat_markdown import find_mentions, render
+from workspace.services.chat.markdown import find_mentions, render
 
 PEOPLE = [(1, "Ann Smith"), (2, "Ann"), (3, "Bob O'Neil")]
 

@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from tests.chat.cards_world import make_world
 from tests.conftest import HTMX
+from workspace.exceptions import DomainError, Forbidden
 from workspace.extensions import db
+from workspace.infra import live
 from workspace.models import Poll, PollVote
 from workspace.models.partnerships import Role
-from workspace.services import chat_live, chat_polls
-from workspace.services.errors import DomainError, Forbidden
+from workspace.services.chat import polls
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def world(make_user, make_partnership, add_member):
 
 
 def _poll(world, channel=None):
-    return chat_polls.create_poll(channel or world.general, world.ann, "Which date suits?",
+    return polls.create_poll(channel or world.general, world.ann, "Which date suits?",
                                   ["3 March", "10 March", "17 March"])
 
 
@@ -40,12 +41,12 @@ def _polls() -> int:
 def test_create_poll_rules(world, question, options, message):
     before = _polls()
     with pytest.raises(DomainError, match=message):
-        chat_polls.create_poll(world.general, world.ann, question, options)
+        polls.create_poll(world.general, world.ann, question, options)
     assert _polls() == before
 
 
 def test_create_poll_keeps_options_in_order_without_blanks(world):
-    poll = chat_polls.create_poll(world.general, world.ann, "  Which date?  ",
+    poll = polls.create_poll(world.general, world.ann, "  Which date?  ",
                                   ["3 March", "", " 10 March "])
     assert poll.question == "Which date?"
     assert [o.label for o in poll.options] == ["3 March", "10 March"]
@@ -55,10 +56,10 @@ def test_create_poll_keeps_options_in_order_without_blanks(world):
 def test_one_vote_per_person_which_they_may_change(world):
     poll = _poll(world)
     first, second, third = poll.options
-    chat_polls.vote(poll, world.ann, first.id)
-    chat_polls.vote(poll, world.bob, first.id)
-    chat_polls.vote(poll, world.ann, second.id)
-    result = chat_polls.results(poll, world.ann)
+    polls.vote(poll, world.ann, first.id)
+    polls.vote(poll, world.bob, first.id)
+    polls.vote(poll, world.ann, second.id)
+    result = polls.results(poll, world.ann)
     assert [(r.option.label, r.votes, r.percent) for r in result.options] == [
         ("3 March", 1, 50), ("10 March", 1, 50), ("17 March", 0, 0)]
     assert result.total == 2 and result.my_option_id == second.id
@@ -68,31 +69,31 @@ def test_one_vote_per_person_which_they_may_change(world):
 def test_a_vote_must_be_for_one_of_the_polls_options(world):
     poll, other = _poll(world), _poll(world)
     with pytest.raises(DomainError, match="Choose one of the poll's options."):
-        chat_polls.vote(poll, world.ann, other.options[0].id)
+        polls.vote(poll, world.ann, other.options[0].id)
     with pytest.raises(DomainError):
-        chat_polls.vote(poll, world.ann, None)
+        polls.vote(poll, world.ann, None)
 
 
 def test_closing_is_for_the_author_or_a_lead_and_stops_votes(world):
     poll = _poll(world)
     with pytest.raises(Forbidden):
-        chat_polls.close_poll(poll, world.bob, Role.MEMBER)
+        polls.close_poll(poll, world.bob, Role.MEMBER)
     with pytest.raises(Forbidden):
-        chat_polls.close_poll(poll, world.steer, Role.STEERING)
-    chat_polls.close_poll(poll, world.lead, Role.LEAD)
+        polls.close_poll(poll, world.steer, Role.STEERING)
+    polls.close_poll(poll, world.lead, Role.LEAD)
     assert poll.closed_at is not None
     with pytest.raises(DomainError, match="This poll is closed."):
-        chat_polls.vote(poll, world.ann, poll.options[0].id)
+        polls.vote(poll, world.ann, poll.options[0].id)
     mine = _poll(world)
-    chat_polls.close_poll(mine, world.ann, Role.MEMBER)
+    polls.close_poll(mine, world.ann, Role.MEMBER)
     assert mine.closed_at is not None
 
 
 def test_a_vote_publishes_a_card_event(world):
     poll = _poll(world)
-    start = chat_live.last_event_id(world.hub.id)
-    chat_polls.vote(poll, world.bob, poll.options[2].id)
-    assert [(e.kind, e.ref) for e in chat_live.events_after(world.hub.id, start)] == [
+    start = live.last_event_id(world.hub.id)
+    polls.vote(poll, world.bob, poll.options[2].id)
+    assert [(e.kind, e.ref) for e in live.events_after(world.hub.id, start)] == [
         ("card", f"poll-{poll.id}")]
 
 
@@ -111,7 +112,7 @@ def test_voting_from_the_card(client, auth, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Your vote" in page and page.count(">Vote<") == 2 and "1 vote<" in page
-    assert chat_polls.results(poll, world.bob).my_option_id == poll.options[1].id
+    assert polls.results(poll, world.bob).my_option_id == poll.options[1].id
     assert "Close the poll" not in page
 
 
@@ -124,7 +125,7 @@ def test_a_bad_vote_answers_422_and_changes_nothing(client, auth, world):
                                data=data, headers=HTMX)
         assert response.status_code == 422
         assert "Choose one of the" in response.get_data(as_text=True)
-    assert chat_polls.results(poll).total == 0
+    assert polls.results(poll).total == 0
 
 
 def test_the_author_closes_the_poll_from_the_card(client, auth, world):
@@ -143,7 +144,7 @@ def test_the_author_closes_the_poll_from_the_card(client, auth, world):
 
 
 def test_a_poll_in_a_channel_the_viewer_cannot_read_is_not_shown(client, auth, world):
-    poll = chat_polls.create_poll(world.steering, world.steer, "Steering only?", ["Yes", "No"])
+    poll = polls.create_poll(world.steering, world.steer, "Steering only?", ["Yes", "No"])
     auth.login(world.bob)
     ref = f"poll-{poll.id}"
     page = client.get(f"/p/{world.hub.id}/chat/card", query_string={"ref": ref},
@@ -151,4 +152,4 @@ def test_a_poll_in_a_channel_the_viewer_cannot_read_is_not_shown(client, auth, w
     assert "not available" in page and "Steering only?" not in page
     response = client.post(f"/p/{world.hub.id}/chat/card/vote", query_string={"ref": ref},
                            data={"option_id": poll.options[0].id}, headers=HTMX)
-    assert response.status_code == 404 and chat_polls.results(poll).total == 0
+    assert response.status_code == 404 and polls.results(poll).total == 0

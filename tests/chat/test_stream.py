@@ -8,8 +8,9 @@ import pytest
 
 from tests.chat.core_world import make_world
 from workspace.extensions import db
+from workspace.infra import live
 from workspace.models import Channel, User
-from workspace.services import chat, chat_live, chat_polls
+from workspace.services.chat import messages, polls
 
 
 @pytest.fixture
@@ -46,8 +47,8 @@ def _read(client, world, channel, after=None, headers=None) -> tuple[str, list[d
 
 
 def test_replays_after_the_given_id_in_order_then_ends(client, auth, world):
-    posted = [chat.post_message(world.general, world.lead, f"Note {n}") for n in range(3)]
-    first_event = chat_live.events_after(world.hub.id, 0)[0].id
+    posted = [messages.post_message(world.general, world.lead, f"Note {n}") for n in range(3)]
+    first_event = live.events_after(world.hub.id, 0)[0].id
     ids = [m.id for m in posted]
     auth.login(world.bob)
     text, events = _read(client, world, world.general, after=first_event)
@@ -61,8 +62,8 @@ def test_replays_after_the_given_id_in_order_then_ends(client, auth, world):
 
 def test_last_event_id_wins_over_after(client, auth, world):
     for n in range(3):
-        chat.post_message(world.general, world.lead, f"Note {n}")
-    last = chat_live.last_event_id(world.hub.id)
+        messages.post_message(world.general, world.lead, f"Note {n}")
+    last = live.last_event_id(world.hub.id)
     auth.login(world.bob)
     _, events = _read(client, world, world.general, after=0,
                       headers={"Last-Event-ID": str(last - 1)})
@@ -72,10 +73,10 @@ def test_last_event_id_wins_over_after(client, auth, world):
 
 
 def test_edits_deletions_and_replies_are_sent_once_each(client, auth, world):
-    root = chat.post_message(world.general, world.ann, "Root")
-    chat.post_message(world.general, world.lead, "A reply", parent=root)
-    chat.edit_message(root, world.ann, "Root, edited")
-    chat.delete_message(root, world.ann)
+    root = messages.post_message(world.general, world.ann, "Root")
+    messages.post_message(world.general, world.lead, "A reply", parent=root)
+    messages.edit_message(root, world.ann, "Root, edited")
+    messages.delete_message(root, world.ann)
     auth.login(world.bob)
     _, events = _read(client, world, world.general, after=0)
     ids = [int(e["id"]) for e in events]
@@ -89,17 +90,17 @@ def test_edits_deletions_and_replies_are_sent_once_each(client, auth, world):
 
 
 def test_an_edit_redraws_the_message(client, auth, world):
-    message = chat.post_message(world.general, world.ann, "Frist")
-    chat.edit_message(message, world.ann, "First")
+    message = messages.post_message(world.general, world.ann, "Frist")
+    messages.edit_message(message, world.ann, "First")
     auth.login(world.bob)
     _, events = _read(client, world, world.general, after=0)
     assert "<p>First</p>" in events[1]["data"] and "edited</span>" in events[1]["data"]
 
 
 def test_events_of_unreadable_channels_are_never_sent(client, auth, world):
-    chat.post_message(world.steering, world.lead, "Steering secret")
-    chat.post_message(world.network_channel, world.lead, "Strings secret")
-    visible = chat.post_message(world.general, world.lead, "Hello all")
+    messages.post_message(world.steering, world.lead, "Steering secret")
+    messages.post_message(world.network_channel, world.lead, "Strings secret")
+    visible = messages.post_message(world.general, world.lead, "Hello all")
     auth.login(world.bob)
     text, events = _read(client, world, world.general, after=0)
     assert "secret" not in text
@@ -108,7 +109,7 @@ def test_events_of_unreadable_channels_are_never_sent(client, auth, world):
 
 
 def test_other_readable_channels_send_unread_notes(client, auth, world):
-    chat.post_message(world.network_channel, world.lead, "Strings news")
+    messages.post_message(world.network_channel, world.lead, "Strings news")
     auth.login(world.ann)
     text, events = _read(client, world, world.general, after=0)
     assert [(e["event"], e["data"]) for e in events] == [
@@ -117,7 +118,7 @@ def test_other_readable_channels_send_unread_notes(client, auth, world):
 
 
 def test_card_events_are_named_after_their_record(client, auth, world):
-    chat_live.publish(world.hub.id, "card", ref="cpd-12")
+    live.publish(world.hub.id, "card", ref="cpd-12")
     db.session.commit()
     auth.login(world.bob)
     text, events = _read(client, world, world.general, after=0)
@@ -126,10 +127,10 @@ def test_card_events_are_named_after_their_record(client, auth, world):
 
 
 def test_action_and_poll_cards_reach_only_those_who_may_see_them(client, auth, world):
-    poll = chat_polls.create_poll(world.steering, world.lead, "Which day?", ["Mon", "Tue"])
-    chat_live.publish(world.hub.id, "card", ref="action-7")
-    chat_live.publish(world.hub.id, "card", ref=f"poll-{poll.id}")
-    chat_live.publish(world.hub.id, "card", ref="cpd-12")
+    poll = polls.create_poll(world.steering, world.lead, "Which day?", ["Mon", "Tue"])
+    live.publish(world.hub.id, "card", ref="action-7")
+    live.publish(world.hub.id, "card", ref=f"poll-{poll.id}")
+    live.publish(world.hub.id, "card", ref="cpd-12")
     db.session.commit()
     auth.login(world.bob)  # a plain member
     _text, events = _read(client, world, world.general, after=0)
@@ -153,14 +154,14 @@ class TestWaiting:
     def test_a_new_message_arrives_while_waiting_without_a_connection_held(
             self, app, client, auth, world):
         auth.login(world.bob)
-        start = chat_live.last_event_id(world.hub.id)
+        start = live.last_event_id(world.hub.id)
         channel_id, lead_id = world.general.id, world.lead.id
         seen = {}
 
         def post_later():
             with app.app_context():
                 seen["checked_out"] = db.engine.pool.checkedout()
-                chat.post_message(db.session.get(Channel, channel_id),
+                messages.post_message(db.session.get(Channel, channel_id),
                                   db.session.get(User, lead_id), "Just now")
                 db.session.remove()
 

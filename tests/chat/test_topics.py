@@ -11,7 +11,8 @@ from tests.chat.cards_world import make_world
 from workspace.extensions import db
 from workspace.models import Audit, Message, TargetGroup
 from workspace.models.steering import Meeting
-from workspace.services import actions, chat_cards, chat_topics
+from workspace.services.chat import cards, topics
+from workspace.services.steering import actions
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_a_session_has_one_thread_in_its_networks_channel(client, auth, world):
     assert thread.channel_id == world.network_channel.id and thread.author_id == world.ann.id
     assert (thread.subject_kind, thread.subject_key) == ("cpd", str(world.session.id))
     assert thread.body == f"Discussion: Singing in the primary classroom #cpd-{world.session.id}"
-    assert chat_cards.message_refs(thread) == [f"cpd-{world.session.id}"]
+    assert cards.message_refs(thread) == [f"cpd-{world.session.id}"]
 
 
 def test_two_people_opening_the_same_thread_at_once_get_one_thread(world):
@@ -80,7 +81,7 @@ def test_two_people_opening_the_same_thread_at_once_get_one_thread(world):
     event.listen(Session, "before_flush", rival_first)
     try:
         membership = next(m for m in world.hub.memberships if m.user_id == world.ann.id)
-        thread = chat_topics.open_discussion(world.hub, membership, "cpd", str(world.session.id))
+        thread = topics.open_discussion(world.hub, membership, "cpd", str(world.session.id))
     finally:
         event.remove(Session, "before_flush", rival_first)
     assert done and thread.body == "Discussion (theirs)"

@@ -7,7 +7,7 @@ from tests.chat.core_world import make_world
 from tests.conftest import HTMX
 from workspace.extensions import db
 from workspace.models import Message
-from workspace.services import chat
+from workspace.services.chat import messages
 
 
 @pytest.fixture
@@ -31,11 +31,11 @@ def test_chat_index_opens_the_general_channel(client, auth, world):
 
 
 def test_channel_page_shows_sidebar_messages_composer_and_unread(client, auth, world):
-    chat.post_message(world.general, world.lead, "Welcome **everyone**")
-    message = chat.post_message(world.network_channel, world.lead, "Strings news")
-    chat.edit_message(message, world.lead, "Strings news, edited")
-    root = chat.post_message(world.general, world.lead, "Threads work")
-    chat.post_message(world.general, world.ann, "Yes", parent=root)
+    messages.post_message(world.general, world.lead, "Welcome **everyone**")
+    message = messages.post_message(world.network_channel, world.lead, "Strings news")
+    messages.edit_message(message, world.lead, "Strings news, edited")
+    root = messages.post_message(world.general, world.lead, "Threads work")
+    messages.post_message(world.general, world.ann, "Yes", parent=root)
     auth.login(world.ann)
     page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
     assert "<html" in page and "Welcome <strong>everyone</strong>" in page
@@ -51,7 +51,7 @@ def test_channel_page_shows_sidebar_messages_composer_and_unread(client, auth, w
 
 
 def test_load_earlier_is_a_fragment(client, auth, world):
-    posted = [chat.post_message(world.general, world.lead, f"Note {n}") for n in range(52)]
+    posted = [messages.post_message(world.general, world.lead, f"Note {n}") for n in range(52)]
     auth.login(world.bob)
     page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
     assert "Note 1<" not in page and "Note 51<" in page and "Load earlier messages" in page
@@ -119,7 +119,7 @@ def test_non_members_get_404_and_non_steering_members_403_on_steering(client, au
     assert client.post(f"{base}/messages", data={"body": "Hi"}).status_code == 403
     assert client.get(f"/p/{world.hub.id}/chat/channels/{world.network_channel.id}"
                       ).status_code == 403
-    secret = chat.post_message(world.steering, world.lead, "Steering only")
+    secret = messages.post_message(world.steering, world.lead, "Steering only")
     assert client.get(f"/p/{world.hub.id}/chat/messages/{secret.id}/thread").status_code == 403
     assert client.post(f"/p/{world.hub.id}/chat/messages/{secret.id}/replies",
                        data={"body": "Sneaky"}).status_code == 403
@@ -130,7 +130,7 @@ def test_non_members_get_404_and_non_steering_members_403_on_steering(client, au
 
 
 def test_thread_panel_and_replies(client, auth, world):
-    root = chat.post_message(world.general, world.lead, "Ideas for the concert?")
+    root = messages.post_message(world.general, world.lead, "Ideas for the concert?")
     auth.login(world.ann)
     thread_url = f"/p/{world.hub.id}/chat/messages/{root.id}/thread"
     fragment = _text(client.get(thread_url, headers=HTMX))
@@ -150,8 +150,8 @@ def test_thread_panel_and_replies(client, auth, world):
 
 
 def test_message_link_finds_the_message(client, auth, world):
-    root = chat.post_message(world.general, world.lead, "Root")
-    reply = chat.post_message(world.general, world.ann, "Reply", parent=root)
+    root = messages.post_message(world.general, world.lead, "Root")
+    reply = messages.post_message(world.general, world.ann, "Reply", parent=root)
     auth.login(world.bob)
     response = client.get(f"/p/{world.hub.id}/chat/messages/{root.id}")
     assert response.headers["Location"].endswith(
@@ -161,7 +161,7 @@ def test_message_link_finds_the_message(client, auth, world):
 
 
 def test_author_edits_and_deletes_others_cannot(client, auth, world):
-    message = chat.post_message(world.general, world.ann, "Draft")
+    message = messages.post_message(world.general, world.ann, "Draft")
     base = f"/p/{world.hub.id}/chat/messages/{message.id}"
     auth.login(world.bob)
     assert client.get(f"{base}/edit", headers=HTMX).status_code == 403
@@ -183,9 +183,9 @@ def test_author_edits_and_deletes_others_cannot(client, auth, world):
 
 
 def test_leads_see_the_history_of_a_message(client, auth, world):
-    message = chat.post_message(world.general, world.ann, "First words")
-    chat.edit_message(message, world.ann, "Second words")
-    chat.delete_message(message, world.ann)
+    message = messages.post_message(world.general, world.ann, "First words")
+    messages.edit_message(message, world.ann, "Second words")
+    messages.delete_message(message, world.ann)
     auth.login(world.steer)
     assert client.get(f"/p/{world.hub.id}/chat/messages/{message.id}/history"
                       ).status_code == 403
@@ -198,8 +198,8 @@ def test_leads_see_the_history_of_a_message(client, auth, world):
 
 
 def test_search_page_and_fragment(client, auth, world):
-    chat.post_message(world.general, world.lead, "Brass band rehearsal")
-    chat.post_message(world.steering, world.lead, "Brass budget (steering)")
+    messages.post_message(world.general, world.lead, "Brass band rehearsal")
+    messages.post_message(world.steering, world.lead, "Brass budget (steering)")
     auth.login(world.bob)
     page = _text(client.get(f"/p/{world.hub.id}/chat/search?q=brass"))
     assert "<html" in page and "1 message found" in page and "rehearsal" in page
@@ -232,19 +232,19 @@ def test_what_arrived_live_in_the_open_channel_is_marked_read(client, auth, worl
     page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
     read_url = f"/p/{world.hub.id}/chat/channels/{world.general.id}/read"
     assert f'data-read-url="{read_url}"' in page
-    chat.post_message(world.general, world.lead, "Arrived while Ann was looking")
-    chat.post_message(world.network_channel, world.lead, "Elsewhere")
-    assert chat.unread_counts([world.general], world.ann)[world.general.id] == 1
+    messages.post_message(world.general, world.lead, "Arrived while Ann was looking")
+    messages.post_message(world.network_channel, world.lead, "Elsewhere")
+    assert messages.unread_counts([world.general], world.ann)[world.general.id] == 1
 
     response = client.post(read_url, headers=HTMX)
 
     assert response.status_code == 204
-    counts = chat.unread_counts([world.general, world.network_channel], world.ann)
+    counts = messages.unread_counts([world.general, world.network_channel], world.ann)
     assert counts[world.general.id] == 0 and counts[world.network_channel.id] == 1
 
 
 def test_marking_a_channel_read_needs_a_channel_the_member_may_read(client, auth, world):
-    steering = chat.readable_channels(world.hub, world.membership(world.lead))
+    steering = messages.readable_channels(world.hub, world.membership(world.lead))
     steering = next(c for c in steering if c.kind.value == "steering")
     auth.login(world.ann)
     response = client.post(f"/p/{world.hub.id}/chat/channels/{steering.id}/read", headers=HTMX)

@@ -4,7 +4,7 @@ within a second. On PostgreSQL (CI) that is LISTEN/NOTIFY; on SQLite the polling
 
 The servers run the real app (`workspace:create_app()` through gunicorn.conf.py). The bus
 test adds two bare routes to it (`probe_app` below); the chat test uses the app's own
-routes: log in, post through `chat.post_message`, read `chat.stream`.
+routes: log in, post through `messages.post_message`, read `chat.stream`.
 """
 
 import os
@@ -22,7 +22,8 @@ import pytest
 
 from tests.conftest import PASSWORD
 from workspace.extensions import db
-from workspace.services import chat, chat_live
+from workspace.infra import live
+from workspace.services.chat import messages
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-workers-secret"
@@ -40,7 +41,7 @@ def probe_app():
     app = create_app()
 
     def publish(partnership_id: int):
-        chat_live.publish(partnership_id, "message",
+        live.publish(partnership_id, "message",
                           message_id=int(request.args.get("message_id", 0)))
         db.session.commit()
         return "published"
@@ -55,14 +56,14 @@ def probe_app():
             yield ": open\n\n"
             while (remaining := deadline - time.monotonic()) > 0:
                 with app.app_context():
-                    found = chat_live.events_after(partnership_id, cursor)
+                    found = live.events_after(partnership_id, cursor)
                     lines = [f"id: {e.id}\ndata: {e.kind} {e.message_id}\n\n" for e in found]
                     db.session.remove()
                 if found:
                     cursor = found[-1].id
                     yield from lines
                 else:
-                    chat_live.wait_for_events(partnership_id, cursor, min(remaining, 2))
+                    live.wait_for_events(partnership_id, cursor, min(remaining, 2))
 
         return Response(events(), mimetype="text/event-stream")
 
@@ -247,10 +248,10 @@ def test_a_message_posted_through_one_worker_reaches_a_stream_on_the_other(
     member = make_user(name="Mo Member")
     partnership = make_partnership()
     add_member(partnership, member)
-    chat.ensure_channels(partnership)
-    channel = chat.general_channel(partnership)
+    messages.ensure_channels(partnership)
+    channel = messages.general_channel(partnership)
     pid, cid, email = partnership.id, channel.id, member.email
-    after = chat_live.last_event_id(pid)
+    after = live.last_event_id(pid)
     db.session.commit()
     db.session.remove()
 

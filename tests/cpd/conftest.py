@@ -7,7 +7,7 @@ import pytest
 
 from tests.clock import FROZEN_NOW
 from workspace.models.partnerships import Role
-from workspace.services import cpd
+from workspace.services.cpd import sessions
 
 NOW = FROZEN_NOW
 DAY = FROZEN_NOW.date() + timedelta(days=17)  # a session day to come (Thursday 10 Dec 2026)
@@ -26,7 +26,7 @@ def lead(hub):
 
 @pytest.fixture
 def network(hub, lead):
-    return cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
+    return sessions.create_network(hub, name="Primary music teachers", coordinator=lead)
 
 
 @pytest.fixture
@@ -41,19 +41,19 @@ def teacher(hub, make_user, add_member):
     return make
 
 
-def session_fields(**overrides) -> cpd.SessionFields:
+def session_fields(**overrides) -> sessions.SessionFields:
     fields = {"title": "Singing in the primary classroom", "day": DAY,
               "start": time(9, 30), "end": time(15, 30), "capacity": 10,
               "venue": "Riverside Music Centre", "learning_hours": Decimal("5.5")}
     fields.update(overrides)
-    return cpd.SessionFields(**fields)
+    return sessions.SessionFields(**fields)
 
 
 @pytest.fixture
 def make_session(hub, network, clock):
     def make(**overrides):
         overrides.setdefault("day", clock.ahead(17))  # DAY, or as far ahead of the real today
-        return cpd.schedule_session(hub, network, session_fields(**overrides))
+        return sessions.schedule_session(hub, network, session_fields(**overrides))
 
     return make
 

@@ -10,8 +10,8 @@ from tests.conftest import HTMX
 from tests.cpd.conftest import NOW, session_fields
 from workspace.extensions import db
 from workspace.models import Membership
-from workspace.services import cpd, cpd_calendar
-from workspace.services import partnerships as partnership_service
+from workspace.services.cpd import ical, sessions
+from workspace.services.partnerships import membership as partnership_service
 
 BASE = "http://127.0.0.1:5000"  # the default BASE_URL
 BEFORE = NOW - timedelta(days=1)  # when people sign up, before the sessions
@@ -31,7 +31,7 @@ def ics_url(cpd_session) -> str:
 
 
 def feed_path(user) -> str:
-    return f"/calendar/{cpd_calendar.feed_for(user).token}.ics"
+    return f"/calendar/{ical.feed_for(user).token}.ics"
 
 
 # --- one session as a download --------------------------------------------------------------
@@ -65,7 +65,7 @@ def test_a_session_downloads_as_a_valid_icalendar_event(client, auth, make_sessi
 
 def test_an_online_session_links_to_the_meeting(make_session):
     cpd_session = make_session(venue="", online_url="https://meet.example.org/singing")
-    event = cpd_calendar.session_event(cpd_session, BASE, now=NOW)
+    event = ical.session_event(cpd_session, BASE, now=NOW)
     assert event["LOCATION"] == "Online"
     assert event["URL"] == "https://meet.example.org/singing"
     assert "Join online: https://meet.example.org/singing" in event["DESCRIPTION"]
@@ -75,7 +75,7 @@ def test_an_online_session_links_to_the_meeting(make_session):
 def test_local_times_carry_the_zone_in_summer_and_in_winter(make_session):
     summer = make_session(title="Summer", day=date(2026, 7, 1))
     winter = make_session(title="Winter", day=date(2027, 1, 14))
-    data = cpd_calendar.calendar_for([summer, winter], "Both", BASE, now=NOW).to_ical()
+    data = ical.calendar_for([summer, winter], "Both", BASE, now=NOW).to_ical()
     assert b"DTSTART;TZID=Europe/London:20260701T093000\r\n" in data
     assert b"DTEND;TZID=Europe/London:20260701T153000\r\n" in data
     assert b"DTSTART;TZID=Europe/London:20270114T093000\r\n" in data
@@ -91,7 +91,7 @@ def test_local_times_carry_the_zone_in_summer_and_in_winter(make_session):
 def test_lines_end_in_crlf_and_fold_at_75_octets(make_session):
     cpd_session = make_session(title="Canu yn yr ystafell ddosbarth – " * 6,
                                focus="Gwaith lleisiol, côr ac ensemble; “rounds” " * 20)
-    data = cpd_calendar.calendar_for([cpd_session], "Folding", BASE, now=NOW).to_ical()
+    data = ical.calendar_for([cpd_session], "Folding", BASE, now=NOW).to_ical()
     assert data.endswith(b"\r\n")
     lines = data[:-2].split(b"\r\n")
     assert all(b"\n" not in line and b"\r" not in line for line in lines)
@@ -102,9 +102,10 @@ def test_lines_end_in_crlf_and_fold_at_75_octets(make_session):
 
 def test_an_update_keeps_the_uid_and_raises_the_sequence(hub, make_session):
     cpd_session = make_session()
-    before = cpd_calendar.session_event(cpd_session, BASE, now=NOW)
-    cpd.update_session(hub, cpd_session, session_fields(start=time(10), venue="Town hall"), NOW)
-    after = parse(cpd_calendar.calendar_for([cpd_session], "x", BASE, now=NOW).to_ical())
+    before = ical.session_event(cpd_session, BASE, now=NOW)
+    sessions.update_session(hub, cpd_session, session_fields(start=time(10), venue="Town hall"),
+                            NOW)
+    after = parse(ical.calendar_for([cpd_session], "x", BASE, now=NOW).to_ical())
     [event] = after.walk("VEVENT")
     assert event["UID"] == before["UID"]
     assert event["SEQUENCE"] > before["SEQUENCE"]
@@ -114,8 +115,8 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence(hub, make_session):
 
 def test_a_cancelled_session_says_so(make_session):
     cpd_session = make_session()
-    cpd.cancel_session(cpd_session)
-    event = cpd_calendar.session_event(cpd_session, BASE, now=NOW)
+    sessions.cancel_session(cpd_session)
+    event = ical.session_event(cpd_session, BASE, now=NOW)
     assert event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 1
     assert event["SUMMARY"] == f"Cancelled: {cpd_session.title}"
@@ -124,9 +125,9 @@ def test_a_cancelled_session_says_so(make_session):
 def test_the_download_shows_a_waiting_place_as_tentative(client, auth, make_session,
                                                          teacher):
     cpd_session = make_session(capacity=1)
-    cpd.sign_up(cpd_session, teacher("First"), BEFORE)
+    sessions.sign_up(cpd_session, teacher("First"), BEFORE)
     waiting = teacher("Second")
-    cpd.sign_up(cpd_session, waiting, BEFORE)
+    sessions.sign_up(cpd_session, waiting, BEFORE)
     auth.login(waiting)
     [event] = parse(client.get(ics_url(cpd_session)).data).walk("VEVENT")
     assert event["STATUS"] == "TENTATIVE"
@@ -160,15 +161,15 @@ def test_the_feed_holds_the_persons_sessions_only(client, hub, network, make_ses
     me, other = teacher("Me"), teacher("Other")
     booked = make_session(title="Booked")
     full = make_session(title="Full", capacity=1)
-    cpd.sign_up(full, other, BEFORE)
+    sessions.sign_up(full, other, BEFORE)
     withdrawn = make_session(title="Withdrawn")
     theirs_only = make_session(title="Someone else's")
     for cpd_session in (booked, full, withdrawn):
-        cpd.sign_up(cpd_session, me, BEFORE)
-    cpd.sign_up(theirs_only, other, BEFORE)
-    cpd.cancel_booking(withdrawn, me, BEFORE)
+        sessions.sign_up(cpd_session, me, BEFORE)
+    sessions.sign_up(theirs_only, other, BEFORE)
+    sessions.cancel_booking(withdrawn, me, BEFORE)
     elsewhere = make_partnership(name="Another hub")
-    away = cpd.schedule_session(elsewhere, cpd.create_network(elsewhere, name="Away"),
+    away = sessions.schedule_session(elsewhere, sessions.create_network(elsewhere, name="Away"),
                                 session_fields(title="Another partnership's"))
 
     response = client.get(feed_path(me))  # no sign-in: the token is the key
@@ -179,8 +180,8 @@ def test_the_feed_holds_the_persons_sessions_only(client, hub, network, make_ses
     assert set(found) == {"Booked", "Waiting list: Full"}
     assert found["Booked"]["STATUS"] == "CONFIRMED"
     assert found["Waiting list: Full"]["STATUS"] == "TENTATIVE"
-    assert away.id not in {s.id for s in cpd_calendar.feed_sessions(me, NOW)}
-    assert [s.title for s in cpd_calendar.feed_sessions(other, NOW)] == [
+    assert away.id not in {s.id for s in ical.feed_sessions(me, NOW)}
+    assert [s.title for s in ical.feed_sessions(other, NOW)] == [
         "Full", "Someone else's"]
 
 
@@ -190,15 +191,15 @@ def test_changes_and_cancellations_reach_the_feed(client, hub, make_session, tea
     dropped = make_session(title="Dropped")
     full = make_session(title="Full", capacity=1)
     for cpd_session in (moved, dropped):
-        cpd.sign_up(cpd_session, me, BEFORE)
-    cpd.sign_up(full, first, BEFORE)
-    cpd.sign_up(full, me, BEFORE)
+        sessions.sign_up(cpd_session, me, BEFORE)
+    sessions.sign_up(full, first, BEFORE)
+    sessions.sign_up(full, me, BEFORE)
     path = feed_path(me)
     before = events(parse(client.get(path).data))
 
-    cpd.update_session(hub, moved, session_fields(title="Moved", day=date(2026, 12, 17)), NOW)
-    cpd.cancel_session(dropped)
-    cpd.cancel_booking(full, first, NOW)  # Me moves up from the waiting list
+    sessions.update_session(hub, moved, session_fields(title="Moved", day=date(2026, 12, 17)), NOW)
+    sessions.cancel_session(dropped)
+    sessions.cancel_booking(full, first, NOW)  # Me moves up from the waiting list
     after = events(parse(client.get(path).data))
     assert after["Moved"]["UID"] == before["Moved"]["UID"]
     assert after["Moved"]["SEQUENCE"] == before["Moved"]["SEQUENCE"] + 1
@@ -215,13 +216,13 @@ def test_the_feed_keeps_90_days_of_past_sessions(make_session, teacher):
     recent = make_session(title="Recent", day=date(2026, 10, 1))
     coming = make_session(title="Coming")
     for cpd_session in (long_ago, recent, coming):
-        cpd.sign_up(cpd_session, me, datetime(2026, 7, 1, tzinfo=UTC))
-    assert [s.title for s in cpd_calendar.feed_sessions(me, NOW)] == ["Recent", "Coming"]
+        sessions.sign_up(cpd_session, me, datetime(2026, 7, 1, tzinfo=UTC))
+    assert [s.title for s in ical.feed_sessions(me, NOW)] == ["Recent", "Coming"]
 
 
 def test_leaving_the_partnership_empties_the_feed(client, hub, make_session, teacher):
     me = teacher("Me")
-    cpd.sign_up(make_session(), me, BEFORE)
+    sessions.sign_up(make_session(), me, BEFORE)
     membership = db.session.scalar(select(Membership).where(
         Membership.partnership_id == hub.id, Membership.user_id == me.id))
     partnership_service.leave_partnership(hub, membership)
@@ -236,7 +237,7 @@ def test_an_unknown_token_is_not_found(client):
 
 def test_a_new_address_retires_the_old_one(client, auth, teacher, make_session):
     me = teacher("Me")
-    cpd.sign_up(make_session(), me, BEFORE)
+    sessions.sign_up(make_session(), me, BEFORE)
     old = feed_path(me)
     auth.login(me)
     response = client.post("/cpd/calendar-feed/reset")
@@ -245,7 +246,7 @@ def test_a_new_address_retires_the_old_one(client, auth, teacher, make_session):
     assert new != old
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
-    assert cpd_calendar.feed_for(me).token == new.removeprefix("/calendar/").removesuffix(".ics")
+    assert ical.feed_for(me).token == new.removeprefix("/calendar/").removesuffix(".ics")
 
 
 def test_a_new_address_by_htmx_answers_with_the_fragment(client, auth, teacher):
@@ -270,7 +271,7 @@ def test_my_cpd_page_shows_the_private_address(client, auth, teacher):
     me = teacher("Me")
     auth.login(me)
     html = client.get("/cpd/mine").get_data(as_text=True)
-    token = cpd_calendar.feed_for(me).token
+    token = ical.feed_for(me).token
     assert re.search(rf'value="{BASE}/calendar/{token}\.ics" readonly', html)
     assert f"webcal://127.0.0.1:5000/calendar/{token}.ics" in html
     assert "Make a new address" in html and "/cpd/calendar-feed/reset" in html
@@ -279,7 +280,7 @@ def test_my_cpd_page_shows_the_private_address(client, auth, teacher):
 
 def test_the_feed_is_made_once_per_person(teacher):
     me = teacher("Me")
-    assert cpd_calendar.feed_for(me).id == cpd_calendar.feed_for(me).id
-    token = cpd_calendar.feed_for(me).token
-    assert cpd_calendar.user_by_token(token) == me
-    assert cpd_calendar.reset_feed(me).token != token
+    assert ical.feed_for(me).id == ical.feed_for(me).id
+    token = ical.feed_for(me).token
+    assert ical.user_by_token(token) == me
+    assert ical.reset_feed(me).token != token

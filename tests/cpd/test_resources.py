@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import HTMX, csrf_token_from
+from workspace.exceptions import DomainError, Forbidden
 from workspace.extensions import db
 from workspace.models import Resource
 from workspace.models.partnerships import Role
-from workspace.services import cpd
-from workspace.services import cpd_resources as resources
-from workspace.services.errors import DomainError, Forbidden
+from workspace.services.cpd import resources as resources
+from workspace.services.cpd import sessions
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
@@ -166,14 +166,14 @@ def test_only_network_members_may_add(network, teacher, uploads):
     with pytest.raises(DomainError, match="Join"):
         add(network, outsider, "plan.pdf", PDF, uploads)
     assert resource_count() == 0 and stored_files(uploads) == []
-    cpd.join_network(network, outsider)
+    sessions.join_network(network, outsider)
     assert add(network, outsider, "plan.pdf", PDF, uploads).added_by_id == outsider.id
 
 
 def test_the_sharer_or_a_lead_may_delete_and_the_file_goes(network, lead, teacher, uploads):
     sharer, other = teacher("Sharer"), teacher("Other")
     for person in (sharer, other):
-        cpd.join_network(network, person)
+        sessions.join_network(network, person)
     first = add(network, sharer, "a.pdf", PDF, uploads)
     second = add(network, sharer, "b.pdf", PDF, uploads)
     with pytest.raises(Forbidden):
@@ -327,7 +327,7 @@ def test_a_file_of_the_wrong_type_is_refused_in_the_form(client, auth, network, 
 def test_delete_removes_the_file_and_answers_with_the_list(client, auth, network, lead,
                                                            teacher, uploads):
     sharer, other = teacher("Sharer"), teacher("Other")
-    cpd.join_network(network, sharer)
+    sessions.join_network(network, sharer)
     resource = add(network, sharer, "plan.pdf", PDF, uploads)
     delete = f"/p/{network.partnership_id}/cpd/resources/{resource.id}/delete"
     auth.login(other)
@@ -346,7 +346,7 @@ def test_delete_removes_the_file_and_answers_with_the_list(client, auth, network
 
 def test_a_lead_may_delete_without_htmx(client, auth, network, lead, teacher, uploads):
     sharer = teacher("Sharer")
-    cpd.join_network(network, sharer)
+    sessions.join_network(network, sharer)
     resource = add(network, sharer, "plan.pdf", PDF, uploads)
     auth.login(lead)
     response = client.post(f"/p/{network.partnership_id}/cpd/resources/{resource.id}/delete")

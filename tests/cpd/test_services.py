@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.cpd.conftest import NOW, session_fields
+from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
-from workspace.services import cpd
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.cpd import sessions as cpd
 
 
 def _kinds(user) -> list[str]:
@@ -171,9 +171,9 @@ def test_reminders_go_once_to_people_booked_on_sessions_soon(make_session, teach
 
 @pytest.fixture
 def make_item(app):
-    from workspace.services import catalogue
+    from workspace.services.catalogue import items
 
-    return lambda title: catalogue.create_item(None, title[:8].upper(), title=title)
+    return lambda title: items.create_item(None, title[:8].upper(), title=title)
 
 
 def test_reminder_command_sends_due_reminders(runner, make_session, teacher):

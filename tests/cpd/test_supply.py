@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from tests.conftest import HTMX
 from tests.cpd.conftest import NOW, session_fields
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
+from workspace.infra.spreadsheet import safe_cell
 from workspace.models import Notification, SupplyClaim
 from workspace.models.cpd import Attendance, ClaimKind, ClaimStatus
 from workspace.models.partnerships import Role
-from workspace.services import cpd, cpd_supply
-from workspace.services.errors import DomainError, Forbidden, NotFound
-from workspace.services.spreadsheet import safe_cell
+from workspace.services.cpd import sessions as cpd
+from workspace.services.cpd import supply
 
 DECIDED = datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
 DAY, HALF = 11000, 6000
@@ -37,7 +38,7 @@ def attend(cpd_session, user, lead):
 
 @pytest.fixture
 def rates(hub, lead):
-    return cpd_supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=HALF)
+    return supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=HALF)
 
 
 @pytest.fixture
@@ -62,12 +63,12 @@ def _kinds(user) -> list[str]:
 
 
 def test_rates_start_at_nothing_and_are_saved_in_pence(hub, lead):
-    assert cpd_supply.get_rates(hub).id is None
-    assert (cpd_supply.get_rates(hub).day_pence, cpd_supply.get_rates(hub).half_day_pence) \
+    assert supply.get_rates(hub).id is None
+    assert (supply.get_rates(hub).day_pence, supply.get_rates(hub).half_day_pence) \
         == (0, 0)
-    cpd_supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=HALF)
-    cpd_supply.set_rates(hub, lead, day_pence=12000, half_day_pence=HALF)
-    saved = cpd_supply.get_rates(hub)
+    supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=HALF)
+    supply.set_rates(hub, lead, day_pence=12000, half_day_pence=HALF)
+    saved = supply.get_rates(hub)
     assert (saved.day_pence, saved.half_day_pence) == (12000, HALF)
 
 
@@ -76,17 +77,17 @@ def test_rates_start_at_nothing_and_are_saved_in_pence(hub, lead):
                                               (True, 0, "day")])
 def test_bad_rates_are_refused_and_change_nothing(hub, lead, rates, day, half, field):
     with pytest.raises(DomainError) as error:
-        cpd_supply.set_rates(hub, lead, day_pence=day, half_day_pence=half)
+        supply.set_rates(hub, lead, day_pence=day, half_day_pence=half)
     assert error.value.field == field
     db.session.rollback()
-    saved = cpd_supply.get_rates(hub)
+    saved = supply.get_rates(hub)
     assert (saved.day_pence, saved.half_day_pence) == (DAY, HALF)
 
 
 def test_only_a_lead_sets_rates(hub, teacher):
     with pytest.raises(Forbidden):
-        cpd_supply.set_rates(hub, teacher("Ann"), day_pence=1, half_day_pence=1)
-    assert cpd_supply.get_rates(hub).id is None
+        supply.set_rates(hub, teacher("Ann"), day_pence=1, half_day_pence=1)
+    assert supply.get_rates(hub).id is None
 
 
 # --- claims --------------------------------------------------------------------------------
@@ -102,39 +103,39 @@ def test_only_people_marked_attended_can_claim(make_session, teacher, lead, rate
     cpd.sign_up(cpd_session, waiting, NOW)
     for person in (booked, absent, waiting, stranger):
         with pytest.raises(DomainError, match="Only people marked as attending"):
-            cpd_supply.claim_supply(cpd_session, person, kind=ClaimKind.DAY)
+            supply.claim_supply(cpd_session, person, kind=ClaimKind.DAY)
     assert _claim_count() == 0
 
 
 def test_an_attendee_claims_once_at_the_rate_for_the_kind(attended, hub, lead):
     cpd_session, ann = attended
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.HALF_DAY,
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.HALF_DAY,
                                     note="  Cover by Riverside Supply  ")
     assert (claim.amount_pence, claim.kind, claim.status) == (HALF, ClaimKind.HALF_DAY,
                                                               ClaimStatus.PENDING)
     assert claim.note == "Cover by Riverside Supply" and claim.partnership_id == hub.id
-    assert cpd_supply.claim_for(cpd.booking_of(cpd_session, ann)) == claim
+    assert supply.claim_for(cpd.booking_of(cpd_session, ann)) == claim
     with pytest.raises(DomainError, match="already claimed"):
-        cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+        supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     assert _claim_count() == 1
 
 
 def test_the_amount_is_fixed_when_claiming(attended, make_session, hub, lead, teacher):
     cpd_session, ann = attended
-    first = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
-    cpd_supply.set_rates(hub, lead, day_pence=15000, half_day_pence=HALF)
+    first = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    supply.set_rates(hub, lead, day_pence=15000, half_day_pence=HALF)
     ben = teacher("Ben")
     attend(cpd_session, ben, lead)
-    second = cpd_supply.claim_supply(cpd_session, ben, kind=ClaimKind.DAY)
+    second = supply.claim_supply(cpd_session, ben, kind=ClaimKind.DAY)
     db.session.expire_all()
     assert (first.amount_pence, second.amount_pence) == (DAY, 15000)
 
 
 def test_no_claim_without_a_rate_for_the_kind(attended, hub, lead):
     cpd_session, ann = attended
-    cpd_supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=0)
+    supply.set_rates(hub, lead, day_pence=DAY, half_day_pence=0)
     with pytest.raises(DomainError) as error:
-        cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.HALF_DAY)
+        supply.claim_supply(cpd_session, ann, kind=ClaimKind.HALF_DAY)
     assert error.value.field == "kind" and "half day" in error.value.message
     assert _claim_count() == 0
 
@@ -142,7 +143,7 @@ def test_no_claim_without_a_rate_for_the_kind(attended, hub, lead):
 def test_a_long_note_is_refused(attended):
     cpd_session, ann = attended
     with pytest.raises(DomainError) as error:
-        cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY, note="x" * 501)
+        supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY, note="x" * 501)
     assert error.value.field == "note"
     assert _claim_count() == 0
 
@@ -155,14 +156,14 @@ def test_a_lead_approves_or_declines_once_and_the_claimant_is_told(
     cpd_session, ann = attended
     ben = teacher("Ben")
     attend(cpd_session, ben, lead)
-    ann_claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
-    ben_claim = cpd_supply.claim_supply(cpd_session, ben, kind=ClaimKind.HALF_DAY)
+    ann_claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    ben_claim = supply.claim_supply(cpd_session, ben, kind=ClaimKind.HALF_DAY)
     with caplog.at_level(logging.WARNING, logger="workspace.mail"):
-        approved = cpd_supply.approve_claim(hub, ann_claim.id, lead, DECIDED)
+        approved = supply.approve_claim(hub, ann_claim.id, lead, DECIDED)
     assert (approved.status, approved.decided_by, approved.decided_at) == (
         ClaimStatus.APPROVED, lead, DECIDED)
     assert f"Supply cover approved: {cpd_session.title}" in caplog.text
-    declined = cpd_supply.decline_claim(hub, ben_claim.id, lead, DECIDED)
+    declined = supply.decline_claim(hub, ben_claim.id, lead, DECIDED)
     assert declined.status == ClaimStatus.DECLINED
     assert _kinds(ann) == ["supply_claim_approved"]
     assert _kinds(ben) == ["supply_claim_declined"]
@@ -170,24 +171,24 @@ def test_a_lead_approves_or_declines_once_and_the_claimant_is_told(
         Notification.user_id == ann.id, Notification.kind == "supply_claim_approved"))
     assert "£110.00" in message
     with pytest.raises(DomainError, match="already been approved"):
-        cpd_supply.decline_claim(hub, ann_claim.id, lead, DECIDED)
+        supply.decline_claim(hub, ann_claim.id, lead, DECIDED)
     with pytest.raises(DomainError, match="already been declined"):
-        cpd_supply.approve_claim(hub, ben_claim.id, lead, DECIDED)
+        supply.approve_claim(hub, ben_claim.id, lead, DECIDED)
     db.session.expire_all()
-    assert cpd_supply.get_claim(hub, ann_claim.id).status == ClaimStatus.APPROVED
+    assert supply.get_claim(hub, ann_claim.id).status == ClaimStatus.APPROVED
     assert _kinds(ann) == ["supply_claim_approved"]
 
 
 def test_members_cannot_decide_and_other_partnerships_cannot_see_claims(
         attended, hub, make_partnership, teacher):
     cpd_session, ann = attended
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     with pytest.raises(Forbidden):
-        cpd_supply.approve_claim(hub, claim.id, ann, DECIDED)
+        supply.approve_claim(hub, claim.id, ann, DECIDED)
     other_lead = make_partnership(name="Elsewhere").memberships[0].user
     elsewhere = make_partnership(lead=other_lead, name="Elsewhere 2")
     with pytest.raises(NotFound):
-        cpd_supply.approve_claim(elsewhere, claim.id, other_lead, DECIDED)
+        supply.approve_claim(elsewhere, claim.id, other_lead, DECIDED)
     assert claim.status == ClaimStatus.PENDING
 
 
@@ -195,14 +196,14 @@ def test_claims_are_listed_by_status(attended, hub, lead, teacher):
     cpd_session, ann = attended
     ben = teacher("Ben")
     attend(cpd_session, ben, lead)
-    first = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
-    second = cpd_supply.claim_supply(cpd_session, ben, kind=ClaimKind.DAY)
-    cpd_supply.approve_claim(hub, second.id, lead, DECIDED)
-    assert cpd_supply.list_claims(hub) == [first, second]
-    assert cpd_supply.list_claims(hub, ClaimStatus.PENDING) == [first]
-    assert cpd_supply.list_claims(hub, ClaimStatus.APPROVED) == [second]
-    assert cpd_supply.list_claims(hub, ClaimStatus.DECLINED) == []
-    assert cpd_supply.pending_count(hub) == 1
+    first = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    second = supply.claim_supply(cpd_session, ben, kind=ClaimKind.DAY)
+    supply.approve_claim(hub, second.id, lead, DECIDED)
+    assert supply.list_claims(hub) == [first, second]
+    assert supply.list_claims(hub, ClaimStatus.PENDING) == [first]
+    assert supply.list_claims(hub, ClaimStatus.APPROVED) == [second]
+    assert supply.list_claims(hub, ClaimStatus.DECLINED) == []
+    assert supply.pending_count(hub) == 1
 
 
 # --- terms and totals ----------------------------------------------------------------------
@@ -213,16 +214,16 @@ def test_claims_are_listed_by_status(attended, hub, lead, teacher):
     (date(2027, 1, 1), "Spring 2027"), (date(2027, 3, 31), "Spring 2027"),
     (date(2027, 4, 1), "Summer 2027"), (date(2027, 8, 31), "Summer 2027")])
 def test_terms_follow_the_school_year(day, name):
-    assert cpd_supply.term_of_day(day).name == name
+    assert supply.term_of_day(day).name == name
 
 
 def test_a_session_belongs_to_the_term_of_its_local_start_date(make_session):
     auckland = make_session(day=date(2027, 1, 1), start=time(9), end=time(10),
                             timezone="Pacific/Auckland")
     assert auckland.starts_at.date() == date(2026, 12, 31)  # still Autumn in UTC
-    assert cpd_supply.term_of(auckland).name == "Spring 2027"
+    assert supply.term_of(auckland).name == "Spring 2027"
     london = make_session(day=date(2026, 12, 31), start=time(23), end=time(23, 30))
-    assert cpd_supply.term_of(london).name == "Autumn 2026"
+    assert supply.term_of(london).name == "Autumn 2026"
 
 
 @pytest.fixture
@@ -246,13 +247,13 @@ def year(hub, lead, network, make_session, teacher, make_partnership, make_user)
         (2, 2, ClaimKind.HALF_DAY, 9999, "approve"), (3, 3, ClaimKind.DAY, 13000, "approve"),
         (3, 0, ClaimKind.HALF_DAY, 13000, "decline")]
     for s, p, kind, day_rate, decision in plan:
-        cpd_supply.set_rates(hub, lead, day_pence=day_rate, half_day_pence=6050)
+        supply.set_rates(hub, lead, day_pence=day_rate, half_day_pence=6050)
         attend(sessions[s], people[p], lead)
-        claim = cpd_supply.claim_supply(sessions[s], people[p], kind=kind)
+        claim = supply.claim_supply(sessions[s], people[p], kind=kind)
         if decision == "approve":
-            cpd_supply.approve_claim(hub, claim.id, lead, DECIDED)
+            supply.approve_claim(hub, claim.id, lead, DECIDED)
         elif decision == "decline":
-            cpd_supply.decline_claim(hub, claim.id, lead, DECIDED)
+            supply.decline_claim(hub, claim.id, lead, DECIDED)
     _other_partnership_claim(make_partnership, make_user)
     return sessions
 
@@ -262,10 +263,10 @@ def _other_partnership_claim(make_partnership, make_user) -> None:
     other = make_partnership(lead=boss, name="Other Hub")
     net = cpd.create_network(other, name="Primary music teachers")
     cpd_session = cpd.schedule_session(other, net, session_fields(title="Elsewhere"))
-    cpd_supply.set_rates(other, boss, day_pence=99900, half_day_pence=1)
+    supply.set_rates(other, boss, day_pence=99900, half_day_pence=1)
     attend(cpd_session, boss, boss)
-    claim = cpd_supply.claim_supply(cpd_session, boss, kind=ClaimKind.DAY)
-    cpd_supply.approve_claim(other, claim.id, boss, DECIDED)
+    claim = supply.claim_supply(cpd_session, boss, kind=ClaimKind.DAY)
+    supply.approve_claim(other, claim.id, boss, DECIDED)
 
 
 def _expected_term(cpd_session) -> str:
@@ -291,7 +292,7 @@ def _approved_sums(hub) -> dict[str, dict]:
 
 def test_totals_sum_approved_claims_per_session_network_and_term(year, hub):
     expected = _approved_sums(hub)
-    summary = cpd_supply.totals(hub)
+    summary = supply.totals(hub)
     assert {t.label: t.pence for t in summary.sessions} == expected["session"]
     assert {t.label: t.pence for t in summary.networks} == expected["network"]
     assert {t.label: t.pence for t in summary.terms} == expected["term"]
@@ -315,7 +316,7 @@ def _amount(row) -> Decimal:
 
 
 def test_csv_totals_equal_the_sum_of_approved_claims(year, hub):
-    rows = _rows(cpd_supply.export_csv(hub))
+    rows = _rows(supply.export_csv(hub))
     claims = [r for r in rows if r["Row"] == "Claim"]
     approved = db.session.scalar(select(func.sum(SupplyClaim.amount_pence)).where(
         SupplyClaim.partnership_id == hub.id, SupplyClaim.status == ClaimStatus.APPROVED))
@@ -339,10 +340,10 @@ def test_csv_cells_cannot_start_a_formula(hub, lead, make_session, teacher, rate
     cpd_session = make_session(title="+Plus session")
     sneaky = teacher('=HYPERLINK("http://evil.example","x")')
     attend(cpd_session, sneaky, lead)
-    claim = cpd_supply.claim_supply(cpd_session, sneaky, kind=ClaimKind.DAY,
+    claim = supply.claim_supply(cpd_session, sneaky, kind=ClaimKind.DAY,
                                     note="@SUM(A1:A9)")
-    cpd_supply.approve_claim(hub, claim.id, lead, DECIDED)
-    (row,) = [r for r in _rows(cpd_supply.export_csv(hub)) if r["Row"] == "Claim"]
+    supply.approve_claim(hub, claim.id, lead, DECIDED)
+    (row,) = [r for r in _rows(supply.export_csv(hub)) if r["Row"] == "Claim"]
     assert row["Claimant"] == '\'=HYPERLINK("http://evil.example","x")'
     assert row["Session"] == "'+Plus session" and row["Note"] == "'@SUM(A1:A9)"
     assert row["Network"] == "Primary music teachers"
@@ -355,7 +356,7 @@ def test_csv_cells_cannot_start_a_formula(hub, lead, make_session, teacher, rate
 
 def test_supply_page_and_its_claims_fragment(client, auth, attended, hub, lead):
     cpd_session, ann = attended
-    cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY, note="Agency invoice 42")
+    supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY, note="Agency invoice 42")
     auth.login(lead)
     page = _text(client.get(f"/p/{hub.id}/cpd/supply"))
     assert "<html" in page and 'name="day"' in page and 'value="110.00"' in page
@@ -370,7 +371,7 @@ def test_supply_page_and_its_claims_fragment(client, auth, attended, hub, lead):
 def test_approving_in_place_returns_the_row_and_fresh_totals(client, auth, attended, hub,
                                                              lead):
     cpd_session, ann = attended
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     auth.login(lead)
     response = client.post(f"/p/{hub.id}/cpd/supply/{claim.id}/approve", headers=HTMX)
     fragment = _text(response)
@@ -387,7 +388,7 @@ def test_approving_in_place_returns_the_row_and_fresh_totals(client, auth, atten
 
 def test_declining_without_htmx_redirects_with_a_message(client, auth, attended, hub, lead):
     cpd_session, ann = attended
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     auth.login(lead)
     response = client.post(f"/p/{hub.id}/cpd/supply/{claim.id}/decline")
     assert response.status_code == 302
@@ -409,7 +410,7 @@ def test_rates_form_saves_as_page_and_fragment(client, auth, hub, lead):
     assert fragment.status_code == 200 and "<html" not in _text(fragment)
     assert _text(fragment).lstrip().startswith('<form id="supply-rates"')
     assert "Saved." in _text(fragment)
-    rates = cpd_supply.get_rates(hub)
+    rates = supply.get_rates(hub)
     assert (rates.day_pence, rates.half_day_pence) == (12000, 6050)
 
 
@@ -428,7 +429,7 @@ def test_invalid_rates_are_refused_with_a_message(client, auth, hub, lead, rates
     assert message in page and f'value="{data["day"]}"' in page
     assert ("<html" in page) is (not headers)
     db.session.expire_all()
-    saved = cpd_supply.get_rates(hub)
+    saved = supply.get_rates(hub)
     assert (saved.day_pence, saved.half_day_pence) == (DAY, HALF)
 
 
@@ -447,7 +448,7 @@ def test_csv_download(client, auth, year, hub, lead):
 def test_lead_pages_are_forbidden_to_other_roles(client, auth, attended, hub, lead,
                                                  make_user, add_member, role):
     cpd_session, ann = attended
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     someone = make_user(name="Someone")
     add_member(hub, someone, role)
     auth.login(someone)
@@ -458,7 +459,7 @@ def test_lead_pages_are_forbidden_to_other_roles(client, auth, attended, hub, le
     for verb in ("approve", "decline"):
         assert client.post(f"{base}/{claim.id}/{verb}", headers=HTMX).status_code == 403
     db.session.expire_all()
-    assert claim.status == ClaimStatus.PENDING and cpd_supply.get_rates(hub).day_pence == DAY
+    assert claim.status == ClaimStatus.PENDING and supply.get_rates(hub).day_pence == DAY
 
 
 # --- the attendee's claim ------------------------------------------------------------------
@@ -475,7 +476,7 @@ def test_an_attendee_claims_from_the_session_card(client, auth, attended, hub):
     assert response.status_code == 200 and "<html" not in fragment
     assert fragment.lstrip().startswith('<article id="supply-claim"')
     assert "You claimed £60.00 (half day)" in fragment
-    (claim,) = cpd_supply.list_claims(hub)
+    (claim,) = supply.list_claims(hub)
     assert (claim.kind, claim.note, claim.amount_pence) == (ClaimKind.HALF_DAY, "Agency", HALF)
     again = client.post(url, data={"kind": "day"})
     assert again.status_code == 302
@@ -517,8 +518,8 @@ def test_people_who_did_not_attend_cannot_claim(client, auth, make_session, teac
 def test_claim_card_shows_the_claim_state(app, attended, hub, lead):
     cpd_session, ann = attended
     booking = cpd.booking_of(cpd_session, ann)
-    claim = cpd_supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
-    cpd_supply.approve_claim(hub, claim.id, lead, DECIDED)
+    claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
+    supply.approve_claim(hub, claim.id, lead, DECIDED)
 
     def card(**context):
         with app.test_request_context():
@@ -526,7 +527,7 @@ def test_claim_card_shows_the_claim_state(app, attended, hub, lead):
                                    cpd_session=cpd_session, **context)
 
     assert "Your claim of £110.00 (full day) is approved." in card(
-        booking=booking, claim=cpd_supply.claim_for(booking))
+        booking=booking, claim=supply.claim_for(booking))
     assert card(booking=None, claim=None).strip() == ""
     assert "Claim</button>" in card(booking=booking, claim=None,
-                                    supply_rates=cpd_supply.get_rates(hub))
+                                    supply_rates=supply.get_rates(hub))

@@ -2,7 +2,7 @@ from tests.conftest import HTMX
 from tests.cpd.conftest import NOW
 from workspace.models.cpd import Attendance, BookingStatus
 from workspace.models.partnerships import Role
-from workspace.services import cpd
+from workspace.services.cpd import sessions
 
 
 def _text(response) -> str:
@@ -32,7 +32,7 @@ def test_lead_schedules_a_series_in_one_step(client, auth, hub, network, lead):
     response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
                            data=_schedule_data(more_dates="2030-05-06\n2030-09-17"))
     assert response.status_code == 302
-    titles = [r.session.title for r in cpd.list_sessions(hub)]
+    titles = [r.session.title for r in sessions.list_sessions(hub)]
     assert titles == [f"Composing with KS2 ({n} of 3)" for n in (1, 2, 3)]
 
 
@@ -55,7 +55,7 @@ def test_invalid_session_form_keeps_input_and_says_why(client, auth, hub, networ
     response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
                            data=_schedule_data(modules="NOT-AN-ID"))
     assert "No catalogue item has the ID NOT-AN-ID." in _text(response)
-    assert cpd.list_sessions(hub) == []
+    assert sessions.list_sessions(hub) == []
 
 
 def test_members_cannot_schedule_or_take_registers(client, auth, hub, network, teacher,
@@ -69,7 +69,7 @@ def test_members_cannot_schedule_or_take_registers(client, auth, hub, network, t
 
 def test_one_click_sign_up_returns_the_card(client, auth, hub, make_session, teacher):
     session = make_session(capacity=1)
-    cpd.sign_up(session, teacher("Ann"), NOW)
+    sessions.sign_up(session, teacher("Ann"), NOW)
     ben = teacher("Ben")
     auth.login(ben)
     page = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}"))
@@ -79,7 +79,7 @@ def test_one_click_sign_up_returns_the_card(client, auth, hub, make_session, tea
     response = client.post(f"/p/{hub.id}/cpd/sessions/{session.id}/signup", headers=HTMX)
     assert response.status_code == 200
     assert "You are number 1 on the waiting list." in _text(response)
-    assert cpd.booking_of(session, ben).status == BookingStatus.WAITING
+    assert sessions.booking_of(session, ben).status == BookingStatus.WAITING
 
 
 def test_sign_up_after_the_deadline_says_so(client, auth, hub, make_session, teacher):
@@ -95,7 +95,7 @@ def test_sign_up_after_the_deadline_says_so(client, auth, hub, make_session, tea
 def test_register_marks_attendance_by_htmx(client, auth, hub, lead, make_session, teacher):
     session = make_session()
     ann = teacher("Ann")
-    booking = cpd.sign_up(session, ann, NOW)
+    booking = sessions.sign_up(session, ann, NOW)
     auth.login(lead)
     page = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}/register"))
     assert "Ann" in page and "Not marked" in page
@@ -103,12 +103,12 @@ def test_register_marks_attendance_by_htmx(client, auth, hub, lead, make_session
                            headers=HTMX, data={"attendance": "attended"})
     assert _text(response).lstrip().startswith(f'<li id="booking-{booking.id}"')
     assert booking.attendance == Attendance.ATTENDED
-    assert cpd.cpd_hours(ann) == session.learning_hours
+    assert sessions.cpd_hours(ann) == session.learning_hours
 
 
 def test_network_coordinator_runs_their_network(client, auth, hub, teacher, make_session):
     coordinator = teacher("Cora")
-    network = cpd.create_network(hub, name="SEND network", coordinator=coordinator)
+    network = sessions.create_network(hub, name="SEND network", coordinator=coordinator)
     auth.login(coordinator)
     assert client.get(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new").status_code == 200
     other = make_session()  # in the primary network, not hers
@@ -118,8 +118,8 @@ def test_network_coordinator_runs_their_network(client, auth, hub, teacher, make
 def test_my_cpd_and_notifications_pages(client, auth, hub, lead, make_session, teacher):
     session = make_session()
     ann = teacher("Ann")
-    booking = cpd.sign_up(session, ann, NOW)
-    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    booking = sessions.sign_up(session, ann, NOW)
+    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
     auth.login(ann)
     page = _text(client.get("/cpd/mine"))
     assert 'id="cpd-hours">5.5<' in page and session.title in page

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue.seed import load_catalogue_seed
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.extensions import db
 from workspace.models.partnerships import Role
-from workspace.services import chat, cpd
+from workspace.services.chat import messages
+from workspace.services.cpd import sessions
 
 pytestmark = pytest.mark.browser
 STREAM_OPEN = """() => {
@@ -28,12 +29,12 @@ def hub(make_user, make_partnership, add_member, clock):
     hub = make_partnership(lead=lead, name="Riverside Music Hub")
     ann = add_member(hub, make_user(name="Ann Teacher", email="ann@example.org",
                                     password=PASSWORD), Role.MEMBER).user
-    network = cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
-    session = cpd.schedule_session(hub, network, cpd.SessionFields(
+    network = sessions.create_network(hub, name="Primary music teachers", coordinator=lead)
+    session = sessions.schedule_session(hub, network, sessions.SessionFields(
         title="Singing in the primary classroom", day=clock.ahead(30), start=at(9, 30),
         end=at(15, 30), capacity=3, venue="Riverside Music Centre",
         learning_hours=Decimal("5.5")))
-    return hub, chat.general_channel(hub), session, ann
+    return hub, messages.general_channel(hub), session, ann
 
 
 def open_channel(page, base, hub, channel):
@@ -44,7 +45,7 @@ def open_channel(page, base, hub, channel):
 
 def assert_read_soon(channel, user, seconds: float = 5.0):
     deadline = time.monotonic() + seconds
-    while chat.unread_counts([channel], user)[channel.id]:
+    while messages.unread_counts([channel], user)[channel.id]:
         assert time.monotonic() < deadline, "a message seen live still counts as unread"
         db.session.rollback()  # read what the server committed since
         time.sleep(0.2)
@@ -83,7 +84,7 @@ def test_live_messages_and_a_card_that_stays_current(live_server, new_page, hub,
     expect(ann_card).to_contain_text("You have a place")
     expect(ann_card).to_contain_text("2 seats left")
     htmx_idle(ann)
-    assert cpd.booking_of(session, ann_user).status.value == "booked"
+    assert sessions.booking_of(session, ann_user).status.value == "booked"
 
     started = time.monotonic()
     expect(priya_card).to_contain_text("2 seats left")

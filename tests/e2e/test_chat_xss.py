@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.chat.xss_check import PAYLOADS
 from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.models.partnerships import Role
-from workspace.services import chat
+from workspace.services.chat import messages
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,11 @@ def hub(make_user, make_partnership, add_member):
     hub = make_partnership(lead=lead, name="Riverside Music Hub")
     ann = add_member(hub, make_user(name="Ann Teacher", email="ann@example.org",
                                     password=PASSWORD), Role.MEMBER).user
-    general = chat.general_channel(hub)
-    root = chat.post_message(general, lead, "Welcome to the **hub**, @Ann Teacher!")
-    chat.post_message(general, ann, "Thanks! See `#cpd` soon.", parent=root)
+    general = messages.general_channel(hub)
+    root = messages.post_message(general, lead, "Welcome to the **hub**, @Ann Teacher!")
+    messages.post_message(general, ann, "Thanks! See `#cpd` soon.", parent=root)
     for payload in PAYLOADS:
-        chat.post_message(general, lead, payload)
+        messages.post_message(general, lead, payload)
     return hub, general, lead
 
 
@@ -54,7 +54,7 @@ def test_payloads_do_not_run_and_the_page_works(live_server, new_page, hub, shot
     assert page.evaluate("typeof window.__xss") == "undefined" and dialogs == []
 
     # Payloads arriving live, and typed into the composer (Enter sends).
-    chat.post_message(general, lead, "<img src=x onerror=window.__xss=1> live **one**")
+    messages.post_message(general, lead, "<img src=x onerror=window.__xss=1> live **one**")
     expect(page.get_by_text("live one")).to_be_visible(timeout=5000)
     box = page.locator("#composer-body")
     box.fill("<svg onload=window.__xss=1>")

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.models.partnerships import Role
-from workspace.services import cpd
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue.seed import load_catalogue_seed
+from workspace.services.cpd import sessions
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def hub_with_teachers(make_user, make_partnership, add_member):
     load_catalogue_seed()
     lead = make_user(name="Priya Shah", email="priya@example.org", password=PASSWORD)
     hub = make_partnership(lead=lead, name="Riverside Music Hub")
-    network = cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
+    network = sessions.create_network(hub, name="Primary music teachers", coordinator=lead)
     for name in ("Ann", "Ben", "Cat"):
         add_member(hub, make_user(name=f"{name} Teacher", email=f"{name.lower()}@example.org",
                                   password=PASSWORD), Role.MEMBER)

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
-from workspace.services import catalogue, progress
+from workspace.services.catalogue import items
+from workspace.services.progress import tracking
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +16,11 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @pytest.fixture
 def jan(make_user):
     person = make_user(name="Jan Morris", email="jan@example.org", password=PASSWORD)
-    make = lambda sid, title, **kw: catalogue.create_item(None, sid, title=title, **kw)  # noqa
-    progress.add_held(person, make("HBC-3", "Level 3 Certificate in Home-based Childcare",
+    make = lambda sid, title, **kw: items.create_item(None, sid, title=title, **kw)  # noqa
+    tracking.add_held(person, make("HBC-3", "Level 3 Certificate in Home-based Childcare",
                                    is_qualification=True, level=3),
                       year=2019, evidence_note="Certificate number HBC-1234")
-    progress.add_held(person, make("PFA", "Paediatric First Aid", is_qualification=True,
+    tracking.add_held(person, make("PFA", "Paediatric First Aid", is_qualification=True,
                                    level=3), year=2024)
     return person
 

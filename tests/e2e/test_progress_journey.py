@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, htmx_idle
 from workspace.models.partnerships import Role
-from workspace.services import catalogue, progress
-from workspace.services.catalogue_seed import load_catalogue_seed
+from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import load_catalogue_seed
+from workspace.services.progress import tracking
 
 pytestmark = pytest.mark.browser
 
@@ -19,23 +20,23 @@ pytestmark = pytest.mark.browser
 def early_years(make_user, make_partnership, add_member):
     """The seed catalogue plus a hand-made childcare qualification and what it leads to."""
     load_catalogue_seed()
-    childminder = next(r for r in catalogue.list_roles() if r.name == "Childminder")
-    make = lambda sid, title, **kw: catalogue.create_item(None, sid, title=title, **kw)  # noqa
+    childminder = next(r for r in items.list_roles() if r.name == "Childminder")
+    make = lambda sid, title, **kw: items.create_item(None, sid, title=title, **kw)  # noqa
     cert = make("HBC-3", "Level 3 Certificate in Home-based Childcare", is_qualification=True,
                 level=3)
     units = [make("HBC-U1", "Setting up a home-based childcare service", level=3),
              make("HBC-U2", "Child development from birth to 5", level=3),
              make("HBC-U3", "Safeguarding in home-based childcare", level=3)]
     for unit in units:
-        catalogue.add_component(None, cert, unit)
-    areas = {a.number: a for a in catalogue.list_areas()}
-    catalogue.set_areas(None, units[1], {areas[2].id})
-    catalogue.set_areas(None, units[2], {areas[3].id})
+        items.add_component(None, cert, unit)
+    areas = {a.number: a for a in items.list_areas()}
+    items.set_areas(None, units[1], {areas[2].id})
+    items.set_areas(None, units[2], {areas[3].id})
     diploma = make("EY-4", "Level 4 Diploma in Early Years Practice", is_qualification=True,
                    level=4)
-    catalogue.add_prerequisite(None, diploma, cert)
+    items.add_prerequisite(None, diploma, cert)
     for item in (cert, diploma):
-        catalogue.set_roles(None, item, {childminder.id})
+        items.set_roles(None, item, {childminder.id})
     lead = make_user(name="Lola Lead", email="lola@example.org")
     partnership = make_partnership(lead=lead, name="Northgate Early Years Partnership")
     jan = make_user(name="Jan Morris", email="jan@example.org", password=PASSWORD)
@@ -63,8 +64,8 @@ def test_jan_the_childminder(live_server, new_page, early_years, shot):
     page.get_by_role("button", name="Claim prior learning").click()
     expect(page.get_by_text("Prior learning claimed for Setting up a home-based childcare "
                             "service")).to_be_visible()
-    claim = progress.list_claims(early_years["jan"])[0]
-    progress.decide_claim(early_years["partnership"].id, claim.id, early_years["lead"], True,
+    claim = tracking.list_claims(early_years["jan"])[0]
+    tracking.decide_claim(early_years["partnership"].id, claim.id, early_years["lead"], True,
                           datetime.now(UTC))  # her partnership's lead verifies it
 
     page.get_by_label("Qualification (ID)").fill("HBC-3")

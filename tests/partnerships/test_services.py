@@ -2,9 +2,9 @@ from datetime import timedelta
 
 import pytest
 
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.models.partnerships import LogEvent, Role, Sector
-from workspace.services import partnerships as service
-from workspace.services.errors import DomainError, Forbidden, NotFound
+from workspace.services.partnerships import membership as service
 
 
 def _events(partnership):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from tests.conftest import HTMX
 from workspace.models.partnerships import Role, Sector
-from workspace.services import partnerships as service
+from workspace.services.partnerships import membership as service
 
 
 def _text(response) -> str:

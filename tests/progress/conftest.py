@@ -4,7 +4,7 @@
 import pytest
 
 from tests.clock import FROZEN_NOW
-from workspace.services import catalogue
+from workspace.services.catalogue import items
 
 TODAY = FROZEN_NOW.date()
 
@@ -12,7 +12,7 @@ TODAY = FROZEN_NOW.date()
 @pytest.fixture
 def shelf(app, areas):
     """Two qualifications sharing a safeguarding unit; a Level 4 award needing the Level 3."""
-    make = lambda sid, title, **kw: catalogue.create_item(None, sid, title=title, **kw)  # noqa
+    make = lambda sid, title, **kw: items.create_item(None, sid, title=title, **kw)  # noqa
     l3 = make("L3", "Level 3 Certificate in Creative Practice", is_qualification=True, level=3)
     l4 = make("L4", "Level 4 Award in Music Education", is_qualification=True, level=4)
     l5 = make("L5", "Level 5 Diploma in Arts Leadership", is_qualification=True, level=5)
@@ -22,16 +22,16 @@ def shelf(app, areas):
     planning = make("U-PLAN", "Planning music sessions", level=4, credits=10)
     youth = make("U-YOUTH", "Working with young people", level=3, credits=5)
     for unit in (safeguarding, practice):
-        catalogue.add_component(None, l3, unit)
-    catalogue.add_component(None, l4, planning)
-    catalogue.add_component(None, l4, safeguarding)
-    group = catalogue.add_group(None, other, "Options", min_components=1)
-    catalogue.add_component(None, other, safeguarding)
-    catalogue.add_component(None, other, youth, mandatory=False, group=group)
-    catalogue.add_prerequisite(None, l4, l3)
-    catalogue.add_prerequisite(None, l5, l4)
-    catalogue.set_areas(None, safeguarding, {areas[3].id})
-    catalogue.set_areas(None, practice, {areas[1].id})
+        items.add_component(None, l3, unit)
+    items.add_component(None, l4, planning)
+    items.add_component(None, l4, safeguarding)
+    group = items.add_group(None, other, "Options", min_components=1)
+    items.add_component(None, other, safeguarding)
+    items.add_component(None, other, youth, mandatory=False, group=group)
+    items.add_prerequisite(None, l4, l3)
+    items.add_prerequisite(None, l5, l4)
+    items.set_areas(None, safeguarding, {areas[3].id})
+    items.set_areas(None, practice, {areas[1].id})
     return {"l3": l3, "l4": l4, "l5": l5, "other": other, "safeguarding": safeguarding,
             "practice": practice, "planning": planning, "youth": youth}
 
@@ -40,7 +40,7 @@ def shelf(app, areas):
 def areas(app):
     from workspace.extensions import db
     from workspace.models import CommonCoreArea
-    from workspace.services.catalogue_seed import COMMON_CORE
+    from workspace.services.catalogue.seed import COMMON_CORE
 
     rows = {n: CommonCoreArea(number=n, title=t) for n, t in enumerate(COMMON_CORE, 1)}
     db.session.add_all(rows.values())

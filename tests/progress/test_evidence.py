@@ -7,10 +7,10 @@ import zipfile
 import pytest
 
 from tests.conftest import HTMX
+from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
 from workspace.models import HeldQualification
-from workspace.services import progress
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.progress import tracking
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
@@ -47,11 +47,11 @@ def holder(make_user):
 
 @pytest.fixture
 def held(holder, shelf):
-    return progress.add_held(holder, shelf["l3"], year=2019)
+    return tracking.add_held(holder, shelf["l3"], year=2019)
 
 
 def attach(holder, held, filename: str, data: bytes, folder: str):
-    return progress.attach_evidence(holder, held.id, filename, io.BytesIO(data), folder)
+    return tracking.attach_evidence(holder, held.id, filename, io.BytesIO(data), folder)
 
 
 def fresh(held) -> HeldQualification:
@@ -73,7 +73,7 @@ def test_evidence_is_kept_in_the_holders_own_folder(holder, held, folder):
     assert row.evidence_content_type == "application/pdf" and row.evidence_size == len(PDF)
     path = os.path.join(folder, "people", str(holder.id), row.evidence_stored_name)
     assert stored_files(folder) == [path]
-    download = progress.evidence_download(holder, held.id, folder)
+    download = tracking.evidence_download(holder, held.id, folder)
     assert download.path == path and download.download_name == "My_certificate.pdf"
 
 
@@ -112,14 +112,14 @@ def test_a_refused_file_leaves_nothing(holder, held, folder, filename, data, mes
 
 def test_removing_evidence_or_the_qualification_removes_the_file(holder, held, folder, shelf):
     attach(holder, held, "cert.png", PNG, folder)
-    progress.remove_evidence(holder, held.id, folder)
+    tracking.remove_evidence(holder, held.id, folder)
     row = fresh(held)
     assert stored_files(folder) == [] and row.evidence_stored_name is None
     assert row.evidence_size is None and row.evidence_content_type is None
     with pytest.raises(NotFound):
-        progress.evidence_download(holder, held.id, folder)
+        tracking.evidence_download(holder, held.id, folder)
     attach(holder, held, "cert.png", PNG, folder)
-    progress.remove_held(holder, held.id, folder)
+    tracking.remove_held(holder, held.id, folder)
     assert stored_files(folder) == [] and fresh(held) is None
 
 
@@ -130,13 +130,13 @@ def test_only_the_holder_reaches_the_evidence(holder, held, folder, make_user,
     add_member(make_partnership(lead=lead), holder)
     for other in (lead, make_user(name="Stranger", email="stranger@example.org")):
         with pytest.raises(NotFound):
-            progress.evidence_download(other, held.id, folder)
+            tracking.evidence_download(other, held.id, folder)
         with pytest.raises(NotFound):
             attach(other, held, "mine.pdf", PDF, folder)
         with pytest.raises(NotFound):
-            progress.remove_evidence(other, held.id, folder)
+            tracking.remove_evidence(other, held.id, folder)
         with pytest.raises(NotFound):
-            progress.remove_held(other, held.id, folder)
+            tracking.remove_held(other, held.id, folder)
     assert fresh(held).evidence_filename == "cert.pdf" and len(stored_files(folder)) == 1
 
 

@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import HTMX
+from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
 from workspace.models import CpdLogEntry
 from workspace.models.cpd import Attendance
 from workspace.models.progress import UnitStatus
-from workspace.services import catalogue, cpd, cpd_log, progress, record
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.catalogue import items
+from workspace.services.cpd import logbook, sessions
+from workspace.services.progress import record, tracking
 
 TODAY = date(2026, 3, 1)
 
@@ -38,15 +40,15 @@ def person(hub, make_user, add_member):
 @pytest.fixture
 def attend(hub, lead):
     """Put `user` on a session on `day` with `hours`, and mark them as attended."""
-    network = cpd.create_network(hub, name="Primary music teachers", coordinator=lead)
+    network = sessions.create_network(hub, name="Primary music teachers", coordinator=lead)
 
     def attend(user, day: date, hours: str, title="Singing in the classroom"):
-        session = cpd.schedule_session(hub, network, cpd.SessionFields(
+        session = sessions.schedule_session(hub, network, sessions.SessionFields(
             title=title, day=day, start=time(9, 30), end=time(15, 30), capacity=10,
             venue="Music Centre", learning_hours=Decimal(hours)))
-        booking = cpd.sign_up(session, user, datetime.combine(day, time(0), UTC)
+        booking = sessions.sign_up(session, user, datetime.combine(day, time(0), UTC)
                               - timedelta(days=7))
-        cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+        sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
         return session
 
     return attend
@@ -75,13 +77,13 @@ def _count_entries() -> int:
 def test_bad_entries_are_refused_and_nothing_is_stored(person, day, activity, hours,
                                                        reflection, field):
     with pytest.raises(DomainError) as refused:
-        cpd_log.add_entry(person, day, activity, hours, reflection, today=TODAY)
+        logbook.add_entry(person, day, activity, hours, reflection, today=TODAY)
     assert refused.value.field == field
     assert _count_entries() == 0
 
 
 def test_an_entry_at_the_limits_is_kept_tidied(person):
-    entry = cpd_log.add_entry(person, TODAY, "  " + "x" * 300 + " ", Decimal("24"),
+    entry = logbook.add_entry(person, TODAY, "  " + "x" * 300 + " ", Decimal("24"),
                               " " + "r" * 5000, today=TODAY)
     assert (entry.day, len(entry.activity), entry.hours, len(entry.reflection)) == (
         TODAY, 300, Decimal("24.00"), 5000)
@@ -90,11 +92,11 @@ def test_an_entry_at_the_limits_is_kept_tidied(person):
 def test_attended_sessions_join_own_entries_newest_first_with_totals_per_year(person, attend):
     attend(person, date(2025, 6, 10), "5.5", title="Singing in the classroom")
     attend(person, date(2026, 1, 20), "3", title="Assessment in music")
-    cpd_log.add_entry(person, date(2025, 11, 2), "Read Music in schools", "1.25",
+    logbook.add_entry(person, date(2025, 11, 2), "Read Music in schools", "1.25",
                       "Useful on singing.", today=TODAY)
-    cpd_log.add_entry(person, date(2026, 2, 1), "Observed a colleague", "0.5", today=TODAY)
+    logbook.add_entry(person, date(2026, 2, 1), "Observed a colleague", "0.5", today=TODAY)
 
-    log = cpd_log.cpd_log(person)
+    log = logbook.cpd_log(person)
     assert [(r.day, r.activity, r.hours, r.source) for r in log] == [
         (date(2026, 2, 1), "Observed a colleague", Decimal("0.5"), "Own entry"),
         (date(2026, 1, 20), "Assessment in music", Decimal("3"), "CPD session"),
@@ -102,7 +104,7 @@ def test_attended_sessions_join_own_entries_newest_first_with_totals_per_year(pe
         (date(2025, 6, 10), "Singing in the classroom", Decimal("5.5"), "CPD session"),
     ]
     assert [r.editable for r in log] == [True, False, True, False]
-    totals = cpd_log.totals_by_year(log)
+    totals = logbook.totals_by_year(log)
     assert totals.by_year == {2026: Decimal("3.5"), 2025: Decimal("6.75")}
     assert list(totals.by_year) == [2026, 2025]
     assert totals.total == Decimal("10.25")
@@ -113,18 +115,18 @@ def test_a_no_show_or_someone_elses_cpd_is_not_on_the_log(person, attend, make_u
     other = make_user(name="Other")
     add_member(hub, other)
     attend(other, date(2025, 6, 10), "5.5")
-    cpd_log.add_entry(other, TODAY, "Their reading", "2", today=TODAY)
-    assert cpd_log.cpd_log(person) == []
-    assert cpd_log.totals_by_year([]) == ({}, Decimal("0"))
+    logbook.add_entry(other, TODAY, "Their reading", "2", today=TODAY)
+    assert logbook.cpd_log(person) == []
+    assert logbook.totals_by_year([]) == ({}, Decimal("0"))
 
 
 def test_only_the_owner_deletes_an_entry(person, make_user):
-    entry = cpd_log.add_entry(person, TODAY, "Reading", "1", today=TODAY)
+    entry = logbook.add_entry(person, TODAY, "Reading", "1", today=TODAY)
     with pytest.raises(NotFound):
-        cpd_log.delete_entry(make_user(), entry.id)
+        logbook.delete_entry(make_user(), entry.id)
     with pytest.raises(NotFound):
-        cpd_log.delete_entry(person, entry.id + 100)
-    cpd_log.delete_entry(person, entry.id)
+        logbook.delete_entry(person, entry.id + 100)
+    logbook.delete_entry(person, entry.id)
     assert _count_entries() == 0
 
 
@@ -134,30 +136,30 @@ def test_only_the_owner_deletes_an_entry(person, make_user):
 @pytest.fixture
 def full_record(person, attend, make_user):
     """A held qualification, a prior learning claim, an enrolment with units, CPD."""
-    held = catalogue.create_item(None, "Q100", title="Level 2 Award in Music", level=2,
+    held = items.create_item(None, "Q100", title="Level 2 Award in Music", level=2,
                                  is_qualification=True)
-    progress.add_held(person, held, year=2019, evidence_note="Certificate 123")
-    qual = catalogue.create_item(None, "Q300", title="Level 3 Certificate for Music Educators",
+    tracking.add_held(person, held, year=2019, evidence_note="Certificate 123")
+    qual = items.create_item(None, "Q300", title="Level 3 Certificate for Music Educators",
                                  level=3, is_qualification=True, credits=10)
-    unit_a = catalogue.create_item(None, "U1", title="Understanding children's musical "
+    unit_a = items.create_item(None, "U1", title="Understanding children's musical "
                                                      "development", level=3, credits=5)
-    unit_b = catalogue.create_item(None, "U2", title="Planning music sessions", level=3,
+    unit_b = items.create_item(None, "U2", title="Planning music sessions", level=3,
                                    credits=5)
-    catalogue.add_component(None, qual, unit_a)
-    catalogue.add_component(None, qual, unit_b)
-    enrolment = progress.enrol(person, qual, TODAY)
-    progress.update_unit(person, enrolment.id, unit_a.id, status=UnitStatus.ACHIEVED,
+    items.add_component(None, qual, unit_a)
+    items.add_component(None, qual, unit_b)
+    enrolment = tracking.enrol(person, qual, TODAY)
+    tracking.update_unit(person, enrolment.id, unit_a.id, status=UnitStatus.ACHIEVED,
                          started_on=date(2026, 1, 5), achieved_on=date(2026, 2, 20),
                          evidence_note="Portfolio signed off")
-    progress.claim_prior_learning(person, unit_b, "Ten years planning sessions.")
+    tracking.claim_prior_learning(person, unit_b, "Ten years planning sessions.")
     attend(person, date(2025, 6, 10), "5.5")
-    cpd_log.add_entry(person, date(2026, 2, 1), "Observed a colleague", "2", "Good ideas",
+    logbook.add_entry(person, date(2026, 2, 1), "Observed a colleague", "2", "Good ideas",
                       today=TODAY)
     # Someone else's record, which must never show in the person's.
     stranger = make_user(name="Sam Stranger")
-    progress.add_held(stranger, catalogue.create_item(None, "Q999", title="Stranger's Diploma",
+    tracking.add_held(stranger, items.create_item(None, "Q999", title="Stranger's Diploma",
                                                       is_qualification=True))
-    cpd_log.add_entry(stranger, TODAY, "Stranger's reading", "7", today=TODAY)
+    logbook.add_entry(stranger, TODAY, "Stranger's reading", "7", today=TODAY)
     return person
 
 
@@ -258,7 +260,7 @@ def test_an_invalid_entry_comes_back_422_with_input_kept(client, auth, person, d
 
 
 def test_deleting_own_entry_by_htmx_returns_the_log(client, auth, person):
-    entry = cpd_log.add_entry(person, TODAY, "Reading", "1", today=TODAY)
+    entry = logbook.add_entry(person, TODAY, "Reading", "1", today=TODAY)
     auth.login(person)
     response = client.post(f"/me/cpd-log/{entry.id}/delete", headers=HTMX)
     assert response.status_code == 200
@@ -268,7 +270,7 @@ def test_deleting_own_entry_by_htmx_returns_the_log(client, auth, person):
 
 
 def test_someone_elses_entry_cannot_be_deleted(client, auth, person, make_user):
-    entry = cpd_log.add_entry(person, TODAY, "Reading", "1", today=TODAY)
+    entry = logbook.add_entry(person, TODAY, "Reading", "1", today=TODAY)
     auth.login(make_user())
     assert client.post(f"/me/cpd-log/{entry.id}/delete").status_code == 404
     assert client.post(f"/me/cpd-log/{entry.id}/delete", headers=HTMX).status_code == 404

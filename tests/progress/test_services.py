@@ -3,9 +3,9 @@ import pytest
 
 from tests.clock import FROZEN_NOW
 from tests.progress.conftest import TODAY
+from workspace.exceptions import DomainError, NotFound
 from workspace.models.progress import UnitStatus
-from workspace.services import progress
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.progress import tracking
 
 NOW = FROZEN_NOW
 
@@ -18,16 +18,16 @@ def _status(prog, stable_id):
 
 def test_a_unit_achieved_in_one_qualification_counts_in_another(make_user, shelf):
     jan = make_user()
-    l3 = progress.enrol(jan, shelf["l3"], TODAY)
-    other = progress.enrol(jan, shelf["other"], TODAY)
-    progress.update_unit(jan, l3.id, shelf["safeguarding"].id, status=UnitStatus.ACHIEVED)
-    assert _status(progress.enrolment_progress(other), "U-SAFE") == (
+    l3 = tracking.enrol(jan, shelf["l3"], TODAY)
+    other = tracking.enrol(jan, shelf["other"], TODAY)
+    tracking.update_unit(jan, l3.id, shelf["safeguarding"].id, status=UnitStatus.ACHIEVED)
+    assert _status(tracking.enrolment_progress(other), "U-SAFE") == (
         True, "achieved on Level 3 Certificate in Creative Practice")
-    assert _status(progress.enrolment_progress(l3), "U-SAFE") == (True, None)
-    other_progress = progress.enrolment_progress(other)
+    assert _status(tracking.enrolment_progress(l3), "U-SAFE") == (True, None)
+    other_progress = tracking.enrolment_progress(other)
     assert other_progress.mandatory_achieved == 1 and not other_progress.complete
-    progress.update_unit(jan, other.id, shelf["youth"].id, status=UnitStatus.ACHIEVED)
-    assert progress.enrolment_progress(other).complete
+    tracking.update_unit(jan, other.id, shelf["youth"].id, status=UnitStatus.ACHIEVED)
+    assert tracking.enrolment_progress(other).complete
 
 
 def test_held_qualifications_and_verified_prior_learning_count_and_say_why(
@@ -35,58 +35,58 @@ def test_held_qualifications_and_verified_prior_learning_count_and_say_why(
     jan, assessor = make_user(name="Jan"), make_user(name="Ana")
     hub = make_partnership(lead=assessor)
     add_member(hub, jan)
-    progress.add_held(jan, shelf["l3"], year=2019)
-    claim = progress.claim_prior_learning(jan, shelf["planning"], "Ran a music club for 5 years")
-    l4 = progress.enrol(jan, shelf["l4"], TODAY)
-    prog = progress.enrolment_progress(l4)
+    tracking.add_held(jan, shelf["l3"], year=2019)
+    claim = tracking.claim_prior_learning(jan, shelf["planning"], "Ran a music club for 5 years")
+    l4 = tracking.enrol(jan, shelf["l4"], TODAY)
+    prog = tracking.enrolment_progress(l4)
     assert _status(prog, "U-SAFE") == (
         True, "part of Level 3 Certificate in Creative Practice, which you hold")
     assert _status(prog, "U-PLAN") == (False, None)  # claimed, not yet verified
     with pytest.raises(DomainError, match="Someone else"):
-        progress.decide_claim(hub.id, claim.id, jan, True, NOW)
-    progress.decide_claim(hub.id, claim.id, assessor, True, NOW)
-    assert _status(progress.enrolment_progress(l4), "U-PLAN") == (True, "verified prior learning")
-    assert progress.enrolment_progress(l4).complete
+        tracking.decide_claim(hub.id, claim.id, jan, True, NOW)
+    tracking.decide_claim(hub.id, claim.id, assessor, True, NOW)
+    assert _status(tracking.enrolment_progress(l4), "U-PLAN") == (True, "verified prior learning")
+    assert tracking.enrolment_progress(l4).complete
 
 
 def test_claims_are_verified_only_by_leads_of_a_partnership_of_the_person(
         make_user, make_partnership, shelf):
     jan = make_user()
-    claim = progress.claim_prior_learning(jan, shelf["planning"], "Experience")
+    claim = tracking.claim_prior_learning(jan, shelf["planning"], "Experience")
     stranger_hub = make_partnership()
     with pytest.raises(NotFound):
-        progress.decide_claim(stranger_hub.id, claim.id, stranger_hub.memberships[0].user,
+        tracking.decide_claim(stranger_hub.id, claim.id, stranger_hub.memberships[0].user,
                               True, NOW)
 
 
 def test_progression_respects_pre_requirements(make_user, shelf):
     jan = make_user()
-    assert [i.stable_id for i in progress.progression(jan, TODAY, NOW).next_steps] == []
-    progress.add_held(jan, shelf["l3"], year=2020)
-    steps = progress.progression(jan, TODAY, NOW).next_steps
+    assert [i.stable_id for i in tracking.progression(jan, TODAY, NOW).next_steps] == []
+    tracking.add_held(jan, shelf["l3"], year=2020)
+    steps = tracking.progression(jan, TODAY, NOW).next_steps
     assert [i.stable_id for i in steps] == ["L4"]  # L5 needs L4 first
-    l4 = progress.enrol(jan, shelf["l4"], TODAY)
-    assert progress.progression(jan, TODAY, NOW).next_steps == []  # working on it now
-    progress.update_unit(jan, l4.id, shelf["planning"].id, status=UnitStatus.ACHIEVED)
-    assert [i.stable_id for i in progress.progression(jan, TODAY, NOW).next_steps] == ["L5"]
+    l4 = tracking.enrol(jan, shelf["l4"], TODAY)
+    assert tracking.progression(jan, TODAY, NOW).next_steps == []  # working on it now
+    tracking.update_unit(jan, l4.id, shelf["planning"].id, status=UnitStatus.ACHIEVED)
+    assert [i.stable_id for i in tracking.progression(jan, TODAY, NOW).next_steps] == ["L5"]
 
 
 def test_role_and_next_level_and_missing_areas(make_user, shelf, areas):
     from workspace.extensions import db
     from workspace.models import JobRole
-    from workspace.services import catalogue
+    from workspace.services.catalogue import items
 
     role = JobRole(name="Music leader")
     db.session.add(role)
     db.session.commit()
     for key in ("l3", "l4", "l5"):
-        catalogue.set_roles(None, shelf[key], {role.id})
+        items.set_roles(None, shelf[key], {role.id})
     jan = make_user()
-    progress.update_profile(jan, job_role=role, organisation="Riverside", share_with_leads=False)
-    plan = progress.progression(jan, TODAY, NOW)
+    tracking.update_profile(jan, job_role=role, organisation="Riverside", share_with_leads=False)
+    plan = tracking.progression(jan, TODAY, NOW)
     assert [i.stable_id for i in plan.for_role] == ["L3"]  # the others need L3 or L4 first
-    progress.add_held(jan, shelf["l3"])
-    plan = progress.progression(jan, TODAY, NOW)
+    tracking.add_held(jan, shelf["l3"])
+    plan = tracking.progression(jan, TODAY, NOW)
     assert plan.highest_level == 3 and [i.stable_id for i in plan.next_level] == ["L4"]
     assert [a.number for a in plan.areas_missing] == [2, 4, 5, 6]
 
@@ -94,22 +94,22 @@ def test_role_and_next_level_and_missing_areas(make_user, shelf, areas):
 def test_enrolment_rules(make_user, shelf, make_item_closed):
     jan = make_user()
     with pytest.raises(DomainError, match="is a unit"):
-        progress.enrol(jan, shelf["safeguarding"], TODAY)
-    progress.enrol(jan, shelf["l3"], TODAY)
+        tracking.enrol(jan, shelf["safeguarding"], TODAY)
+    tracking.enrol(jan, shelf["l3"], TODAY)
     with pytest.raises(DomainError, match="already enrolled"):
-        progress.enrol(jan, shelf["l3"], TODAY)
+        tracking.enrol(jan, shelf["l3"], TODAY)
     with pytest.raises(DomainError, match="closed to new learners"):
-        progress.enrol(jan, make_item_closed, TODAY)
+        tracking.enrol(jan, make_item_closed, TODAY)
 
 
 def test_others_records_are_not_found(make_user, shelf):
     jan, tom = make_user(), make_user()
-    enrolment = progress.enrol(jan, shelf["l3"], TODAY)
+    enrolment = tracking.enrol(jan, shelf["l3"], TODAY)
     with pytest.raises(NotFound):
-        progress.update_unit(tom, enrolment.id, shelf["safeguarding"].id,
+        tracking.update_unit(tom, enrolment.id, shelf["safeguarding"].id,
                              status=UnitStatus.ACHIEVED)
     with pytest.raises(NotFound):
-        progress.update_unit(jan, enrolment.id, shelf["planning"].id,
+        tracking.update_unit(jan, enrolment.id, shelf["planning"].id,
                              status=UnitStatus.ACHIEVED)  # not a unit of this qualification
 
 
@@ -117,7 +117,7 @@ def test_others_records_are_not_found(make_user, shelf):
 def make_item_closed(app):
     from datetime import date
 
-    from workspace.services import catalogue
+    from workspace.services.catalogue import items
 
-    return catalogue.create_item(None, "OLD", title="Old certificate", is_qualification=True,
+    return items.create_item(None, "OLD", title="Old certificate", is_qualification=True,
                                  operational_end=date(2020, 1, 1))

@@ -2,7 +2,7 @@ from tests.conftest import HTMX
 from tests.progress.conftest import TODAY
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
-from workspace.services import progress
+from workspace.services.progress import tracking
 
 
 def _text(response) -> str:
@@ -25,7 +25,7 @@ def test_profile_with_a_catalogue_role(client, auth, make_user, shelf):
     assert 'value="Astronaut"' in _text(response)
     client.post("/me/profile", data={"job_role": "childminder", "organisation": "Home",
                                      "share_with_leads": "y"})
-    profile = progress.get_profile(jan)
+    profile = tracking.get_profile(jan)
     assert profile.job_role.name == "Childminder" and profile.share_with_leads
 
 
@@ -45,7 +45,7 @@ def test_dashboard_enrol_and_bad_ids(client, auth, make_user, shelf):
 
 def test_unit_status_by_htmx(client, auth, make_user, shelf):
     jan = make_user()
-    enrolment = progress.enrol(jan, shelf["l3"], TODAY)
+    enrolment = tracking.enrol(jan, shelf["l3"], TODAY)
     auth.login(jan)
     url = f"/me/enrolments/{enrolment.id}/units/{shelf['practice'].id}"
     response = client.post(url, headers=HTMX, data={"status": "achieved",
@@ -59,12 +59,12 @@ def test_unit_status_by_htmx(client, auth, make_user, shelf):
 
 def test_someone_elses_enrolment_is_not_found(client, auth, make_user, shelf):
     jan, tom = make_user(), make_user()
-    enrolment = progress.enrol(jan, shelf["l3"], TODAY)
+    enrolment = tracking.enrol(jan, shelf["l3"], TODAY)
     auth.login(tom)
     assert client.get(f"/me/enrolments/{enrolment.id}").status_code == 404
     url = f"/me/enrolments/{enrolment.id}/units/{shelf['practice'].id}"
     assert client.post(url, data={"status": "achieved"}).status_code == 404
-    assert progress.enrolment_progress(enrolment).mandatory_achieved == 0
+    assert tracking.enrolment_progress(enrolment).mandatory_achieved == 0
 
 
 def test_held_and_prior_learning_forms(client, auth, make_user, shelf):
@@ -73,7 +73,7 @@ def test_held_and_prior_learning_forms(client, auth, make_user, shelf):
     response = client.post("/me/held", data={"held-item": "L3", "held-year": "1900"})
     assert response.status_code == 422 and "Enter a year such as 2019." in _text(response)
     client.post("/me/held", data={"held-item": "L3", "held-year": "2019"})
-    assert [h.item.stable_id for h in progress.list_held(jan)] == ["L3"]
+    assert [h.item.stable_id for h in tracking.list_held(jan)] == ["L3"]
     response = client.post("/me/prior-learning", data={"rpl-item": "U-PLAN", "rpl-evidence": ""})
     assert response.status_code == 422 and "Describe your experience." in _text(response)
     client.post("/me/prior-learning", data={"rpl-item": "U-PLAN", "rpl-evidence": "Ran a club"})
@@ -82,7 +82,7 @@ def test_held_and_prior_learning_forms(client, auth, make_user, shelf):
 
 def test_next_steps_page(client, auth, make_user, shelf):
     jan = make_user()
-    progress.add_held(jan, shelf["l3"])
+    tracking.add_held(jan, shelf["l3"])
     auth.login(jan)
     page = _text(client.get("/me/next-steps"))
     assert "Level 4 Award in Music Education" in page
@@ -94,7 +94,7 @@ def test_leads_verify_their_members_claims(client, auth, make_user, make_partner
     lead, jan = make_user(name="Lola"), make_user(name="Jan")
     hub = make_partnership(lead=lead)
     add_member(hub, jan)
-    claim = progress.claim_prior_learning(jan, shelf["planning"], "Years of music clubs")
+    claim = tracking.claim_prior_learning(jan, shelf["planning"], "Years of music clubs")
     auth.login(lead)
     assert "Years of music clubs" in _text(client.get(f"/p/{hub.id}/prior-learning"))
     client.post(f"/p/{hub.id}/prior-learning/{claim.id}/verify")
@@ -108,7 +108,7 @@ def test_leads_verify_their_members_claims(client, auth, make_user, make_partner
 
 def test_unit_statuses_are_all_offered(client, auth, make_user, shelf):
     jan = make_user()
-    enrolment = progress.enrol(jan, shelf["l3"], TODAY)
+    enrolment = tracking.enrol(jan, shelf["l3"], TODAY)
     auth.login(jan)
     page = _text(client.get(f"/me/enrolments/{enrolment.id}"))
     for status in UnitStatus:
@@ -118,15 +118,15 @@ def test_unit_statuses_are_all_offered(client, auth, make_user, shelf):
 def test_next_level_items_are_not_listed_twice(client, auth, make_user, shelf):
     from workspace.extensions import db
     from workspace.models import JobRole
-    from workspace.services import catalogue
+    from workspace.services.catalogue import items
 
     role = JobRole(name="Music leader")
     db.session.add(role)
     db.session.commit()
-    catalogue.set_roles(None, shelf["l4"], {role.id})
+    items.set_roles(None, shelf["l4"], {role.id})
     jan = make_user()
-    progress.add_held(jan, shelf["l3"])
-    progress.update_profile(jan, job_role=role, organisation="", share_with_leads=False)
+    tracking.add_held(jan, shelf["l3"])
+    tracking.update_profile(jan, job_role=role, organisation="", share_with_leads=False)
     auth.login(jan)
     page = _text(client.get("/me/next-steps"))
     assert "At the next level" in page

@@ -26,9 +26,11 @@ from workspace.extensions import db
 from workspace.models import CommonCoreArea, JobRole
 from workspace.models.cpd import Attendance
 from workspace.models.progress import UnitStatus
-from workspace.services import catalogue, cpd, progress
-from workspace.services.partnerships import list_members
-from workspace.services.workforce import workforce, workforce_csv
+from workspace.services.catalogue import items as catalogue
+from workspace.services.cpd import sessions
+from workspace.services.partnerships.membership import list_members
+from workspace.services.progress import tracking
+from workspace.services.progress.workforce import workforce, workforce_csv
 
 PRIVATE = "Private"  # in the name of every member who does not share their record
 
@@ -80,41 +82,41 @@ def hub(make_user, make_partnership, add_member, items):
         add_member(partnership, people[key])
 
     def profile(key, role, shares):
-        progress.update_profile(people[key], job_role=roles[role], organisation="",
+        tracking.update_profile(people[key], job_role=roles[role], organisation="",
                                 share_with_leads=shares)
 
     def achieve(key, enrolment, *units):
         for unit in units:
-            progress.update_unit(people[key], enrolment.id, items[unit].id,
+            tracking.update_unit(people[key], enrolment.id, items[unit].id,
                                  status=UnitStatus.ACHIEVED)
 
     profile("lena", "Music leader", True)
-    progress.add_held(people["lena"], items["l5"], year=2015)
-    progress.enrol(people["lena"], items["cme"], TODAY)
+    tracking.add_held(people["lena"], items["l5"], year=2015)
+    tracking.enrol(people["lena"], items["cme"], TODAY)
     profile("ann", "Artist", True)
-    progress.add_held(people["ann"], items["ccp"], year=2019)
+    tracking.add_held(people["ann"], items["ccp"], year=2019)
     profile("bob", "Artist", False)
-    achieve("bob", progress.enrol(people["bob"], items["ccp"], TODAY), "a", "b")
-    progress.enrol(people["bob"], items["cme"], TODAY)
-    progress.enrol(people["cat"], items["art"], TODAY)
+    achieve("bob", tracking.enrol(people["bob"], items["ccp"], TODAY), "a", "b")
+    tracking.enrol(people["bob"], items["cme"], TODAY)
+    tracking.enrol(people["cat"], items["art"], TODAY)
     profile("dan", "Music leader", False)
-    progress.add_held(people["dan"], items["art"])
-    progress.add_held(people["dan"], items["c"])
-    claim = progress.claim_prior_learning(people["dan"], items["b"], "Years of practice")
-    progress.decide_claim(partnership.id, claim.id, people["lena"], True, datetime.now(UTC))
+    tracking.add_held(people["dan"], items["art"])
+    tracking.add_held(people["dan"], items["c"])
+    claim = tracking.claim_prior_learning(people["dan"], items["b"], "Years of practice")
+    tracking.decide_claim(partnership.id, claim.id, people["lena"], True, datetime.now(UTC))
     profile("eve", "Artist", True)
-    achieve("eve", progress.enrol(people["eve"], items["ccp"], TODAY), "a")
+    achieve("eve", tracking.enrol(people["eve"], items["ccp"], TODAY), "a")
     attend_session(partnership, people["lena"], people["eve"], area_id=items["areas"][4].id)
     return partnership, people
 
 
 def attend_session(partnership, lead, user, area_id):
-    network = cpd.create_network(partnership, name="Network", coordinator=lead)
-    fields = cpd.SessionFields(title="Day", day=date(2030, 3, 3), start=time(9), end=time(15),
+    network = sessions.create_network(partnership, name="Network", coordinator=lead)
+    fields = sessions.SessionFields(title="Day", day=date(2030, 3, 3), start=time(9), end=time(15),
                                capacity=5, area_ids=frozenset({area_id}))
-    cpd_session = cpd.schedule_session(partnership, network, fields)
-    booking = cpd.sign_up(cpd_session, user, datetime(2030, 1, 1, tzinfo=UTC))
-    cpd.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead)
+    cpd_session = sessions.schedule_session(partnership, network, fields)
+    booking = sessions.sign_up(cpd_session, user, datetime(2030, 1, 1, tzinfo=UTC))
+    sessions.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead)
 
 
 def _text(response) -> str:
@@ -136,9 +138,9 @@ def test_counts_equal_the_hand_count(hub):
 
 
 def test_coverage_follows_each_persons_own_record(hub):
-    """The bulk count agrees with progress.record_areas, person by person."""
+    """The bulk count agrees with tracking.record_areas, person by person."""
     figures = workforce(hub[0])
-    own = [progress.record_areas(m.user) for m in list_members(hub[0])]
+    own = [tracking.record_areas(m.user) for m in list_members(hub[0])]
     assert {a.area.id: a.members for a in figures.areas} == {
         a.area.id: sum(a.area.id in areas for areas in own) for a in figures.areas}
 
@@ -157,7 +159,7 @@ def test_only_members_who_share_are_listed_with_their_detail(hub):
 
 def test_sharing_later_adds_the_record_and_leaves_the_counts(hub):
     partnership, people = hub
-    progress.update_profile(people["bob"], job_role=None, organisation="", share_with_leads=True)
+    tracking.update_profile(people["bob"], job_role=None, organisation="", share_with_leads=True)
     figures = workforce(partnership)
     bob = next(r for r in figures.consented if r.user.id == people["bob"].id)
     assert bob.level_label == "Level 3" and bob.role == "Role not given"

@@ -9,7 +9,7 @@ from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
-from workspace.services import actions
+from workspace.services.steering import actions
 
 DAY = date(2027, 6, 10)
 

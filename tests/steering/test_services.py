@@ -9,19 +9,20 @@ from sqlalchemy import func, select
 
 from tests.steering.conftest import HTML, PDF, make_audit, make_group, stored_files
 from workspace.clock import london_today
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.audits import AgePhase, ArtForm
 from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus, Paper
-from workspace.services import actions, partnerships, steering
-from workspace.services.errors import DomainError, Forbidden, NotFound
+from workspace.services.partnerships import membership
+from workspace.services.steering import actions, meetings
 
 NOW = datetime(2027, 6, 10, 12, 0, tzinfo=UTC)
 
 
 def meeting_at(hub, user, day=date(2027, 6, 20), at=time(18, 0), title="Summer steering"):
-    return steering.create_meeting(hub, user, steering.MeetingFields(
+    return meetings.create_meeting(hub, user, meetings.MeetingFields(
         title, day, at, place="Riverside Music Centre"))
 
 
@@ -37,7 +38,7 @@ def test_a_meeting_is_entered_in_london_time_and_stored_in_utc(hub, lead):
     assert meeting.starts_at == datetime(2027, 6, 20, 17, 0, tzinfo=UTC)  # BST
     winter = meeting_at(hub, lead, date(2027, 1, 20), time(18, 0))
     assert winter.starts_at == datetime(2027, 1, 20, 18, 0, tzinfo=UTC)
-    assert steering.meeting_fields(meeting).start == time(18, 0)
+    assert meetings.meeting_fields(meeting).start == time(18, 0)
 
 
 def test_meetings_split_into_upcoming_and_past(hub, lead):
@@ -46,7 +47,7 @@ def test_meetings_split_into_upcoming_and_past(hub, lead):
     soon = meeting_at(hub, lead, date(2027, 6, 15), title="June")
     old = meeting_at(hub, lead, date(2027, 3, 1), title="March")
     older = meeting_at(hub, lead, date(2027, 1, 1), title="January")
-    listed = steering.list_meetings(hub, NOW)
+    listed = meetings.list_meetings(hub, NOW)
     assert listed.upcoming == [today, soon, later]
     assert listed.past == [old, older]
 
@@ -59,28 +60,28 @@ def test_a_meeting_needs_a_title(hub, lead):
 
 def test_agenda_items_are_added_moved_and_removed_in_order(hub, lead):
     meeting = meeting_at(hub, lead)
-    a, b, c = (steering.add_agenda_item(meeting, t) for t in ("Apologies", "Audit", "AOB"))
+    a, b, c = (meetings.add_agenda_item(meeting, t) for t in ("Apologies", "Audit", "AOB"))
     assert [i.title for i in meeting.agenda] == ["Apologies", "Audit", "AOB"]
-    steering.move_agenda_item(c, -1)
+    meetings.move_agenda_item(c, -1)
     assert [i.title for i in meeting.agenda] == ["Apologies", "AOB", "Audit"]
-    steering.move_agenda_item(a, -1)  # already first: stays
-    steering.move_agenda_item(b, +1)  # already last: stays
+    meetings.move_agenda_item(a, -1)  # already first: stays
+    meetings.move_agenda_item(b, +1)  # already last: stays
     assert [i.title for i in meeting.agenda] == ["Apologies", "AOB", "Audit"]
-    steering.remove_agenda_item(a)
+    meetings.remove_agenda_item(a)
     assert [(i.title, i.position) for i in meeting.agenda] == [("AOB", 1), ("Audit", 2)]
     with pytest.raises(DomainError):
-        steering.add_agenda_item(meeting, " ")
+        meetings.add_agenda_item(meeting, " ")
 
 
 def test_minutes_and_decisions(hub, lead):
     meeting = meeting_at(hub, lead)
-    steering.save_minutes(meeting, "  Present: all.\nApologies: none.  ")
+    meetings.save_minutes(meeting, "  Present: all.\nApologies: none.  ")
     assert meeting.minutes == "Present: all.\nApologies: none."
-    decision = steering.add_decision(meeting, " Fund a SEND singing pilot. ")
+    decision = meetings.add_decision(meeting, " Fund a SEND singing pilot. ")
     assert [d.text for d in meeting.decisions] == ["Fund a SEND singing pilot."]
     with pytest.raises(DomainError):
-        steering.add_decision(meeting, "")
-    steering.remove_decision(decision)
+        meetings.add_decision(meeting, "")
+    meetings.remove_decision(decision)
     assert meeting.decisions == []
 
 
@@ -89,15 +90,15 @@ def test_minutes_and_decisions(hub, lead):
 
 def test_a_paper_is_stored_through_the_shared_uploads_and_removed(hub, lead, uploads):
     meeting = meeting_at(hub, lead)
-    paper = steering.add_paper(meeting, lead, "Budget", "budget 2027.pdf", io.BytesIO(PDF),
+    paper = meetings.add_paper(meeting, lead, "Budget", "budget 2027.pdf", io.BytesIO(PDF),
                                uploads)
     assert (paper.filename, paper.content_type, paper.size) == (
         "budget_2027.pdf", "application/pdf", len(PDF))
-    download = steering.open_paper(paper, uploads)
+    download = meetings.open_paper(paper, uploads)
     with open(download.path, "rb") as handle:
         assert handle.read() == PDF
     assert os.path.dirname(download.path) == os.path.join(uploads, str(hub.id))
-    steering.remove_paper(paper, uploads)
+    meetings.remove_paper(paper, uploads)
     assert stored_files(uploads) == []
     assert db.session.scalar(select(func.count(Paper.id))) == 0
 
@@ -105,10 +106,10 @@ def test_a_paper_is_stored_through_the_shared_uploads_and_removed(hub, lead, upl
 def test_a_page_renamed_to_pdf_is_refused_and_nothing_kept(hub, lead, uploads):
     meeting = meeting_at(hub, lead)
     with pytest.raises(DomainError) as error:
-        steering.add_paper(meeting, lead, "Budget", "budget.pdf", io.BytesIO(HTML), uploads)
+        meetings.add_paper(meeting, lead, "Budget", "budget.pdf", io.BytesIO(HTML), uploads)
     assert error.value.field == "file"
     with pytest.raises(DomainError):
-        steering.add_paper(meeting, lead, "Script", "run.html", io.BytesIO(HTML), uploads)
+        meetings.add_paper(meeting, lead, "Script", "run.html", io.BytesIO(HTML), uploads)
     assert stored_files(uploads) == []
     assert db.session.scalar(select(func.count(Paper.id))) == 0
 
@@ -116,7 +117,7 @@ def test_a_page_renamed_to_pdf_is_refused_and_nothing_kept(hub, lead, uploads):
 def test_a_paper_over_the_limit_is_refused(app, hub, lead, uploads):
     app.config["RESOURCE_MAX_BYTES"] = 64
     with pytest.raises(DomainError, match="larger than the 64 bytes limit"):
-        steering.add_paper(meeting_at(hub, lead), lead, "Big", "big.pdf",
+        meetings.add_paper(meeting_at(hub, lead), lead, "Big", "big.pdf",
                            io.BytesIO(PDF + b" " * 100), uploads)
     assert stored_files(uploads) == []
 
@@ -127,31 +128,31 @@ def test_a_paper_over_the_limit_is_refused(app, hub, lead, uploads):
 def test_a_working_group_has_members_of_the_partnership(hub, lead, steer, member,
                                                         make_partnership, make_user):
     ids = {m.id for m in hub.memberships if m.user_id in (steer.id, member.id)}
-    group = steering.create_working_group(hub, " SEND music ", "Find SEND gaps", frozenset(ids))
+    group = meetings.create_working_group(hub, " SEND music ", "Find SEND gaps", frozenset(ids))
     assert group.name == "SEND music"
-    assert [m.membership.user.name for m in steering.group_members(group)] == [
+    assert [m.membership.user.name for m in meetings.group_members(group)] == [
         "Jan Member", "Tom Steer"]
     with pytest.raises(DomainError) as error:
-        steering.create_working_group(hub, "send MUSIC")
+        meetings.create_working_group(hub, "send MUSIC")
     assert error.value.field == "name"
     other = make_partnership(lead=make_user(), name="Elsewhere")
     with pytest.raises(NotFound):
-        steering.add_group_member(group, other.memberships[0].id)
-    lead_membership = partnerships.find_membership(hub.id, lead)
-    steering.add_group_member(group, lead_membership.id)
+        meetings.add_group_member(group, other.memberships[0].id)
+    lead_membership = membership.find_membership(hub.id, lead)
+    meetings.add_group_member(group, lead_membership.id)
     with pytest.raises(DomainError):
-        steering.add_group_member(group, lead_membership.id)
-    steering.remove_group_member(group.members[0])
+        meetings.add_group_member(group, lead_membership.id)
+    meetings.remove_group_member(group.members[0])
     assert len(group.members) == 2
 
 
 def test_a_working_group_can_be_renamed_but_not_to_a_taken_name(hub):
-    group = steering.create_working_group(hub, "Early years")
-    steering.create_working_group(hub, "Singing")
-    steering.update_working_group(group, "Early years and KS1", "Under-sevens")
+    group = meetings.create_working_group(hub, "Early years")
+    meetings.create_working_group(hub, "Singing")
+    meetings.update_working_group(group, "Early years and KS1", "Under-sevens")
     assert (group.name, group.purpose) == ("Early years and KS1", "Under-sevens")
     with pytest.raises(DomainError):
-        steering.update_working_group(group, "Singing", "")
+        meetings.update_working_group(group, "Singing", "")
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def test_an_action_refuses_owners_and_groups_from_elsewhere(hub, lead, make_part
     with pytest.raises(DomainError) as error:
         actions.create_action(hub, lead, actions.ActionFields("X", owner_id=outsider.id))
     assert error.value.field == "owner"
-    their_group = steering.create_working_group(other, "Theirs")
+    their_group = meetings.create_working_group(other, "Theirs")
     with pytest.raises(NotFound):
         actions.create_action(hub, lead, actions.ActionFields(
             "X", working_group_id=their_group.id))
@@ -280,7 +281,7 @@ def test_lists_by_due_date_and_a_persons_open_actions(hub, lead, steer):
     assert [a.title for a in actions.list_actions(hub)][:4] == ["Done", "Soon", "Late",
                                                                 "Undated"]
     assert done not in actions.list_actions(hub, open_only=True)
-    group = steering.create_working_group(hub, "SEND music")
+    group = meetings.create_working_group(hub, "SEND music")
     actions.update_action(soon, lead, fields("Soon", owner_id=steer.id,
                                              working_group_id=group.id))
     assert actions.list_actions(hub, working_group=group) == [soon]

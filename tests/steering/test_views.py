@@ -13,7 +13,7 @@ from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting, Paper
-from workspace.services import actions, steering
+from workspace.services.steering import actions, meetings
 
 
 def _text(response) -> str:
@@ -22,12 +22,12 @@ def _text(response) -> str:
 
 @pytest.fixture
 def meeting(hub, lead):
-    return steering.create_meeting(hub, lead, steering.MeetingFields(
+    return meetings.create_meeting(hub, lead, meetings.MeetingFields(
         "Spring steering", date(2030, 3, 4), time(17, 30), place="Riverside Music Centre"))
 
 
 def paper_of(meeting, lead, uploads):
-    return steering.add_paper(meeting, lead, "Budget", "budget.pdf", io.BytesIO(PDF), uploads)
+    return meetings.add_paper(meeting, lead, "Budget", "budget.pdf", io.BytesIO(PDF), uploads)
 
 
 # --- who may see -----------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_a_non_steering_member_gets_403_on_meetings_and_papers(client, auth, hub
 
 
 def test_steering_members_see_the_meetings_page(client, auth, hub, steer, meeting, lead):
-    steering.create_meeting(hub, lead, steering.MeetingFields("Last year", date(2020, 1, 1),
+    meetings.create_meeting(hub, lead, meetings.MeetingFields("Last year", date(2020, 1, 1),
                                                               time(18)))
     auth.login(steer)
     page = _text(client.get(f"/p/{hub.id}/steering/"))
@@ -103,8 +103,8 @@ def test_the_meeting_page_and_an_agenda_fragment(client, auth, hub, steer, meeti
 
 
 def test_agenda_items_move_and_go(client, auth, hub, steer, meeting):
-    first = steering.add_agenda_item(meeting, "Apologies")
-    last = steering.add_agenda_item(meeting, "Budget")
+    first = meetings.add_agenda_item(meeting, "Apologies")
+    last = meetings.add_agenda_item(meeting, "Budget")
     auth.login(steer)
     response = client.post(f"/p/{hub.id}/steering/agenda/{last.id}/move", headers=HTMX,
                            data={"direction": "up"})
@@ -313,7 +313,7 @@ def test_a_working_group_is_set_up_with_members_and_actions(client, auth, hub, l
     response = client.post(url, data={"name": "SEND music", "purpose": "Close SEND gaps",
                                       "members": [str(memberships[steer.id])]})
     assert response.status_code == 302
-    group = steering.list_working_groups(hub)[0]
+    group = meetings.list_working_groups(hub)[0]
     response = client.post(url, data={"name": "send music"})
     assert response.status_code == 422
     assert "There is already a working group called send music." in _text(response)

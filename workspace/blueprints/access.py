@@ -5,9 +5,9 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 
+from workspace.exceptions import Forbidden, NotFound
 from workspace.models.partnerships import Role
-from workspace.services import partnerships as partnership_service
-from workspace.services.errors import Forbidden, NotFound
+from workspace.services.partnerships import membership as partnership_service
 
 
 def partnership_route(need: Role = Role.MEMBER):

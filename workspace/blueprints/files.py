@@ -4,7 +4,7 @@ import os
 
 from flask import Response, current_app, send_file
 
-from workspace.services import uploads
+from workspace.infra import uploads
 
 
 def upload_folder() -> str:

@@ -3,8 +3,8 @@
 from flask import render_template
 from flask_wtf import FlaskForm
 
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.services.errors import DomainError
 
 INVALID = 422  # invalid forms come back as 422 everywhere; htmx is configured to swap them
 

@@ -6,17 +6,13 @@ from decimal import Decimal
 from workspace.clock import london_today, utcnow
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
 from workspace.models.partnerships import PartnershipKind, Role, Sector
-from workspace.services import (
-    accounts,
-    actions,
-    audits,
-    catalogue,
-    chat,
-    cpd,
-    cpd_supply,
-    partnerships,
-    steering,
-)
+from workspace.services.accounts import users as accounts
+from workspace.services.audits import records
+from workspace.services.catalogue import items
+from workspace.services.chat import messages
+from workspace.services.cpd import sessions, supply
+from workspace.services.partnerships import membership
+from workspace.services.steering import actions, meetings
 
 DEMO_PASSWORD = "workspace-demo"
 DEMO_PEOPLE = [
@@ -44,22 +40,22 @@ def load_demo(force: bool = False) -> bool:
     lead = users[0]
     for user in users:
         user.is_catalogue_editor = user.email in CATALOGUE_EDITORS
-    hub = partnerships.create_partnership(
+    hub = membership.create_partnership(
         lead, name="Riverside Music Education Hub", kind=PartnershipKind.HUB,
         place="Riverside borough: Northgate, Riverside and Southfields wards",
         lead_organisation="Riverside Music Service",
         description="Primary and secondary CPD networks, SEND provision and a steering group "
                     "that audits provision across the borough.")
     for user, (_, _, role, _) in zip(users[1:], DEMO_PEOPLE[1:], strict=True):
-        invitation = partnerships.create_invitation(hub, lead, role)
-        partnerships.accept_invitation(invitation.token, user)
-    service = partnerships.add_organisation(hub, name="Riverside Music Service",
+        invitation = membership.create_invitation(hub, lead, role)
+        membership.accept_invitation(invitation.token, user)
+    service = membership.add_organisation(hub, name="Riverside Music Service",
                                             sector=Sector.MUSIC_HUB)
-    partnerships.add_organisation(hub, name="Northgate Primary School", sector=Sector.SCHOOL,
+    membership.add_organisation(hub, name="Northgate Primary School", sector=Sector.SCHOOL,
                                   school_phase="Primary")
-    partnerships.add_organisation(hub, name="Riverside Arts Centre", sector=Sector.CULTURAL)
-    lead_membership = partnerships.find_membership(hub.id, lead)
-    partnerships.add_representative(hub, service.id, lead_membership.id)
+    membership.add_organisation(hub, name="Riverside Arts Centre", sector=Sector.CULTURAL)
+    lead_membership = membership.find_membership(hub.id, lead)
+    membership.add_representative(hub, service.id, lead_membership.id)
     _load_cpd(hub, lead, service.id)
     audit = _load_audit(hub, lead, service.id)
     action = _load_steering(hub, lead, users[1], audit)
@@ -69,15 +65,15 @@ def load_demo(force: bool = False) -> bool:
 
 def _load_cpd(hub, lead, provider_id: int) -> None:
     """Primary and secondary networks, each with three full days, about a term apart."""
-    cpd_supply.set_rates(hub, lead, day_pence=11000, half_day_pence=5500)
+    supply.set_rates(hub, lead, day_pence=11000, half_day_pence=5500)
     first = london_today() + timedelta(weeks=4)
     days = [first + timedelta(weeks=16 * n) for n in range(3)]
     for name, focus in (("Primary music teachers", "Singing and composing at KS1 and KS2"),
                         ("Secondary music teachers", "Music technology and GCSE composing")):
-        network = cpd.create_network(hub, name=name, coordinator=lead,
+        network = sessions.create_network(hub, name=name, coordinator=lead,
                                      description=f"Three full-day sessions a year: {focus}.")
-        cpd.schedule_series(hub, network, f"{name}: network days", days,
-                            cpd.SessionFields(title=f"{name} network day", day=days[0],
+        sessions.schedule_series(hub, network, f"{name}: network days", days,
+                            sessions.SessionFields(title=f"{name} network day", day=days[0],
                                               start=time(9, 30), end=time(15, 30),
                                               capacity=20, focus=focus,
                                               venue="Riverside Music Centre",
@@ -88,25 +84,25 @@ def _load_cpd(hub, lead, provider_id: int) -> None:
 def _load_audit(hub, lead, provider_id: int):
     """This year's audit, collecting needs: SEND singing in Northgate is asked for, not offered."""
     today = london_today()
-    audit = audits.create_audit(hub, lead, audits.AuditFields(
+    audit = records.create_audit(hub, lead, records.AuditFields(
         title=f"Music provision {today.year}-{(today.year + 1) % 100:02d}",
         period_start=date(today.year, 9, 1) if today.month >= 9 else date(today.year - 1, 9, 1),
         period_end=date(today.year + 1, 8, 31) if today.month >= 9 else date(today.year, 8, 31),
         area="Northgate, Riverside and Southfields wards"), minimum_threshold=5)
-    audits.change_status(audit, AuditStatus.COLLECTING, utcnow())
-    groups = {g.name: g.id for g in audits.list_target_groups(hub)}
+    records.change_status(audit, AuditStatus.COLLECTING, utcnow())
+    groups = {g.name: g.id for g in records.list_target_groups(hub)}
     for activity, art, phase, ward, group, children in (
             ("Whole-class ukulele", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None, 240),
             ("Youth choir", ArtForm.SINGING, AgePhase.KS3, "Riverside", None, 45),
             ("Sensory music sessions", ArtForm.MUSIC, AgePhase.KS1, "Southfields", "SEND", 18),
             ("Steel pan ensemble", ArtForm.ENSEMBLES, AgePhase.KS3, "Northgate",
              "Disadvantaged", 30)):
-        audits.add_provision(audit, lead, audits.ProvisionFields(
+        records.add_provision(audit, lead, records.ProvisionFields(
             provider_name="Riverside Music Service", organisation_id=provider_id,
             activity=activity, art_form=art, phase=phase, ward=ward,
             group_ids=frozenset({groups[group]} if group else set()),
             children_reached=children, settings_reached=2, funding_source="Hub grant"))
-    roles = {role.name: role.id for role in catalogue.list_roles()}
+    roles = {role.name: role.id for role in items.list_roles()}
     teacher = roles.get("Primary/Early Years Teacher with QTS")
     assistant = roles.get("Teaching Assistant Level 3")
     for organisation, art, phase, ward, group, priority, children, role in (
@@ -118,7 +114,7 @@ def _load_audit(hub, lead, provider_id: int):
              Priority.MEDIUM, 20, assistant),
             ("Riverside Primary", ArtForm.WHOLE_CLASS, AgePhase.KS2, "Riverside", None,
              Priority.LOW, 60, None)):
-        audits.add_need(audit, audits.NeedFields(
+        records.add_need(audit, records.NeedFields(
             phase=phase, art_form=art, ward=ward, priority=priority,
             target_group_id=groups[group] if group else None, children=children,
             respondent_organisation=organisation, job_role_id=role), NeedSource.HAND)
@@ -127,12 +123,12 @@ def _load_audit(hub, lead, provider_id: int):
 
 def _load_steering(hub, lead, steer, audit):
     """The next steering meeting, with an agenda, and a pilot project from the SEND gap."""
-    meeting = steering.create_meeting(hub, lead, steering.MeetingFields(
+    meeting = meetings.create_meeting(hub, lead, meetings.MeetingFields(
         title="Steering group", day=london_today() + timedelta(weeks=2), start=time(16),
         place="Riverside Music Centre"))
     for title in ("Audit: what schools told us", "SEND singing pilot", "CPD for next term"):
-        steering.add_agenda_item(meeting, title)
-    groups = {g.name: g.id for g in audits.list_target_groups(hub)}
+        meetings.add_agenda_item(meeting, title)
+    groups = {g.name: g.id for g in records.list_target_groups(hub)}
     cell = actions.gap_cell(hub, audit_id=audit.id, group_id=groups["SEND"],
                             phase=AgePhase.KS2.value, art_form=ArtForm.SINGING.value,
                             ward="Northgate")
@@ -145,16 +141,16 @@ def _load_steering(hub, lead, steer, audit):
 
 def _load_chat(hub, lead, steer, teacher, action):
     """A few messages, so the channels show how cards and threads look."""
-    general = chat.general_channel(hub)
-    session = cpd.list_sessions(hub)[0].session
-    welcome = chat.post_message(
+    general = messages.general_channel(hub)
+    session = sessions.list_sessions(hub)[0].session
+    welcome = messages.post_message(
         general, lead, "Welcome to the hub's workspace. The first **primary network day** is "
                        f"open for sign-up: #cpd-{session.id}")
-    chat.post_message(general, teacher, "Signed up, thank you! Is it OK to bring a TA?",
+    messages.post_message(general, teacher, "Signed up, thank you! Is it OK to bring a TA?",
                       parent=welcome)
-    chat.post_message(general, lead, "Teachers working towards the CME can see their units "
+    messages.post_message(general, lead, "Teachers working towards the CME can see their units "
                                      "and what counts already: #qual-CME")
-    steering_channel = next(c for c in chat.readable_channels(
-        hub, partnerships.find_membership(hub.id, lead)) if c.kind.value == "steering")
-    chat.post_message(steering_channel, lead, f"@{steer.name}, here is the SEND singing "
+    steering_channel = next(c for c in messages.readable_channels(
+        hub, membership.find_membership(hub.id, lead)) if c.kind.value == "steering")
+    messages.post_message(steering_channel, lead, f"@{steer.name}, here is the SEND singing "
                                               f"pilot we agreed: #action-{action.id}")

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.infra.mail import send_email
 from workspace.models import Notification, User
-from workspace.services.mail import send_email
 
 log = logging.getLogger("workspace.notifications")
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from workspace.services.accounts import MIN_PASSWORD_LENGTH
+from workspace.services.accounts.users import MIN_PASSWORD_LENGTH
 
 _password_rules = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
                                           message=f"Use at least {MIN_PASSWORD_LENGTH} "

@@ -14,10 +14,10 @@ from workspace.blueprints.accounts.forms import (
     ResetRequestForm,
 )
 from workspace.blueprints.rendering import add_domain_error, render_form
+from workspace.exceptions import DomainError
 from workspace.extensions import limiter
-from workspace.services import accounts as account_service
-from workspace.services.errors import DomainError
-from workspace.services.mail import send_email
+from workspace.infra.mail import send_email
+from workspace.services.accounts import users as account_service
 
 bp = Blueprint("accounts", __name__)
 

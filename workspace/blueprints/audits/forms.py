@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, Priority
-from workspace.services.audits import MAX_CHILDREN
+from workspace.services.audits.records import MAX_CHILDREN
 
 PHASES = [SelectChoice(p.value, p.label) for p in AgePhase]
 ART_FORMS = [SelectChoice(a.value, a.label) for a in ArtForm]

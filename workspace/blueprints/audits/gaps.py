@@ -8,7 +8,9 @@ from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import utcnow
 from workspace.models.partnerships import Role
-from workspace.services import audit_gaps, audit_report, audits
+from workspace.services.audits import gaps as audit_gaps
+from workspace.services.audits import records
+from workspace.services.audits import report as audit_report
 
 ACTION_ENDPOINT = "steering.new_action"
 
@@ -39,7 +41,7 @@ def action_url(facts, coords) -> str | None:
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps")
 @partnership_route(Role.STEERING)
 def gaps(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
     needs = [n for n in facts.needs
              if audit_gaps.need_coords(n) | m.filters == audit_gaps.need_coords(n)]
@@ -52,7 +54,7 @@ def gaps(partnership, audit_id: int):
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps.csv")
 @partnership_route(Role.STEERING)
 def gaps_csv(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
     return csv_response(audit_gaps.gaps_csv(facts, m), f"audit-{audit.id}-gaps.csv")
 
@@ -60,7 +62,7 @@ def gaps_csv(partnership, audit_id: int):
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps/cell")
 @partnership_route(Role.STEERING)
 def gap_cell(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     facts = audit_gaps.load_facts(partnership, audit)
     rows, cols, raw = _view_args()
     coords = audit_gaps.valid_constraints(facts, raw)
@@ -68,13 +70,13 @@ def gap_cell(partnership, audit_id: int):
     return render("audits/cell.html", "audits/_cell.html", partnership=partnership,
                   audit=audit, facts=facts, cell=found, rows=rows, cols=cols,
                   title=audit_gaps.describe(facts, coords), action_url=action_url(facts, coords),
-                  discuss_key=audit_gaps.discussion_key(facts, coords), audits=audits)
+                  discuss_key=audit_gaps.discussion_key(facts, coords), audits=records)
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/report")
 @partnership_route(Role.STEERING)
 def report(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     return render("audits/report.html", partnership=partnership, audit=audit,
                   report=audit_report.audit_report(partnership, audit, utcnow()),
                   describe=audit_gaps.describe)

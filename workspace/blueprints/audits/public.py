@@ -7,10 +7,10 @@ from workspace.blueprints.audits.records import need_fields, need_form
 from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import utcnow
+from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db, limiter
 from workspace.models import Partnership
-from workspace.services import audits
-from workspace.services.errors import DomainError, NotFound
+from workspace.services.audits import records
 
 
 def _needs_limit() -> str:
@@ -25,10 +25,10 @@ def _closed(state: str, code: int):
 @limiter.limit(_needs_limit, methods=["POST"])
 def needs_form(token: str):
     try:
-        audit = audits.audit_by_token(token)
+        audit = records.audit_by_token(token)
     except NotFound:
         return _closed("unknown", 404)
-    state = audits.link_state(audit, utcnow())
+    state = records.link_state(audit, utcnow())
     if state != "open":
         return _closed(state, 410)
     partnership = db.session.get(Partnership, audit.partnership_id)
@@ -37,10 +37,10 @@ def needs_form(token: str):
     form = need_form(PublicNeedForm, partnership)
     if form.validate_on_submit():
         try:
-            audits.submit_need(token, need_fields(form), utcnow())
+            records.submit_need(token, need_fields(form), utcnow())
         except DomainError as error:
             add_domain_error(form, error)
         else:
             return redirect(url_for("audits.needs_form", token=token, sent=1))
     return render_form("audits/needs_form.html", form, audit=audit, partnership=partnership,
-                       wards=audits.list_wards(audit))
+                       wards=records.list_wards(audit))

@@ -10,11 +10,12 @@ from workspace.blueprints.audits.forms import NeedForm, ProvisionForm
 from workspace.blueprints.audits.views import audit_url, bp
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
+from workspace.exceptions import DomainError
 from workspace.models.audits import AgePhase, ArtForm, NeedSource, Priority
 from workspace.models.partnerships import Role
-from workspace.services import audit_gaps, audits, catalogue
-from workspace.services import partnerships as partnership_service
-from workspace.services.errors import DomainError
+from workspace.services.audits import gaps, records
+from workspace.services.catalogue import items
+from workspace.services.partnerships import membership as partnership_service
 
 
 def csv_response(text: str, filename: str) -> Response:
@@ -28,7 +29,7 @@ HIDDEN_FIGURE_HINT = ("A figure is stored and hidden; leave this empty to keep i
 
 def hide_stored_figure(field) -> None:
     """A stored children figure's field left empty (the form is built without the figure):
-    it may stay empty, which keeps the stored figure (see audits.KEEP)."""
+    it may stay empty, which keeps the stored figure (see records.KEEP)."""
     field.validators = [Optional()] + [v for v in field.validators
                                        if not isinstance(v, InputRequired | Optional)]
     field.flags.required, field.flags.optional = False, True
@@ -37,7 +38,7 @@ def hide_stored_figure(field) -> None:
 
 def children_or_keep(field, hidden: bool):
     """The figure typed in, or KEEP when the stored one was hidden and the field left empty."""
-    return audits.KEEP if hidden and field.data is None else field.data
+    return records.KEEP if hidden and field.data is None else field.data
 
 
 # --- provision ------------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def _provision_form(partnership, **kwargs) -> ProvisionForm:
         SelectChoice(str(o.id), o.name)
         for o in partnership_service.list_organisations(partnership)]
     form.groups.choices = [SelectChoice(g.id, g.name)
-                           for g in audits.list_target_groups(partnership)]
+                           for g in records.list_target_groups(partnership)]
     return form
 
 
@@ -57,7 +58,7 @@ def _qualification_ids(form: ProvisionForm) -> frozenset[int]:
     ids = set()
     for stable_id in filter(None, (s.strip() for s in (form.qualifications.data or "").split(
             ","))):
-        item = catalogue.find_item(stable_id)
+        item = items.find_item(stable_id)
         if item is None:
             raise DomainError(f"No catalogue item has the ID {stable_id}.",
                               field="qualifications")
@@ -65,16 +66,16 @@ def _qualification_ids(form: ProvisionForm) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _provision_fields(form: ProvisionForm, hidden: bool = False) -> audits.ProvisionFields:
+def _provision_fields(form: ProvisionForm, hidden: bool = False) -> records.ProvisionFields:
     cost = form.cost.data
     children = children_or_keep(form.children_reached, hidden)
-    return audits.ProvisionFields(
+    return records.ProvisionFields(
         provider_name=form.provider_name.data or "", activity=form.activity.data or "",
         art_form=ArtForm(form.art_form.data), phase=AgePhase(form.phase.data),
         ward=form.ward.data or "", setting=form.setting.data or "",
         organisation_id=int(form.organisation.data) if form.organisation.data else None,
         group_ids=frozenset(form.groups.data or []),
-        children_reached=children if children is audits.KEEP else children or 0,
+        children_reached=children if children is records.KEEP else children or 0,
         settings_reached=form.settings_reached.data or 0,
         cost_pence=None if cost is None else int(cost * 100),
         funding_source=form.funding_source.data or "", notes=form.notes.data or "",
@@ -84,8 +85,8 @@ def _provision_fields(form: ProvisionForm, hidden: bool = False) -> audits.Provi
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision")
 @partnership_route(Role.STEERING)
 def provision_list(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
-    facts = audit_gaps.load_facts(partnership, audit)
+    audit = records.get_audit(partnership, audit_id)
+    facts = gaps.load_facts(partnership, audit)
     return render("audits/provision.html", partnership=partnership, audit=audit, facts=facts,
                   confirm=ConfirmForm())
 
@@ -93,25 +94,25 @@ def provision_list(partnership, audit_id: int):
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision.csv")
 @partnership_route(Role.STEERING)
 def provision_csv(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
-    facts = audit_gaps.load_facts(partnership, audit)
-    return csv_response(audit_gaps.provision_csv(facts), f"audit-{audit.id}-provision.csv")
+    audit = records.get_audit(partnership, audit_id)
+    facts = gaps.load_facts(partnership, audit)
+    return csv_response(gaps.provision_csv(facts), f"audit-{audit.id}-provision.csv")
 
 
 def _provision_page(partnership, audit, form, provision=None):
     return render_form("audits/provision_form.html", form, partnership=partnership,
-                       audit=audit, provision=provision, wards=audits.list_wards(audit))
+                       audit=audit, provision=provision, wards=records.list_wards(audit))
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/provision/new",
           methods=["GET", "POST"])
 @partnership_route(Role.STEERING)
 def new_provision(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     form = _provision_form(partnership)
     if form.validate_on_submit():
         try:
-            audits.add_provision(audit, current_user, _provision_fields(form))
+            records.add_provision(audit, current_user, _provision_fields(form))
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -123,10 +124,10 @@ def new_provision(partnership, audit_id: int):
 @bp.route("/p/<int:partnership_id>/provision/<int:provision_id>/edit", methods=["GET", "POST"])
 @partnership_route(Role.STEERING)
 def edit_provision(partnership, provision_id: int):
-    provision = audits.get_provision(partnership, provision_id)
-    audit = audits.get_audit(partnership, provision.audit_id)
-    hidden = audits.hides_stored_figure(audit, provision.children_reached,
-                                        audits.is_vulnerable_provision(provision))
+    provision = records.get_provision(partnership, provision_id)
+    audit = records.get_audit(partnership, provision.audit_id)
+    hidden = records.hides_stored_figure(audit, provision.children_reached,
+                                        records.is_vulnerable_provision(provision))
     form = _provision_form(partnership, data={
         **{name: getattr(provision, name) for name in (
             "provider_name", "activity", "ward", "setting", "settings_reached",
@@ -141,7 +142,7 @@ def edit_provision(partnership, provision_id: int):
         hide_stored_figure(form.children_reached)
     if form.validate_on_submit():
         try:
-            audits.update_provision(provision, audit, _provision_fields(form, hidden))
+            records.update_provision(provision, audit, _provision_fields(form, hidden))
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -153,10 +154,10 @@ def edit_provision(partnership, provision_id: int):
 @bp.post("/p/<int:partnership_id>/provision/<int:provision_id>/delete")
 @partnership_route(Role.LEAD)
 def delete_provision(partnership, provision_id: int):
-    provision = audits.get_provision(partnership, provision_id)
-    audit = audits.get_audit(partnership, provision.audit_id)
+    provision = records.get_provision(partnership, provision_id)
+    audit = records.get_audit(partnership, provision.audit_id)
     if ConfirmForm().validate_on_submit():
-        audits.delete_provision(provision)
+        records.delete_provision(provision)
         flash("The provision is deleted.", "info")
     return redirect(audit_url(audit, "audits.provision_list"))
 
@@ -166,15 +167,15 @@ def delete_provision(partnership, provision_id: int):
 
 def need_form(form_class, partnership, **kwargs):
     form = form_class(**kwargs)
-    form.target_group.choices = [SelectChoice("", audits.ALL_CHILDREN)] + [
-        SelectChoice(str(g.id), g.name) for g in audits.list_target_groups(partnership)]
+    form.target_group.choices = [SelectChoice("", records.ALL_CHILDREN)] + [
+        SelectChoice(str(g.id), g.name) for g in records.list_target_groups(partnership)]
     form.job_role.choices = [SelectChoice("", "Not sure / any")] + [
-        SelectChoice(str(r.id), r.name) for r in catalogue.list_roles()]
+        SelectChoice(str(r.id), r.name) for r in items.list_roles()]
     return form
 
 
-def need_fields(form, hidden: bool = False) -> audits.NeedFields:
-    return audits.NeedFields(
+def need_fields(form, hidden: bool = False) -> records.NeedFields:
+    return records.NeedFields(
         phase=AgePhase(form.phase.data), art_form=ArtForm(form.art_form.data),
         ward=form.ward.data or "", priority=Priority(form.priority.data),
         target_group_id=int(form.target_group.data) if form.target_group.data else None,
@@ -189,8 +190,8 @@ def need_fields(form, hidden: bool = False) -> audits.NeedFields:
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs")
 @partnership_route(Role.STEERING)
 def need_list(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
-    facts = audit_gaps.load_facts(partnership, audit)
+    audit = records.get_audit(partnership, audit_id)
+    facts = gaps.load_facts(partnership, audit)
     return render("audits/needs.html", partnership=partnership, audit=audit, facts=facts,
                   confirm=ConfirmForm())
 
@@ -198,24 +199,24 @@ def need_list(partnership, audit_id: int):
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs.csv")
 @partnership_route(Role.STEERING)
 def needs_csv(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
-    facts = audit_gaps.load_facts(partnership, audit)
-    return csv_response(audit_gaps.needs_csv(facts), f"audit-{audit.id}-needs.csv")
+    audit = records.get_audit(partnership, audit_id)
+    facts = gaps.load_facts(partnership, audit)
+    return csv_response(gaps.needs_csv(facts), f"audit-{audit.id}-needs.csv")
 
 
 def _need_page(partnership, audit, form, need=None):
     return render_form("audits/need_form.html", form, partnership=partnership, audit=audit,
-                       need=need, wards=audits.list_wards(audit))
+                       need=need, wards=records.list_wards(audit))
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/needs/new", methods=["GET", "POST"])
 @partnership_route(Role.STEERING)
 def new_need(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     form = need_form(NeedForm, partnership)
     if form.validate_on_submit():
         try:
-            audits.add_need(audit, need_fields(form), NeedSource.HAND)
+            records.add_need(audit, need_fields(form), NeedSource.HAND)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -227,9 +228,9 @@ def new_need(partnership, audit_id: int):
 @bp.route("/p/<int:partnership_id>/needs/<int:need_id>/edit", methods=["GET", "POST"])
 @partnership_route(Role.STEERING)
 def edit_need(partnership, need_id: int):
-    need = audits.get_need(partnership, need_id)
-    audit = audits.get_audit(partnership, need.audit_id)
-    hidden = audits.hides_stored_figure(audit, need.children, audits.is_vulnerable_need(need))
+    need = records.get_need(partnership, need_id)
+    audit = records.get_audit(partnership, need.audit_id)
+    hidden = records.hides_stored_figure(audit, need.children, records.is_vulnerable_need(need))
     form = need_form(NeedForm, partnership, data={
         **{name: getattr(need, name) for name in (
             "ward", "setting", "description", "respondent_name",
@@ -242,7 +243,7 @@ def edit_need(partnership, need_id: int):
         hide_stored_figure(form.children)
     if form.validate_on_submit():
         try:
-            audits.update_need(need, audit, need_fields(form, hidden))
+            records.update_need(need, audit, need_fields(form, hidden))
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -254,9 +255,9 @@ def edit_need(partnership, need_id: int):
 @bp.post("/p/<int:partnership_id>/needs/<int:need_id>/delete")
 @partnership_route(Role.LEAD)
 def delete_need(partnership, need_id: int):
-    need = audits.get_need(partnership, need_id)
-    audit = audits.get_audit(partnership, need.audit_id)
+    need = records.get_need(partnership, need_id)
+    audit = records.get_audit(partnership, need.audit_id)
     if ConfirmForm().validate_on_submit():
-        audits.delete_need(need)
+        records.delete_need(need)
         flash("The need is deleted.", "info")
     return redirect(audit_url(audit, "audits.need_list"))

@@ -9,20 +9,20 @@ from workspace.blueprints.audits.records import csv_response
 from workspace.blueprints.audits.views import audit_url, bp
 from workspace.blueprints.rendering import INVALID, render_form
 from workspace.models.partnerships import Role
-from workspace.services import audit_import, audits
+from workspace.services.audits import importing, records
 
 
 def _page(partnership, audit, form, errors=(), code=None):
     response = render_form("audits/import.html", form, fragment="audits/_import.html",
                            partnership=partnership, audit=audit, errors=list(errors),
-                           columns=audit_import.COLUMNS)
+                           columns=importing.COLUMNS)
     return (response[0], code) if code else response
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/import", methods=["GET", "POST"])
 @partnership_route(Role.LEAD)
 def import_data(partnership, audit_id: int):
-    audit = audits.get_audit(partnership, audit_id)
+    audit = records.get_audit(partnership, audit_id)
     form = ImportForm()
     if not form.validate_on_submit():
         return _page(partnership, audit, form)
@@ -33,9 +33,9 @@ def import_data(partnership, audit_id: int):
         return _page(partnership, audit, form, ["line 1: the file is not UTF-8 text; save it "
                                                 "as CSV UTF-8"], INVALID)
     try:
-        count = audit_import.import_csv(partnership, audit, current_user,
+        count = importing.import_csv(partnership, audit, current_user,
                                         form.kind.data, text)
-    except audit_import.ImportFailed as failure:
+    except importing.ImportFailed as failure:
         return _page(partnership, audit, form, failure.errors, INVALID)
     flash(f"{count} {form.kind.data} rows imported.", "success")
     endpoint = "audits.provision_list" if form.kind.data == "provision" else "audits.need_list"
@@ -45,10 +45,10 @@ def import_data(partnership, audit_id: int):
 @bp.get("/p/<int:partnership_id>/audits/import/provision-sample.csv")
 @partnership_route(Role.STEERING)
 def provision_sample(partnership):
-    return csv_response(audit_import.sample_csv("provision"), "provision-sample.csv")
+    return csv_response(importing.sample_csv("provision"), "provision-sample.csv")
 
 
 @bp.get("/p/<int:partnership_id>/audits/import/needs-sample.csv")
 @partnership_route(Role.STEERING)
 def needs_sample(partnership):
-    return csv_response(audit_import.sample_csv("needs"), "needs-sample.csv")
+    return csv_response(importing.sample_csv("needs"), "needs-sample.csv")

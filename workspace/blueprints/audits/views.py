@@ -10,10 +10,10 @@ from workspace.blueprints.audits.forms import AuditForm, ExpiryForm, StatusForm,
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import LONDON, utcnow
+from workspace.exceptions import DomainError
 from workspace.models.audits import AuditStatus
 from workspace.models.partnerships import Role
-from workspace.services import audits
-from workspace.services.errors import DomainError
+from workspace.services.audits import records
 
 bp = Blueprint("audits", __name__)
 
@@ -26,8 +26,8 @@ def audit_url(audit, endpoint: str = "audits.audit", **kwargs) -> str:
     return url_for(endpoint, partnership_id=audit.partnership_id, audit_id=audit.id, **kwargs)
 
 
-def _fields(form: AuditForm) -> audits.AuditFields:
-    return audits.AuditFields(title=form.title.data or "", period_start=form.period_start.data,
+def _fields(form: AuditForm) -> records.AuditFields:
+    return records.AuditFields(title=form.title.data or "", period_start=form.period_start.data,
                               period_end=form.period_end.data, area=form.area.data or "",
                               suppression_threshold=form.suppression_threshold.data)
 
@@ -41,7 +41,7 @@ def index(partnership):
 
 def _index_page(partnership, form):
     return render_form("audits/index.html", form, partnership=partnership,
-                       audits=audits.list_audits(partnership))
+                       audits=records.list_audits(partnership))
 
 
 @bp.post("/p/<int:partnership_id>/audits/")
@@ -50,7 +50,7 @@ def create_audit(partnership):
     form = AuditForm()
     if form.validate_on_submit():
         try:
-            audit = audits.create_audit(partnership, current_user, _fields(form),
+            audit = records.create_audit(partnership, current_user, _fields(form),
                                         minimum_threshold=minimum_threshold())
         except DomainError as error:
             add_domain_error(form, error)
@@ -63,7 +63,7 @@ def create_audit(partnership):
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>")
 @partnership_route(Role.STEERING)
 def audit(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     return _audit_page(partnership, found)
 
 
@@ -71,25 +71,25 @@ def _audit_page(partnership, found, status_form=None, expiry_form=None, code: in
     now = utcnow()
     expires = found.needs_token_expires_at
     return render("audits/audit.html", status=code, partnership=partnership, audit=found,
-                  counts=audits.audit_counts(found), link_state=audits.link_state(found, now),
+                  counts=records.audit_counts(found), link_state=records.link_state(found, now),
                   share_url=url_for("audits.needs_form", token=found.needs_token,
                                     _external=True),
-                  next_statuses=sorted(audits.TRANSITIONS[found.status], key=lambda s: s.value),
+                  next_statuses=sorted(records.TRANSITIONS[found.status], key=lambda s: s.value),
                   status_form=status_form or StatusForm(formdata=None),
                   expiry_form=expiry_form or ExpiryForm(
                       formdata=None, expires_on=expires.astimezone(LONDON).date()
                       if expires else None),
-                  confirm=ConfirmForm(), groups=audits.list_target_groups(partnership))
+                  confirm=ConfirmForm(), groups=records.list_target_groups(partnership))
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/edit", methods=["GET", "POST"])
 @partnership_route(Role.LEAD)
 def edit_audit(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     form = AuditForm(obj=found)
     if form.validate_on_submit():
         try:
-            audits.update_audit(found, _fields(form), minimum_threshold=minimum_threshold())
+            records.update_audit(found, _fields(form), minimum_threshold=minimum_threshold())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -101,11 +101,11 @@ def edit_audit(partnership, audit_id: int):
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/status")
 @partnership_route(Role.LEAD)
 def change_status(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            audits.change_status(found, AuditStatus(form.status.data), utcnow())
+            records.change_status(found, AuditStatus(form.status.data), utcnow())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -117,9 +117,9 @@ def change_status(partnership, audit_id: int):
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/renew")
 @partnership_route(Role.LEAD)
 def renew_link(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     if ConfirmForm().validate_on_submit():
-        audits.renew_token(found, utcnow())
+        records.renew_token(found, utcnow())
         flash("The needs form has a new link; the old one no longer works.", "success")
     return redirect(audit_url(found))
 
@@ -127,12 +127,12 @@ def renew_link(partnership, audit_id: int):
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/expiry")
 @partnership_route(Role.LEAD)
 def set_link_expiry(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     form = ExpiryForm()
     if form.validate_on_submit():
         try:
             end_of_day = datetime.combine(form.expires_on.data, time(23, 59), LONDON)
-            audits.set_token_expiry(found, end_of_day, utcnow())
+            records.set_token_expiry(found, end_of_day, utcnow())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -144,9 +144,9 @@ def set_link_expiry(partnership, audit_id: int):
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/delete")
 @partnership_route(Role.LEAD)
 def delete_audit(partnership, audit_id: int):
-    found = audits.get_audit(partnership, audit_id)
+    found = records.get_audit(partnership, audit_id)
     if ConfirmForm().validate_on_submit():
-        audits.delete_audit(found)
+        records.delete_audit(found)
         flash("The audit, its provision and its needs are deleted.", "info")
         return redirect(url_for("audits.index", partnership_id=partnership.id))
     return redirect(audit_url(found))
@@ -160,7 +160,7 @@ def target_groups(partnership):
 
 def _groups_page(partnership, form):
     return render_form("audits/groups.html", form, fragment="audits/_groups.html",
-                       partnership=partnership, groups=audits.list_target_groups(partnership))
+                       partnership=partnership, groups=records.list_target_groups(partnership))
 
 
 @bp.post("/p/<int:partnership_id>/audits/groups")
@@ -169,7 +169,7 @@ def add_target_group(partnership):
     form = TargetGroupForm()
     if form.validate_on_submit():
         try:
-            group = audits.add_target_group(partnership, form.name.data, form.vulnerable.data)
+            group = records.add_target_group(partnership, form.name.data, form.vulnerable.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -5,8 +5,7 @@ from flask_login import login_required
 
 from workspace.blueprints.catalogue.views import bp
 from workspace.blueprints.rendering import render
-from workspace.services import catalogue
-from workspace.services import catalogue_analysis as analysis
+from workspace.services.catalogue import analysis, items
 
 
 def _render(name: str, fragment: bool = True, **context):
@@ -30,7 +29,7 @@ def analysis_coverage():
     kind = request.args.get("rows", "roles")
     kind = kind if kind in analysis.ROW_KINDS else "roles"
     key_only = request.args.get("include") != "all"
-    areas = catalogue.list_areas()
+    areas = items.list_areas()
     page = _arg_int("page") or 1
     if kind == "clusters":
         matrix = analysis.cluster_matrix(areas, key_only=key_only, page=page,
@@ -44,7 +43,7 @@ def analysis_coverage():
         matrix = analysis.role_matrix(areas, key_only=key_only, page=page,
                                       cluster_id=_arg_int("cluster_id"))
     filters = {"cluster_sets": analysis.list_cluster_sets()} if kind == "clusters" else \
-        {"clusters": catalogue.list_clusters()}
+        {"clusters": items.list_clusters()}
     return _render("coverage", matrix=matrix, args=request.args.to_dict(), **filters)
 
 
@@ -52,7 +51,7 @@ def analysis_coverage():
 @login_required
 def analysis_gaps():
     threshold = _arg_int("threshold") or analysis.OVERLAP_THRESHOLD
-    report = analysis.gap_report(catalogue.list_areas(), threshold=threshold,
+    report = analysis.gap_report(items.list_areas(), threshold=threshold,
                                  cluster_set_id=_arg_int("cluster_set_id"))
     return _render("gaps", report=report, args=request.args.to_dict(),
                    cluster_sets=analysis.list_cluster_sets())
@@ -69,5 +68,5 @@ def analysis_counts():
 @login_required
 def progression(catalogue_item_id: int):
     by = "level" if request.args.get("by") == "level" else "step"
-    item = catalogue.get_item(catalogue_item_id)
+    item = items.get_item(catalogue_item_id)
     return _render("progression", progression=analysis.progression_map(item, by), by=by)

@@ -3,8 +3,8 @@
 import click
 
 from workspace.blueprints.catalogue.views import bp
-from workspace.services import catalogue_synthetic
-from workspace.services.errors import DomainError
+from workspace.exceptions import DomainError
+from workspace.services.catalogue import synthetic
 
 
 @bp.cli.command("generate")
@@ -15,7 +15,7 @@ from workspace.services.errors import DomainError
 def generate(qualifications: int, modules: int, seed: int, replace: bool) -> None:
     """Add a synthetic catalogue (items marked SYN-) for tests and benchmarks."""
     try:
-        made = catalogue_synthetic.generate_catalogue(qualifications, modules, seed, replace)
+        made = synthetic.generate_catalogue(qualifications, modules, seed, replace)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     summary = ", ".join(f"{count:,} {name}" for name, count in made.counts.items())

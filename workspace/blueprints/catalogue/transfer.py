@@ -14,8 +14,8 @@ from workspace.blueprints.access import editor_required
 from workspace.blueprints.catalogue.views import bp
 from workspace.blueprints.rendering import INVALID, render
 from workspace.clock import london_today
-from workspace.services import accounts
-from workspace.services import catalogue_transfer as service
+from workspace.services.accounts import users
+from workspace.services.catalogue import transfer as service
 
 # Larger files go through `flask catalogue import`, which has no request to hold open.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -102,7 +102,7 @@ def export_command(file_format: str, output: str | None) -> None:
 @click.option("--actor", metavar="EMAIL", help="Record the changes as made by this account.")
 def import_command(file: str, actor: str | None) -> None:
     """Import a catalogue file (CSV or JSON): all of it, or nothing if a record is bad."""
-    user = accounts.get_user_by_email(actor) if actor else None
+    user = users.get_user_by_email(actor) if actor else None
     if actor and user is None:
         raise click.BadParameter(f"no account has the email {actor}", param_hint="--actor")
     with open(file, "rb") as handle:

@@ -17,10 +17,10 @@ from workspace.blueprints.catalogue.forms import (
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
 from workspace.clock import london_today
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import CatalogueItem, ItemStatus
-from workspace.services import catalogue as service
-from workspace.services.errors import DomainError
+from workspace.services.catalogue import items as service
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 

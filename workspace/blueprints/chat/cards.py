@@ -13,22 +13,19 @@ from workspace.blueprints.chat.views import bp, posting_limit
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.services import chat_cards, chat_polls, cpd, progress
-from workspace.services.errors import DomainError
+from workspace.services.chat import cards, polls
+from workspace.services.cpd import sessions
+from workspace.services.progress import tracking
 
 commands.register(bp, posting_limit)
-
-
-@bp.record_once
-def _keep_cards_current(_state) -> None:
-    chat_cards.register_listeners()
 
 
 @bp.app_template_global()
 def card_refs(message) -> list[str]:
     """The card references in a message (`#cpd-12`, links to record pages...), each once."""
-    return chat_cards.message_refs(message)
+    return cards.message_refs(message)
 
 
 def record_url(endpoint: str, **values) -> str | None:
@@ -40,7 +37,7 @@ def record_url(endpoint: str, **values) -> str | None:
 
 
 def card_fragment(partnership, ref: str, error: str | None = None):
-    card = chat_cards.load_card(partnership, g.membership, ref, utcnow())
+    card = cards.load_card(partnership, g.membership, ref, utcnow())
     if card is None:
         return render_template("chat/_card_unavailable.html", ref=ref), 200
     status = INVALID if error else 200
@@ -63,7 +60,7 @@ def card(partnership):
 
 
 def _key(kind: str) -> str:
-    parsed = chat_cards.parse_ref(request.args.get("ref", ""))
+    parsed = cards.parse_ref(request.args.get("ref", ""))
     if parsed is None or parsed[0] != kind:
         abort(404)
     return parsed[1]
@@ -88,10 +85,10 @@ def _answer(partnership, ref: str, error: str | None = None, done: str = "Done."
 @bp.post("/p/<int:partnership_id>/chat/card/signup")
 @partnership_route()
 def card_sign_up(partnership):
-    found = chat_cards.get_session(partnership, int(_key("cpd")))
+    found = cards.get_session(partnership, int(_key("cpd")))
     _confirmed()
     try:
-        cpd.sign_up(found, current_user, utcnow())
+        sessions.sign_up(found, current_user, utcnow())
     except DomainError as error:
         return _answer(partnership, f"cpd-{found.id}", error.message)
     return _answer(partnership, f"cpd-{found.id}", done=f"Signed up: {found.title}.")
@@ -100,10 +97,10 @@ def card_sign_up(partnership):
 @bp.post("/p/<int:partnership_id>/chat/card/withdraw")
 @partnership_route()
 def card_withdraw(partnership):
-    found = chat_cards.get_session(partnership, int(_key("cpd")))
+    found = cards.get_session(partnership, int(_key("cpd")))
     _confirmed()
     try:
-        cpd.cancel_booking(found, current_user, utcnow())
+        sessions.cancel_booking(found, current_user, utcnow())
     except DomainError as error:
         return _answer(partnership, f"cpd-{found.id}", error.message)
     return _answer(partnership, f"cpd-{found.id}", done="You have given up your place.")
@@ -112,10 +109,10 @@ def card_withdraw(partnership):
 @bp.post("/p/<int:partnership_id>/chat/card/enrol")
 @partnership_route()
 def card_enrol(partnership):
-    item = chat_cards.get_item(_key("qual"))
+    item = cards.get_item(_key("qual"))
     _confirmed()
     try:
-        progress.enrol(current_user, item, london_today())
+        tracking.enrol(current_user, item, london_today())
     except DomainError as error:
         return _answer(partnership, f"qual-{item.stable_id}", error.message)
     return _answer(partnership, f"qual-{item.stable_id}", done=f"Enrolled on {item.title}.")
@@ -124,10 +121,10 @@ def card_enrol(partnership):
 @bp.post("/p/<int:partnership_id>/chat/card/done")
 @partnership_route()
 def card_done(partnership):
-    action = chat_cards.get_action(partnership, g.membership, int(_key("action")))
+    action = cards.get_action(partnership, g.membership, int(_key("action")))
     _confirmed()
     try:
-        chat_cards.complete_action(action, g.membership, utcnow())
+        cards.complete_action(action, g.membership, utcnow())
     except DomainError as error:
         return _answer(partnership, f"action-{action.id}", error.message)
     return _answer(partnership, f"action-{action.id}", done="The action is done.")
@@ -136,12 +133,12 @@ def card_done(partnership):
 @bp.post("/p/<int:partnership_id>/chat/card/vote")
 @partnership_route()
 def card_vote(partnership):
-    poll = chat_cards.get_readable_poll(partnership, g.membership, int(_key("poll")))
+    poll = cards.get_readable_poll(partnership, g.membership, int(_key("poll")))
     form = VoteForm()
     if not form.validate_on_submit():
         return _answer(partnership, f"poll-{poll.id}", "Choose one of the options.")
     try:
-        chat_polls.vote(poll, current_user, form.option_id.data)
+        polls.vote(poll, current_user, form.option_id.data)
     except DomainError as error:
         return _answer(partnership, f"poll-{poll.id}", error.message)
     return _answer(partnership, f"poll-{poll.id}", done="Your vote is counted.")
@@ -150,7 +147,7 @@ def card_vote(partnership):
 @bp.post("/p/<int:partnership_id>/chat/card/close-poll")
 @partnership_route()
 def card_close_poll(partnership):
-    poll = chat_cards.get_readable_poll(partnership, g.membership, int(_key("poll")))
+    poll = cards.get_readable_poll(partnership, g.membership, int(_key("poll")))
     _confirmed()
-    chat_polls.close_poll(poll, current_user, g.membership.role)
+    polls.close_poll(poll, current_user, g.membership.role)
     return _answer(partnership, f"poll-{poll.id}", done="The poll is closed.")

@@ -20,11 +20,12 @@ from workspace.blueprints.chat.card_forms import (
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error
 from workspace.clock import LONDON_NAME, utcnow
+from workspace.exceptions import DomainError
 from workspace.models.cpd import SessionStatus
 from workspace.models.partnerships import Role
-from workspace.services import chat, chat_cards, chat_polls, cpd
-from workspace.services import partnerships as partnership_service
-from workspace.services.errors import DomainError
+from workspace.services.chat import cards, messages, polls
+from workspace.services.cpd import sessions
+from workspace.services.partnerships import membership as partnership_service
 
 COMMAND = re.compile(r"^/([A-Za-z]+)(?:\s+(.*))?$", re.DOTALL)
 COMMANDS = {"cpd": "schedule a CPD session, or share one",
@@ -58,7 +59,7 @@ def open_command(partnership, channel, text: str):
 
 
 def _runnable_networks(partnership):
-    rows = cpd.list_networks(partnership, current_user, utcnow())
+    rows = sessions.list_networks(partnership, current_user, utcnow())
     if g.membership.role == Role.LEAD:
         return [r.network for r in rows]
     return [r.network for r in rows if r.network.coordinator_id == current_user.id]
@@ -75,9 +76,9 @@ def _session_form(partnership, **kwargs) -> ChatSessionForm:
 
 def _share_form(partnership, **kwargs) -> ShareSessionForm:
     form = ShareSessionForm(**kwargs)
-    rows = cpd.list_sessions(partnership, since=utcnow())
+    rows = sessions.list_sessions(partnership, since=utcnow())
     form.cpd_session.choices = [
-        SelectChoice(str(r.session.id), f"{r.session.title} · {cpd.describe_when(r.session)}")
+        SelectChoice(str(r.session.id), f"{r.session.title} · {sessions.describe_when(r.session)}")
         for r in rows if r.session.status == SessionStatus.SCHEDULED]
     return form
 
@@ -95,8 +96,8 @@ def _open_cpd(partnership, channel, args: str):
     return _cpd_panel(partnership, channel, session_form, share_form)
 
 
-def _session_fields(form: ChatSessionForm) -> cpd.SessionFields:
-    return cpd.SessionFields(
+def _session_fields(form: ChatSessionForm) -> sessions.SessionFields:
+    return sessions.SessionFields(
         title=form.title.data, day=form.day.data, start=form.start.data, end=form.end.data,
         capacity=form.capacity.data, timezone=form.timezone.data or LONDON_NAME,
         venue=form.venue.data or "", learning_hours=form.learning_hours.data)
@@ -105,16 +106,16 @@ def _session_fields(form: ChatSessionForm) -> cpd.SessionFields:
 @partnership_route()
 def command_cpd(partnership):
     form = _session_form(partnership)
-    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    channel = messages.get_channel(partnership, _channel_id(form), g.membership)
     share = _share_form(partnership, formdata=None, channel_id=channel.id)
     if not form.network.choices:
         form.form_errors.append("Only leads and network coordinators can schedule sessions.")
     elif form.validate_on_submit():
-        network = chat_cards.get_network(partnership, int(form.network.data))
+        network = cards.get_network(partnership, int(form.network.data))
         try:
-            chat.check_writable(channel)  # before making the record it would post
-            created = cpd.schedule_session(partnership, network, _session_fields(form))
-            chat.post_message(channel, current_user,
+            messages.check_writable(channel)  # before making the record it would post
+            created = sessions.schedule_session(partnership, network, _session_fields(form))
+            messages.post_message(channel, current_user,
                               f"New CPD session: {created.title} #cpd-{created.id}")
         except DomainError as error:
             add_domain_error(form, error)
@@ -126,12 +127,12 @@ def command_cpd(partnership):
 @partnership_route()
 def command_cpd_share(partnership):
     form = _share_form(partnership)
-    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    channel = messages.get_channel(partnership, _channel_id(form), g.membership)
     if form.validate_on_submit():
-        shared = chat_cards.get_session(partnership, int(form.cpd_session.data))
+        shared = cards.get_session(partnership, int(form.cpd_session.data))
         try:
-            chat.check_writable(channel)  # before making the record it would post
-            chat.post_message(channel, current_user, f"{shared.title} #cpd-{shared.id}")
+            messages.check_writable(channel)  # before making the record it would post
+            messages.post_message(channel, current_user, f"{shared.title} #cpd-{shared.id}")
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -164,17 +165,17 @@ def _open_action(partnership, channel, args: str):
 @partnership_route()
 def command_action(partnership):
     form = _action_form(partnership)
-    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    channel = messages.get_channel(partnership, _channel_id(form), g.membership)
     if not g.membership.role.at_least(Role.STEERING):
         form.form_errors.append("Only steering group members and leads can add actions.")
     elif form.validate_on_submit():
         try:
-            chat.check_writable(channel)  # before making the record it would post
-            action = chat_cards.create_action(
+            messages.check_writable(channel)  # before making the record it would post
+            action = cards.create_action(
                 partnership, current_user, title=form.title.data,
                 owner_id=int(form.owner.data) if form.owner.data else None,
                 due_on=form.due_on.data)
-            chat.post_message(channel, current_user,
+            messages.post_message(channel, current_user,
                               f"New action #action-{action.id}")
         except DomainError as error:
             add_domain_error(form, error)
@@ -196,13 +197,13 @@ def _open_poll(partnership, channel, args: str):
 @partnership_route()
 def command_poll(partnership):
     form = PollForm()
-    channel = chat.get_channel(partnership, _channel_id(form), g.membership)
+    channel = messages.get_channel(partnership, _channel_id(form), g.membership)
     if form.validate_on_submit():
         try:
-            chat.check_writable(channel)  # before making the record it would post
-            poll = chat_polls.create_poll(channel, current_user, form.question.data,
+            messages.check_writable(channel)  # before making the record it would post
+            poll = polls.create_poll(channel, current_user, form.question.data,
                                           form.options.data.splitlines())
-            chat.post_message(channel, current_user, f"Poll: {poll.question} #poll-{poll.id}")
+            messages.post_message(channel, current_user, f"Poll: {poll.question} #poll-{poll.id}")
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -6,7 +6,7 @@ which wins, when the browser reconnects by itself), then waits for new ones, and
 CHAT_STREAM_SECONDS with a `retry:` hint so that the browser reconnects where it left off.
 
 Waiting holds no database connection: each read of the event log is a short block that
-gives its connection back (`_release`) before `chat_live.wait_for_events`.
+gives its connection back (`_release`) before `live.wait_for_events`.
 What an event shows is the same for every viewer, so it is rendered once per process and
 kept in a small cache; what differs is only *whether* a viewer may receive it.
 """
@@ -24,9 +24,10 @@ from sqlalchemy.orm import selectinload
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.chat.views import bp
 from workspace.extensions import db
+from workspace.infra import live
 from workspace.models import ChatEvent, Membership, Message, Poll
 from workspace.models.partnerships import Role
-from workspace.services import chat, chat_live
+from workspace.services.chat import messages
 
 RETRY_MS = 1000
 KEEPALIVE_SECONDS = 15
@@ -81,7 +82,7 @@ class Viewer:
             self.member, self.readable, self.steering = False, set(), False
             return
         self.steering = membership.role.at_least(Role.STEERING)
-        self.readable = {c.id for c in chat.readable_channels(
+        self.readable = {c.id for c in messages.readable_channels(
             membership.partnership, membership, include_archived=True)}
 
     def refresh_if_due(self) -> None:
@@ -119,7 +120,7 @@ def _frames(viewer: Viewer, open_channel: int | None, after: int, seconds: float
         viewer.refresh_if_due()
         if not viewer.member:
             break
-        events = chat_live.events_after(partnership_id, cursor)
+        events = live.events_after(partnership_id, cursor)
         out = [frame for event in events
                for frame in _frames_for(event, open_channel, viewer)]
         if events:
@@ -130,7 +131,7 @@ def _frames(viewer: Viewer, open_channel: int | None, after: int, seconds: float
         if remaining <= 0:
             break
         if len(events) < 500:
-            woke = chat_live.wait_for_events(partnership_id, cursor,
+            woke = live.wait_for_events(partnership_id, cursor,
                                              min(remaining, KEEPALIVE_SECONDS))
             if not woke and deadline - monotonic() > 0:
                 yield ": keep-alive\n\n"

@@ -5,7 +5,7 @@ from flask import abort, g, redirect
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.chat.card_forms import DiscussForm
 from workspace.blueprints.chat.views import bp
-from workspace.services import chat, chat_topics
+from workspace.services.chat import messages, topics
 
 
 @bp.post("/p/<int:partnership_id>/chat/discuss")
@@ -14,6 +14,6 @@ def discuss(partnership):
     form = DiscussForm()
     if not form.validate_on_submit():
         abort(400)
-    thread = chat_topics.open_discussion(partnership, g.membership, form.kind.data,
+    thread = topics.open_discussion(partnership, g.membership, form.kind.data,
                                          form.key.data)
-    return redirect(chat.message_path(thread))
+    return redirect(messages.message_path(thread))

@@ -19,10 +19,11 @@ from workspace.blueprints.chat import commands
 from workspace.blueprints.chat.forms import ChannelForm, MessageForm, SearchForm
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx, limiter
+from workspace.infra import live
 from workspace.models.partnerships import Role
-from workspace.services import chat, chat_live
-from workspace.services.errors import DomainError
+from workspace.services.chat import messages
 
 bp = Blueprint("chat", __name__)
 
@@ -67,7 +68,7 @@ def posting_limited(error: RateLimitExceeded):
 @bp.get("/p/<int:partnership_id>/chat/")
 @partnership_route()
 def index(partnership):
-    channel = chat.general_channel(partnership)
+    channel = messages.general_channel(partnership)
     return redirect(url_for("chat.channel", partnership_id=partnership.id,
                             channel_id=channel.id))
 
@@ -76,11 +77,11 @@ def index(partnership):
 @partnership_route()
 def channel(partnership, channel_id: int):
     """The channel; with `before`, the messages before that id ("load earlier")."""
-    chan = chat.get_channel(partnership, channel_id, g.membership)
+    chan = messages.get_channel(partnership, channel_id, g.membership)
     before = request.args.get("before", type=int)
     if htmx and before:
         return render_template("chat/_messages.html", partnership=partnership, channel=chan,
-                               batch=chat.list_messages(chan, before=before),
+                               batch=messages.list_messages(chan, before=before),
                                inline_cards=True)
     return _channel_page(partnership, chan, MessageForm(formdata=None), before=before)
 
@@ -89,25 +90,25 @@ def channel(partnership, channel_id: int):
 @partnership_route()
 def mark_read(partnership, channel_id: int):
     """The open page has shown what arrived live: the channel is read up to now."""
-    chan = chat.get_channel(partnership, channel_id, g.membership)
+    chan = messages.get_channel(partnership, channel_id, g.membership)
     if ConfirmForm().validate_on_submit():
-        chat.mark_read(chan, current_user)
+        messages.mark_read(chan, current_user)
     return "", 204
 
 
 def _channel_page(partnership, chan, form, thread=None, status: int = 200,
                   before: int | None = None):
     # First what commits (which expires what the session holds), then what the page shows.
-    chat.ensure_channels(partnership)
-    chat.mark_read(chan, current_user)
-    channels = chat.readable_channels(partnership, g.membership)
+    messages.ensure_channels(partnership)
+    messages.mark_read(chan, current_user)
+    channels = messages.readable_channels(partnership, g.membership)
     return render("chat/channel.html", status=status, partnership=partnership, channel=chan,
-                  batch=chat.list_messages(chan, before=before), form=form, channels=channels,
+                  batch=messages.list_messages(chan, before=before), form=form, channels=channels,
                   thread=thread, inline_cards=True,
-                  replies=chat.list_replies(thread) if thread else [],
+                  replies=messages.list_replies(thread) if thread else [],
                   reply_form=MessageForm(formdata=None),
-                  unread=chat.unread_counts(channels, current_user),
-                  last_event_id=chat_live.last_event_id(partnership.id),
+                  unread=messages.unread_counts(channels, current_user),
+                  last_event_id=live.last_event_id(partnership.id),
                   is_lead=g.membership.role == Role.LEAD, search_form=SearchForm(formdata=None))
 
 
@@ -115,14 +116,14 @@ def _channel_page(partnership, chan, form, thread=None, status: int = 200,
 @partnership_route()
 @posting_limit
 def post(partnership, channel_id: int):
-    chan = chat.get_channel(partnership, channel_id, g.membership)
+    chan = messages.get_channel(partnership, channel_id, g.membership)
     form = MessageForm()
     text = form.body.data or ""
     if form.validate_on_submit() and commands.is_command(text):
         return commands.open_command(partnership, chan, text)
     if form.validate_on_submit():
         try:
-            message = chat.post_message(chan, current_user, text)
+            message = messages.post_message(chan, current_user, text)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -155,11 +156,11 @@ def _posted(partnership, chan, message, composer_id: str):
 @bp.get("/p/<int:partnership_id>/chat/messages/<int:message_id>/thread")
 @partnership_route()
 def thread(partnership, message_id: int):
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     root = message.parent or message
     if htmx:
         return render_template("chat/_thread.html", partnership=partnership, thread=root,
-                               channel=root.channel, replies=chat.list_replies(root),
+                               channel=root.channel, replies=messages.list_replies(root),
                                reply_form=MessageForm(formdata=None))
     return _channel_page(partnership, root.channel, MessageForm(formdata=None), thread=root)
 
@@ -168,11 +169,11 @@ def thread(partnership, message_id: int):
 @partnership_route()
 @posting_limit
 def reply(partnership, message_id: int):
-    parent = chat.get_message(partnership, message_id, g.membership)
+    parent = messages.get_message(partnership, message_id, g.membership)
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message = chat.post_message(parent.channel, current_user, form.body.data or "",
+            message = messages.post_message(parent.channel, current_user, form.body.data or "",
                                         parent=parent)
         except DomainError as error:
             add_domain_error(form, error)
@@ -189,12 +190,12 @@ def reply(partnership, message_id: int):
 @partnership_route()
 def message_link(partnership, message_id: int):
     """Where a message lives: its thread for a reply, else its place in the channel."""
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     anchor = f"msg-{message.id}"
     if message.parent_id:
         return redirect(url_for("chat.thread", partnership_id=partnership.id,
                                 message_id=message.parent_id, _anchor=anchor))
-    latest = chat.list_messages(message.channel).messages
+    latest = messages.list_messages(message.channel).messages
     before = None if latest and latest[0].id <= message.id else message.id + 1
     return redirect(url_for("chat.channel", partnership_id=partnership.id,
                             channel_id=message.channel_id, before=before, _anchor=anchor))
@@ -207,17 +208,17 @@ def message_link(partnership, message_id: int):
           methods=["GET", "POST"])
 @partnership_route()
 def edit(partnership, message_id: int):
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     form = MessageForm(data={"body": message.body})
     if form.validate_on_submit():
         try:
-            chat.edit_message(message, current_user, form.body.data or "")
+            messages.edit_message(message, current_user, form.body.data or "")
         except DomainError as error:
             add_domain_error(form, error)
         else:
             return _message_or_page(partnership, message)
     elif message.author_id != current_user.id:
-        chat.edit_message(message, current_user, message.body)  # raises Forbidden
+        messages.edit_message(message, current_user, message.body)  # raises Forbidden
     return render_form("chat/edit.html", form, fragment="chat/_edit_form.html",
                        partnership=partnership, message=message)
 
@@ -225,9 +226,9 @@ def edit(partnership, message_id: int):
 @bp.post("/p/<int:partnership_id>/chat/messages/<int:message_id>/delete")
 @partnership_route()
 def delete(partnership, message_id: int):
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     if ConfirmForm().validate_on_submit():
-        chat.delete_message(message, current_user)
+        messages.delete_message(message, current_user)
     return _message_or_page(partnership, message)
 
 
@@ -235,7 +236,7 @@ def delete(partnership, message_id: int):
 @partnership_route()
 def show(partnership, message_id: int):
     """One message as shown in the channel (cancelling an edit swaps this back in)."""
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     return _message_or_page(partnership, message)
 
 
@@ -249,9 +250,9 @@ def _message_or_page(partnership, message):
 @bp.get("/p/<int:partnership_id>/chat/messages/<int:message_id>/history")
 @partnership_route(Role.LEAD)
 def history(partnership, message_id: int):
-    message = chat.get_message(partnership, message_id, g.membership)
+    message = messages.get_message(partnership, message_id, g.membership)
     return render("chat/history.html", partnership=partnership, message=message,
-                  revisions=chat.message_history(message, g.membership))
+                  revisions=messages.message_history(message, g.membership))
 
 
 # --- search -----------------------------------------------------------------------------
@@ -263,7 +264,7 @@ def search(partnership):
     form = SearchForm(request.args)
     query = form.q.data or "" if form.validate() else ""
     return render("chat/search.html", "chat/_search_results.html", partnership=partnership,
-                  form=form, query=query, results=chat.search(partnership, g.membership, query))
+                  form=form, query=query, results=messages.search(partnership, g.membership, query))
 
 
 # --- channels --------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def new_channel(partnership):
     form = ChannelForm()
     if form.validate_on_submit():
         try:
-            chan = chat.create_channel(partnership, g.membership, name=form.name.data,
+            chan = messages.create_channel(partnership, g.membership, name=form.name.data,
                                        topic=form.topic.data or "",
                                        steering_only=form.steering_only.data)
         except DomainError as error:
@@ -290,10 +291,10 @@ def new_channel(partnership):
 @bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/archive")
 @partnership_route(Role.LEAD)
 def archive(partnership, channel_id: int):
-    chan = chat.get_channel(partnership, channel_id, g.membership)
+    chan = messages.get_channel(partnership, channel_id, g.membership)
     if ConfirmForm().validate_on_submit():
         try:
-            chat.archive_channel(chan, g.membership)
+            messages.archive_channel(chan, g.membership)
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("chat.channel", partnership_id=partnership.id,

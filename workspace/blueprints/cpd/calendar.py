@@ -8,8 +8,8 @@ from workspace.blueprints.cpd.views import bp, feed_context
 from workspace.extensions import htmx
 from workspace.models import CpdSession
 from workspace.models.partnerships import Role
-from workspace.services import cpd_calendar
-from workspace.services.partnerships import get_owned
+from workspace.services.cpd import ical
+from workspace.services.partnerships.membership import get_owned
 
 ICALENDAR = "text/calendar"
 
@@ -25,7 +25,7 @@ def _ics(calendar, disposition: str) -> Response:
 @partnership_route(Role.MEMBER)
 def session_ics(partnership, cpd_session_id: int):
     existing = get_owned(CpdSession, partnership, cpd_session_id)
-    calendar = cpd_calendar.session_calendar(existing, current_user,
+    calendar = ical.session_calendar(existing, current_user,
                                              current_app.config["BASE_URL"])
     return _ics(calendar, f'attachment; filename="cpd-session-{existing.id}.ics"')
 
@@ -33,15 +33,15 @@ def session_ics(partnership, cpd_session_id: int):
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
     """The private feed: no sign-in, the token is the key (calendar apps cannot sign in)."""
-    user = cpd_calendar.user_by_token(token)
-    calendar = cpd_calendar.feed_calendar(user, current_app.config["BASE_URL"])
+    user = ical.user_by_token(token)
+    calendar = ical.feed_calendar(user, current_app.config["BASE_URL"])
     return _ics(calendar, 'inline; filename="cpd-sessions.ics"')
 
 
 @bp.post("/cpd/calendar-feed/reset")
 @login_required
 def reset_calendar_feed():
-    cpd_calendar.reset_feed(current_user)
+    ical.reset_feed(current_user)
     flash("Your calendar feed has a new address: the old one no longer works. "
           "Subscribe to the new one in your calendar app.", "success")
     if htmx:

@@ -6,7 +6,7 @@ import click
 
 from workspace.blueprints.cpd.views import bp
 from workspace.clock import utcnow
-from workspace.services import cpd
+from workspace.services.cpd import sessions
 
 
 @bp.cli.command("send-reminders")
@@ -14,5 +14,5 @@ from workspace.services import cpd
               help="Remind people booked on sessions starting within this many hours.")
 def send_reminders(hours: int) -> None:
     """Remind people of their sessions, once each (run it every hour or so)."""
-    sent = cpd.send_reminders(utcnow(), timedelta(hours=hours))
+    sent = sessions.send_reminders(utcnow(), timedelta(hours=hours))
     click.echo(f"{sent} reminder{'' if sent == 1 else 's'} sent.")

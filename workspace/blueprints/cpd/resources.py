@@ -12,13 +12,13 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.views import bp
 from workspace.blueprints.files import send_download, upload_folder
 from workspace.blueprints.rendering import add_domain_error, render
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
+from workspace.infra import uploads
 from workspace.models import Network, Resource
-from workspace.services import cpd_resources as service
-from workspace.services import uploads
-from workspace.services.cpd import is_network_member
-from workspace.services.errors import DomainError
-from workspace.services.partnerships import get_owned
+from workspace.services.cpd import resources as service
+from workspace.services.cpd.sessions import is_network_member
+from workspace.services.partnerships.membership import get_owned
 
 PAGE = "cpd/resources.html"
 LIST = "cpd/_resource_list.html"

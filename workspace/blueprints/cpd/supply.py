@@ -17,13 +17,14 @@ from workspace.blueprints.cpd.views import bp
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import CpdSession, SupplyRate
 from workspace.models.cpd import ClaimKind, ClaimStatus
 from workspace.models.partnerships import Role
-from workspace.services import cpd, cpd_supply
-from workspace.services.errors import DomainError
-from workspace.services.partnerships import get_owned
+from workspace.services.cpd import sessions
+from workspace.services.cpd import supply as cpd_supply
+from workspace.services.partnerships.membership import get_owned
 
 # --- forms --------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ def _claim_answer(partnership, cpd_session: CpdSession, form: ClaimForm):
     if htmx:
         rates = cpd_supply.get_rates(partnership)
         _priced(form, rates)
-        booking = cpd.booking_of(cpd_session, current_user)
+        booking = sessions.booking_of(cpd_session, current_user)
         return render_form("cpd/_supply_claim.html", form, partnership=partnership,
                            cpd_session=cpd_session, booking=booking, claim_form=form,
                            claim=cpd_supply.claim_for(booking), supply_rates=rates)

@@ -13,13 +13,16 @@ from workspace.blueprints.cpd.forms import AttendanceForm, NetworkForm, SessionF
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import CpdSession, Network, SessionSeries
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
-from workspace.services import catalogue, chat, cpd, cpd_calendar, cpd_log, cpd_supply
-from workspace.services import partnerships as partnership_service
-from workspace.services.errors import DomainError
+from workspace.services.catalogue import items
+from workspace.services.chat import messages
+from workspace.services.cpd import ical, logbook, supply
+from workspace.services.cpd import sessions as cpd
+from workspace.services.partnerships import membership as partnership_service
 
 bp = Blueprint("cpd", __name__)
 
@@ -53,7 +56,7 @@ def index(partnership):
 
 def _index_page(partnership, form: NetworkForm):
     now = utcnow()
-    pending = cpd_supply.pending_count(partnership) if g.membership.role == Role.LEAD else 0
+    pending = supply.pending_count(partnership) if g.membership.role == Role.LEAD else 0
     return render_form("cpd/index.html", form, partnership=partnership,
                        networks=cpd.list_networks(partnership, current_user, now),
                        sessions=cpd.list_sessions(partnership, since=now),
@@ -127,14 +130,14 @@ def _session_form(partnership, **kwargs) -> SessionForm:
         SelectChoice(str(o.id), o.name) for o in partnership_service.list_organisations(
             partnership)]
     form.areas.choices = [SelectChoice(a.id, f"{a.number}. {a.title}")
-                          for a in catalogue.list_areas()]
+                          for a in items.list_areas()]
     return form
 
 
 def _module_ids(form: SessionForm) -> frozenset[int]:
     ids = set()
     for stable_id in filter(None, (s.strip() for s in (form.modules.data or "").split(","))):
-        item = catalogue.find_item(stable_id)
+        item = items.find_item(stable_id)
         if item is None:
             raise DomainError(f"No catalogue item has the ID {stable_id}.", field="modules")
         ids.add(item.id)
@@ -252,9 +255,9 @@ def session(partnership, cpd_session_id: int):
     return render("cpd/session.html", "cpd/_signup.html", modules=modules, areas=areas,
                   may_run=may_run, people=cpd.active_bookings(existing) if may_run else [],
                   when=cpd.describe_when(existing), where=cpd.describe_where(existing),
-                  claim=cpd_supply.claim_for(context["booking"]),
-                  supply_rates=cpd_supply.get_rates(partnership),
-                  may_discuss=chat.may_read_network(existing.network, g.membership), **context)
+                  claim=supply.claim_for(context["booking"]),
+                  supply_rates=supply.get_rates(partnership),
+                  may_discuss=messages.may_read_network(existing.network, g.membership), **context)
 
 
 def _signup_answer(partnership, existing: CpdSession, error: str | None = None):
@@ -348,15 +351,15 @@ def mark(partnership, cpd_session_id: int, booking_id: int):
 @bp.get("/cpd/mine")
 @login_required
 def mine():
-    log = cpd_log.cpd_log(current_user)
+    log = logbook.cpd_log(current_user)
     return render("cpd/mine.html", bookings=cpd.my_bookings(current_user,
                                                             utcnow() - timedelta(hours=12)),
-                  log=log, totals=cpd_log.totals_by_year(log), confirm=ConfirmForm(),
+                  log=log, totals=logbook.totals_by_year(log), confirm=ConfirmForm(),
                   **feed_context(current_user))
 
 
 def feed_context(user) -> dict:
     """What cpd/_calendar_feed.html needs: the person's private feed address."""
-    feed = cpd_calendar.feed_for(user)
+    feed = ical.feed_for(user)
     base = current_app.config["BASE_URL"].rstrip("/")
     return {"feed_url": base + url_for("cpd.calendar_feed", token=feed.token)}

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.services import notifications
-from workspace.services import partnerships as partnership_service
+from workspace.services.partnerships import membership as partnership_service
 
 bp = Blueprint("main", __name__)
 

@@ -15,12 +15,12 @@ from workspace.blueprints.partnerships.forms import (
 )
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today
+from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import htmx
+from workspace.infra.mail import send_email
 from workspace.models.partnerships import PartnershipKind, Role, Sector
-from workspace.services import actions
-from workspace.services import partnerships as service
-from workspace.services.errors import DomainError, NotFound
-from workspace.services.mail import send_email
+from workspace.services.partnerships import membership as service
+from workspace.services.steering import actions
 
 bp = Blueprint("partnerships", __name__)
 

@@ -4,8 +4,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from workspace.infra import uploads
 from workspace.models.progress import UnitStatus
-from workspace.services import uploads
 
 ITEM_HINT = "Type part of a title or ID and pick from the list."
 

@@ -14,10 +14,10 @@ from wtforms.validators import InputRequired, Length, Optional
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import add_domain_error, render
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.services import cpd_log as log_service
-from workspace.services import record as record_service
-from workspace.services.errors import DomainError
+from workspace.services.cpd import logbook as log_service
+from workspace.services.progress import record as record_service
 
 PAGE = "progress/cpd_log.html"
 LIST = "progress/_cpd_log.html"

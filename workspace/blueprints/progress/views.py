@@ -25,18 +25,20 @@ from workspace.blueprints.progress.forms import (
 )
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
+from workspace.infra import uploads
 from workspace.models import Enrolment, HeldQualification
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
-from workspace.services import catalogue, progress, uploads
-from workspace.services.errors import DomainError
+from workspace.services.catalogue import items
+from workspace.services.progress import tracking
 
 bp = Blueprint("progress", __name__)
 
 
 def _item(stable_id: str, field: str = "item"):
-    found = catalogue.find_item(stable_id)
+    found = items.find_item(stable_id)
     if found is None:
         raise DomainError(f"No catalogue item has the ID {stable_id.strip()}.", field=field)
     return found
@@ -55,11 +57,11 @@ def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int
                "enrol_form": EnrolForm(formdata=None, prefix="enrol"),
                "evidence_form": EvidenceForm(formdata=None), **forms}
     enrolments = [] if fragment and htmx else [
-        progress.enrolment_progress(e) for e in progress.list_enrolments(current_user)]
+        tracking.enrolment_progress(e) for e in tracking.list_enrolments(current_user)]
     return render("progress/dashboard.html", fragment, status=status, today=london_today(),
-                  profile=progress.get_profile(current_user), enrolments=enrolments,
-                  held=progress.list_held(current_user), confirm=ConfirmForm(formdata=None),
-                  claims=progress.list_claims(current_user), evidence_for=evidence_for,
+                  profile=tracking.get_profile(current_user), enrolments=enrolments,
+                  held=tracking.list_held(current_user), confirm=ConfirmForm(formdata=None),
+                  claims=tracking.list_claims(current_user), evidence_for=evidence_for,
                   evidence_limit=uploads.human_size(uploads.max_upload_bytes()),
                   evidence_accept=uploads.accept_attribute(),
                   human_size=uploads.human_size, kind_label=uploads.kind_label, **context)
@@ -74,12 +76,12 @@ def dashboard():
 @bp.route("/me/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    current = progress.get_profile(current_user)
+    current = tracking.get_profile(current_user)
     form = ProfileForm(obj=current, job_role=current.job_role.name if current.job_role else "")
     if form.validate_on_submit():
         try:
-            role = progress.find_role(form.job_role.data) if form.job_role.data else None
-            progress.update_profile(current_user, job_role=role,
+            role = tracking.find_role(form.job_role.data) if form.job_role.data else None
+            tracking.update_profile(current_user, job_role=role,
                                     organisation=form.organisation.data or "",
                                     share_with_leads=form.share_with_leads.data)
         except DomainError as error:
@@ -87,7 +89,7 @@ def profile():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("progress.dashboard"))
-    return render_form("progress/profile.html", form, roles=catalogue.list_roles())
+    return render_form("progress/profile.html", form, roles=items.list_roles())
 
 
 @bp.post("/me/held")
@@ -97,7 +99,7 @@ def add_held():
     if form.validate_on_submit():
         try:
             item = _item(form.item.data)
-            progress.add_held(current_user, item, year=form.year.data,
+            tracking.add_held(current_user, item, year=form.year.data,
                               evidence_note=form.evidence_note.data or "")
         except DomainError as error:
             add_domain_error(form, error)
@@ -111,7 +113,7 @@ def add_held():
 @login_required
 def remove_held(held_qualification_id: int):
     if ConfirmForm().validate_on_submit():
-        progress.remove_held(current_user, held_qualification_id, upload_folder())
+        tracking.remove_held(current_user, held_qualification_id, upload_folder())
         flash("Removed from your record.", "info")
     return redirect(url_for("progress.dashboard"))
 
@@ -131,12 +133,12 @@ def _held_list(held_id: int, message: str | None = None, status: int = 200, **fo
 @bp.post("/me/held/<int:held_qualification_id>/evidence")
 @login_required
 def upload_evidence(held_qualification_id: int):
-    held = progress.get_own(HeldQualification, current_user, held_qualification_id)
+    held = tracking.get_own(HeldQualification, current_user, held_qualification_id)
     form = EvidenceForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            progress.attach_evidence(current_user, held.id, upload.filename or "",
+            tracking.attach_evidence(current_user, held.id, upload.filename or "",
                                      upload.stream, upload_folder())
         except DomainError as error:
             add_domain_error(form, error)
@@ -150,7 +152,7 @@ def request_too_large(error):
     """A body over MAX_CONTENT_LENGTH (refused before any view, even the CSRF check, runs)."""
     if request.endpoint == "progress.upload_evidence" and current_user.is_authenticated:
         held_id = request.view_args["held_qualification_id"]
-        progress.get_own(HeldQualification, current_user, held_id)  # 404 for anyone else's
+        tracking.get_own(HeldQualification, current_user, held_id)  # 404 for anyone else's
         form = EvidenceForm(formdata=None)
         form.file.errors = [uploads.too_large_message(uploads.max_upload_bytes())]
         return _held_list(held_id, status=INVALID, evidence_form=form)
@@ -161,7 +163,7 @@ def request_too_large(error):
 @bp.get("/me/held/<int:held_qualification_id>/evidence")
 @login_required
 def download_evidence(held_qualification_id: int):
-    download = progress.evidence_download(current_user, held_qualification_id,
+    download = tracking.evidence_download(current_user, held_qualification_id,
                                           upload_folder())
     return send_download(download)
 
@@ -169,9 +171,9 @@ def download_evidence(held_qualification_id: int):
 @bp.post("/me/held/<int:held_qualification_id>/evidence/remove")
 @login_required
 def remove_evidence(held_qualification_id: int):
-    held = progress.get_own(HeldQualification, current_user, held_qualification_id)
+    held = tracking.get_own(HeldQualification, current_user, held_qualification_id)
     if ConfirmForm().validate_on_submit():
-        progress.remove_evidence(current_user, held.id, upload_folder())
+        tracking.remove_evidence(current_user, held.id, upload_folder())
         return _held_list(held.id, f"The evidence for {held.item.title} is removed.")
     return _held_list(held.id)
 
@@ -183,7 +185,7 @@ def claim_prior_learning():
     if form.validate_on_submit():
         try:
             unit = _item(form.item.data)
-            progress.claim_prior_learning(current_user, unit, form.evidence.data)
+            tracking.claim_prior_learning(current_user, unit, form.evidence.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -199,7 +201,7 @@ def enrol():
     form = EnrolForm(prefix="enrol")
     if form.validate_on_submit():
         try:
-            enrolment = progress.enrol(current_user, _item(form.item.data), london_today())
+            enrolment = tracking.enrol(current_user, _item(form.item.data), london_today())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -211,20 +213,20 @@ def enrol():
 @bp.get("/me/enrolments/<int:enrolment_id>")
 @login_required
 def enrolment(enrolment_id: int):
-    own = progress.get_own(Enrolment, current_user, enrolment_id)
-    return render("progress/enrolment.html", prog=progress.enrolment_progress(own),
+    own = tracking.get_own(Enrolment, current_user, enrolment_id)
+    return render("progress/enrolment.html", prog=tracking.enrolment_progress(own),
                   today=london_today(), statuses=list(UnitStatus))
 
 
 @bp.post("/me/enrolments/<int:enrolment_id>/units/<int:catalogue_item_id>")
 @login_required
 def update_unit(enrolment_id: int, catalogue_item_id: int):
-    own = progress.get_own(Enrolment, current_user, enrolment_id)
+    own = tracking.get_own(Enrolment, current_user, enrolment_id)
     form = UnitForm()
     error = None
     if form.validate_on_submit():
         try:
-            progress.update_unit(current_user, own.id, catalogue_item_id,
+            tracking.update_unit(current_user, own.id, catalogue_item_id,
                                  status=UnitStatus(form.status.data),
                                  started_on=form.started_on.data,
                                  achieved_on=form.achieved_on.data,
@@ -234,7 +236,7 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)
     if htmx:
-        prog = progress.enrolment_progress(own)
+        prog = tracking.enrolment_progress(own)
         return render("progress/enrolment.html", "progress/_enrolment_units.html",
                       status=INVALID if error else 200, prog=prog, error=error,
                       today=london_today(), statuses=list(UnitStatus))
@@ -245,8 +247,8 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
 @bp.get("/me/next-steps")
 @login_required
 def next_steps():
-    return render("progress/next_steps.html", plan=progress.progression(
-        current_user, london_today(), utcnow()), profile=progress.get_profile(current_user))
+    return render("progress/next_steps.html", plan=tracking.progression(
+        current_user, london_today(), utcnow()), profile=tracking.get_profile(current_user))
 
 
 # --- leads verify prior learning -----------------------------------------------------------
@@ -256,13 +258,13 @@ def next_steps():
 @partnership_route(Role.LEAD)
 def claims(partnership):
     return render("progress/claims.html", partnership=partnership, confirm=ConfirmForm(),
-                  claims=progress.claims_to_verify(partnership.id))
+                  claims=tracking.claims_to_verify(partnership.id))
 
 
 def _decide(partnership, prior_learning_claim_id: int, verified: bool):
     if ConfirmForm().validate_on_submit():
         try:
-            claim = progress.decide_claim(partnership.id, prior_learning_claim_id,
+            claim = tracking.decide_claim(partnership.id, prior_learning_claim_id,
                                           current_user, verified, utcnow())
         except DomainError as error:
             flash(error.message, "error")

@@ -8,7 +8,7 @@ from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import london_today
 from workspace.models.partnerships import Role
-from workspace.services import workforce as service
+from workspace.services.progress import workforce as service
 
 
 @bp.get("/p/<int:partnership_id>/workforce")

@@ -11,12 +11,12 @@ from workspace.blueprints.steering.common import action_form
 from workspace.blueprints.steering.forms import ActionForm, StatusForm
 from workspace.blueprints.steering.views import _meeting_page, bp
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting
-from workspace.services import actions as service
-from workspace.services.errors import DomainError
-from workspace.services.partnerships import get_owned
+from workspace.services.partnerships.membership import get_owned
+from workspace.services.steering import actions as service
 
 STEERING = Role.STEERING
 

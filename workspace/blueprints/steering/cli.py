@@ -4,7 +4,7 @@ import click
 
 from workspace.blueprints.steering.views import bp
 from workspace.clock import london_today
-from workspace.services import actions
+from workspace.services.steering import actions
 
 
 @bp.cli.command("send-reminders")

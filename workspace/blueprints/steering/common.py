@@ -3,8 +3,8 @@
 from wtforms.fields.choices import SelectChoice
 
 from workspace.blueprints.steering.forms import ActionForm
-from workspace.services import steering
-from workspace.services.partnerships import list_members
+from workspace.services.partnerships.membership import list_members
+from workspace.services.steering import meetings
 
 
 def action_form(partnership, **kwargs) -> ActionForm:
@@ -14,5 +14,5 @@ def action_form(partnership, **kwargs) -> ActionForm:
         SelectChoice(str(m.user_id), f"{m.user.name} ({m.role.label.lower()})")
         for m in list_members(partnership)]
     form.working_group.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(g.id), g.name) for g in steering.list_working_groups(partnership)]
+        SelectChoice(str(g.id), g.name) for g in meetings.list_working_groups(partnership)]
     return form

@@ -16,8 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from workspace.infra import uploads
 from workspace.models.steering import ActionStatus
-from workspace.services import uploads
 
 
 class MeetingForm(FlaskForm):

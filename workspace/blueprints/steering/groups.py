@@ -9,13 +9,13 @@ from workspace.blueprints.rendering import INVALID, add_domain_error, render, re
 from workspace.blueprints.steering.forms import GroupMemberForm, WorkingGroupForm
 from workspace.blueprints.steering.views import bp
 from workspace.clock import london_today
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models.partnerships import Role
 from workspace.models.steering import WorkingGroup, WorkingGroupMember
-from workspace.services import actions as action_service
-from workspace.services import steering
-from workspace.services.errors import DomainError
-from workspace.services.partnerships import get_owned, list_members
+from workspace.services.partnerships.membership import get_owned, list_members
+from workspace.services.steering import actions as action_service
+from workspace.services.steering import meetings
 
 STEERING = Role.STEERING
 
@@ -39,7 +39,7 @@ def working_groups(partnership):
 
 def _groups_page(partnership, form):
     return render_form("steering/working_groups.html", form, partnership=partnership,
-                       groups=steering.list_working_groups(partnership))
+                       groups=meetings.list_working_groups(partnership))
 
 
 @bp.post("/p/<int:partnership_id>/steering/groups")
@@ -48,7 +48,7 @@ def create_working_group(partnership):
     form = _group_form(partnership)
     if form.validate_on_submit():
         try:
-            group = steering.create_working_group(partnership, form.name.data,
+            group = meetings.create_working_group(partnership, form.name.data,
                                                   form.purpose.data or "",
                                                   frozenset(form.members.data or []))
         except DomainError as error:
@@ -71,7 +71,7 @@ def _group_page(partnership, group: WorkingGroup, fragment=None, member_form=Non
     member_form = member_form or _member_form(partnership, group, formdata=None)
     return render("steering/working_group.html", fragment,
                   status=INVALID if member_form.errors else 200, partnership=partnership,
-                  group=group, members=steering.group_members(group), member_form=member_form,
+                  group=group, members=meetings.group_members(group), member_form=member_form,
                   actions=action_service.list_actions(partnership, working_group=group),
                   today=london_today(), confirm=ConfirmForm())
 
@@ -91,7 +91,7 @@ def edit_working_group(partnership, working_group_id: int):
     del form.members  # members are added and removed on the group's page
     if form.validate_on_submit():
         try:
-            steering.update_working_group(group, form.name.data, form.purpose.data or "")
+            meetings.update_working_group(group, form.name.data, form.purpose.data or "")
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -112,7 +112,7 @@ def add_group_member(partnership, working_group_id: int):
     form = _member_form(partnership, group)
     if form.validate_on_submit():
         try:
-            steering.add_group_member(group, form.membership.data)
+            meetings.add_group_member(group, form.membership.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -126,7 +126,7 @@ def remove_group_member(partnership, working_group_member_id: int):
     member = get_owned(WorkingGroupMember, partnership, working_group_member_id)
     group = member.working_group
     if ConfirmForm().validate_on_submit():
-        steering.remove_group_member(member)
+        meetings.remove_group_member(member)
     return _after_member_change(partnership, group)
 
 

@@ -25,13 +25,14 @@ from workspace.blueprints.steering.forms import (
     PaperForm,
 )
 from workspace.clock import london_today, utcnow
+from workspace.exceptions import DomainError
 from workspace.extensions import htmx
+from workspace.infra import uploads
 from workspace.models.partnerships import Role
 from workspace.models.steering import AgendaItem, Decision, Meeting, Paper
-from workspace.services import actions as action_service
-from workspace.services import steering, uploads
-from workspace.services.errors import DomainError
-from workspace.services.partnerships import get_owned
+from workspace.services.partnerships.membership import get_owned
+from workspace.services.steering import actions as action_service
+from workspace.services.steering import meetings as steering
 
 bp = Blueprint("steering", __name__)
 

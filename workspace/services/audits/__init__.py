@@ -1,0 +1,1 @@
+"""Provision audits: provision and needs, the gap view, imports and the report."""

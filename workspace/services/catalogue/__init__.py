@@ -1,0 +1,1 @@
+"""The shared qualifications catalogue: items, search, analysis, seed content, import and export."""

@@ -1,0 +1,522 @@
+"""Analysis of the shared catalogue: Common Core coverage, gaps, over-provision, counts per
+role and cluster (as SHU Annexe 3) and progression maps.
+
+Definitions, shown on the pages too:
+
+- *Attached qualifications* of a role: the items attached to it (ItemRole) that are not
+  withdrawn; a withdrawn qualification can no longer be taken, so it fills no gap.
+  Those of a cluster: the attached qualifications of any of its roles, each counted once.
+- *Coverage of a qualification*: the areas of the item itself and of all its components,
+  however deep (as `catalogue.covered_areas`).
+- *Coverage of a role or cluster*: the union of the coverage of its attached KEY
+  qualifications (SHU mapped key qualifications to the Common Core); the pages can include
+  all attached qualifications instead. Each area also shows how many of them cover it.
+- *Gap*: an area that no attached key qualification of the role or cluster covers. A role
+  or cluster with no key qualification at all has every area as a gap and is flagged apart.
+- *Overlapping qualification*: an attached qualification (key or not) that covers at least
+  one area and whose coverage is equal to, or contained in, the coverage of another attached
+  qualification of the same role or cluster: it adds no area of its own.
+  *Over-provision*: at least `threshold` overlapping qualifications (default 5).
+
+Coverage is computed in SQL: one recursive query over components from the qualifications in
+question, joined to their areas and grouped into a bit mask per qualification (area n is
+bit n-1), so a page costs a fixed number of queries however large the catalogue is.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, case, distinct, func, literal_column, select, union
+from sqlalchemy.orm import joinedload
+
+from workspace.clock import london_today
+from workspace.extensions import db
+from workspace.models import (
+    CatalogueItem,
+    Cluster,
+    ClusterRole,
+    ClusterSet,
+    CommonCoreArea,
+    Component,
+    ItemArea,
+    ItemRole,
+    ItemStatus,
+    JobRole,
+    Prerequisite,
+)
+from workspace.models.catalogue import LEVEL_LABELS
+from workspace.services.catalogue import items as catalogue
+
+PER_PAGE = 50
+OVERLAP_THRESHOLD = 5
+ROW_KINDS = ("roles", "clusters", "qualifications")
+COLUMN_CAP = 60  # a progression column lists this many items, then says how many more
+
+
+def bit(number: int) -> int:
+    """The mask bit of Common Core area `number` (1..6)."""
+    return 1 << (number - 1)
+
+
+# --- coverage in SQL ----------------------------------------------------------------------
+
+
+def _closure(roots: Select):
+    """(root_id, item_id): each root with itself and every component inside it."""
+    anchor = roots.subquery("roots")
+    closure = select(anchor.c.id.label("root_id"), anchor.c.id.label("item_id")) \
+        .cte("closure", recursive=True)
+    return closure.union(select(closure.c.root_id, Component.child_id)
+                         .join(closure, Component.parent_id == closure.c.item_id))
+
+
+def coverage_masks(roots: Select):
+    """A subquery of (item_id, mask): the areas each root item covers, as a bit mask.
+
+    `roots` selects one column named `id`. Area bits are summed once each per root, so a
+    module reached along two paths (or shared by two components) counts once.
+    """
+    closure = _closure(roots)
+    area_bit = literal_column("1").op("<<")(CommonCoreArea.number - 1)
+    return (select(closure.c.root_id.label("item_id"),
+                   func.coalesce(func.sum(distinct(area_bit)), 0).label("mask"))
+            .select_from(closure)
+            .outerjoin(ItemArea, ItemArea.item_id == closure.c.item_id)
+            .outerjoin(CommonCoreArea, CommonCoreArea.id == ItemArea.area_id)
+            .group_by(closure.c.root_id)).subquery("coverage")
+
+
+def masks_of(item_ids: list[int]) -> dict[int, int]:
+    """Coverage masks of the given items, in one query."""
+    if not item_ids:
+        return {}
+    masks = coverage_masks(select(CatalogueItem.id).where(CatalogueItem.id.in_(item_ids)))
+    return {row.item_id: row.mask for row in db.session.execute(select(masks))}
+
+
+_CURRENT = CatalogueItem.status != ItemStatus.WITHDRAWN
+
+
+def _role_attachments(role_ids: Select):
+    return (select(ItemRole.job_role_id.label("owner_id"), ItemRole.item_id)
+            .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
+            .where(ItemRole.job_role_id.in_(role_ids), _CURRENT)).cte("attached")
+
+
+@dataclass
+class Profile:
+    """A role's or cluster's attached qualifications: id -> (is key, coverage mask)."""
+
+    qualifications: dict[int, tuple[bool, int]] = field(default_factory=dict)
+
+    def masks(self, key_only: bool = True) -> list[int]:
+        return [mask for is_key, mask in self.qualifications.values() if is_key or not key_only]
+
+    @property
+    def total(self) -> int:
+        return len(self.qualifications)
+
+    @property
+    def key_count(self) -> int:
+        return len(self.masks(key_only=True))
+
+    def counts(self, numbers: list[int], key_only: bool = True) -> dict[int, int]:
+        """How many of the qualifications counted cover each area."""
+        masks = self.masks(key_only)
+        return {n: sum(1 for m in masks if m & bit(n)) for n in numbers}
+
+    def overlapping(self) -> int:
+        return overlapping(self.masks(key_only=False))
+
+
+def overlapping(masks: list[int]) -> int:
+    """How many non-empty coverage sets are equal to, or contained in, another of the list."""
+    tally = Counter(m for m in masks if m)
+    found = 0
+    for mask, times in tally.items():
+        inside_other = any(other != mask and mask & ~other == 0 for other in tally)
+        if times > 1 or inside_other:
+            found += times
+    return found
+
+
+def _profiles(attached) -> dict[int, Profile]:
+    """Profiles per owner, in one query (recursive coverage of the attached items)."""
+    masks = coverage_masks(select(attached.c.item_id.label("id")).distinct())
+    rows = db.session.execute(
+        select(attached.c.owner_id, attached.c.item_id, CatalogueItem.is_key, masks.c.mask)
+        .join(CatalogueItem, CatalogueItem.id == attached.c.item_id)
+        .join(masks, masks.c.item_id == attached.c.item_id))
+    profiles: dict[int, Profile] = {}
+    for owner_id, item_id, is_key, mask in rows:
+        profiles.setdefault(owner_id, Profile()).qualifications[item_id] = (bool(is_key), mask)
+    return profiles
+
+
+def role_profiles(role_ids: Select) -> dict[int, Profile]:
+    """Profiles of the roles `role_ids` selects (roles with nothing attached are absent)."""
+    return _profiles(_role_attachments(role_ids))
+
+
+def cluster_profiles(cluster_ids: Select,
+                     by_role: dict[int, Profile] | None = None) -> dict[int, Profile]:
+    """Profiles of the clusters selected: the union over their roles, a qualification once.
+
+    `by_role` saves the coverage query when the roles' profiles are already at hand.
+    """
+    members = db.session.execute(select(ClusterRole.cluster_id, ClusterRole.job_role_id)
+                                 .where(ClusterRole.cluster_id.in_(cluster_ids))).all()
+    if by_role is None:
+        by_role = role_profiles(select(ClusterRole.job_role_id)
+                                .where(ClusterRole.cluster_id.in_(cluster_ids)))
+    merged: dict[int, Profile] = {}
+    for cluster_id, role_id in members:
+        merged.setdefault(cluster_id, Profile()).qualifications.update(
+            by_role[role_id].qualifications if role_id in by_role else {})
+    return merged
+
+
+# --- the coverage matrix ------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One row of an analysis table: a qualification, role or cluster and what it covers."""
+
+    subject: object
+    counts: dict[int, int]  # area number -> qualifications covering it (1/0 for an item)
+    key_count: int = 0
+    total: int = 0
+    missing: list[CommonCoreArea] = field(default_factory=list)
+    overlapping: int = 0
+
+    @property
+    def no_key(self) -> bool:
+        return self.key_count == 0
+
+
+def _row(subject, profile: Profile | None, areas: list[CommonCoreArea],
+         key_only: bool = True) -> Row:
+    profile = profile or Profile()
+    numbers = [a.number for a in areas]
+    key_counts = profile.counts(numbers, key_only=True)
+    return Row(subject=subject, counts=profile.counts(numbers, key_only),
+               key_count=profile.key_count, total=profile.total,
+               missing=[a for a in areas if not key_counts[a.number]],
+               overlapping=profile.overlapping())
+
+
+@dataclass
+class Matrix:
+    kind: str  # "roles", "clusters" or "qualifications"
+    areas: list[CommonCoreArea]
+    rows: list[Row]
+    page: int
+    total: int
+    key_only: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+
+def _page_of(stmt: Select, page: int) -> tuple[list, int, int]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = max(1, min(page, math.ceil(total / PER_PAGE) or 1))
+    rows = db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique()
+    return list(rows), page, total
+
+
+def _roles_in(cluster_id: int | None = None, cluster_set_id: int | None = None) -> Select:
+    stmt = select(JobRole).order_by(JobRole.name, JobRole.id)
+    if cluster_id is not None:
+        stmt = stmt.where(JobRole.id.in_(
+            select(ClusterRole.job_role_id).where(ClusterRole.cluster_id == cluster_id)))
+    if cluster_set_id is not None:
+        stmt = stmt.where(JobRole.id.in_(
+            select(ClusterRole.job_role_id).join(Cluster)
+            .where(Cluster.cluster_set_id == cluster_set_id)))
+    return stmt
+
+
+def _clusters_in(cluster_set_id: int | None = None) -> Select:
+    stmt = select(Cluster).options(joinedload(Cluster.cluster_set)) \
+        .order_by(Cluster.cluster_set_id, Cluster.position, Cluster.id)
+    if cluster_set_id is not None:
+        stmt = stmt.where(Cluster.cluster_set_id == cluster_set_id)
+    return stmt
+
+
+def role_matrix(areas, *, key_only=True, cluster_id=None, page=1) -> Matrix:
+    roles, page, total = _page_of(_roles_in(cluster_id), page)
+    profiles = role_profiles(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
+    return Matrix("roles", areas, [_row(r, profiles.get(r.id), areas, key_only) for r in roles],
+                  page, total, key_only)
+
+
+def cluster_matrix(areas, *, key_only=True, cluster_set_id=None, page=1) -> Matrix:
+    clusters, page, total = _page_of(_clusters_in(cluster_set_id), page)
+    profiles = cluster_profiles(select(Cluster.id).where(
+        Cluster.id.in_([c.id for c in clusters])))
+    return Matrix("clusters", areas,
+                  [_row(c, profiles.get(c.id), areas, key_only) for c in clusters],
+                  page, total, key_only)
+
+
+def qualification_matrix(areas, *, key_only=True, cluster_id=None, role_id=None, q="",
+                         page=1, today: date | None = None) -> Matrix:
+    """Qualifications found as the catalogue search finds them, with their coverage."""
+    found = catalogue.search_items(catalogue.CatalogueQuery(
+        q=q, kind="qualification", key_only=key_only, cluster_id=cluster_id, role_id=role_id,
+        page=page, per_page=PER_PAGE), today or london_today())
+    masks = masks_of([i.id for i in found.items])
+    rows = [Row(subject=i, counts={a.number: int(bool(masks.get(i.id, 0) & bit(a.number)))
+                                   for a in areas}, key_count=int(i.is_key), total=1)
+            for i in found.items]
+    return Matrix("qualifications", areas, rows, found.page, min(found.total, catalogue.COUNT_CAP),
+                  key_only)
+
+
+# --- gaps and over-provision --------------------------------------------------------------
+
+
+@dataclass
+class GapReport:
+    areas: list[CommonCoreArea]
+    roles: list[Row]  # every role considered, by name
+    clusters: list[Row]  # every cluster considered, by set and position
+    threshold: int
+
+    @staticmethod
+    def _split(rows: list[Row]):
+        return ([r for r in rows if r.no_key], [r for r in rows if r.missing and not r.no_key])
+
+    @property
+    def roles_without_key(self) -> list[Row]:
+        return self._split(self.roles)[0]
+
+    @property
+    def roles_with_gaps(self) -> list[Row]:
+        return self._split(self.roles)[1]
+
+    @property
+    def clusters_without_key(self) -> list[Row]:
+        return self._split(self.clusters)[0]
+
+    @property
+    def clusters_with_gaps(self) -> list[Row]:
+        return self._split(self.clusters)[1]
+
+    @property
+    def roles_over(self) -> list[Row]:
+        return [r for r in self.roles if r.overlapping >= self.threshold]
+
+    @property
+    def clusters_over(self) -> list[Row]:
+        return [r for r in self.clusters if r.overlapping >= self.threshold]
+
+
+def gap_report(areas, *, cluster_set_id=None, threshold=OVERLAP_THRESHOLD) -> GapReport:
+    """Every role and cluster (of one cluster set, when given), with gaps and overlaps."""
+    roles = list(db.session.scalars(_roles_in(cluster_set_id=cluster_set_id)))
+    clusters = list(db.session.scalars(_clusters_in(cluster_set_id)).unique())
+    by_role = role_profiles(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
+    by_cluster = cluster_profiles(select(Cluster.id).where(
+        Cluster.id.in_([c.id for c in clusters])), by_role)
+    return GapReport(areas, [_row(r, by_role.get(r.id), areas) for r in roles],
+                     [_row(c, by_cluster.get(c.id), areas) for c in clusters],
+                     max(1, threshold))
+
+
+# --- counts as in SHU Annexe 3 ------------------------------------------------------------
+
+
+@dataclass
+class RoleCount:
+    role: JobRole
+    attached: int
+    key: int
+
+
+@dataclass
+class ClusterCount:
+    cluster: Cluster | None  # None: roles in no cluster of the set
+    roles: list[RoleCount]
+    distinct: int  # qualifications attached to any of its roles, each once
+
+    @property
+    def attached(self) -> int:
+        """Sum over the roles, as Annexe 3's subtotals add up its rows."""
+        return sum(r.attached for r in self.roles)
+
+    @property
+    def reference(self) -> int | None:
+        known = [r.role.reference_count for r in self.roles if r.role.reference_count is not None]
+        return sum(known) if known else None
+
+
+@dataclass
+class CountTable:
+    cluster_set: ClusterSet | None
+    clusters: list[ClusterCount]
+    distinct: int  # qualifications attached to any role of the set, each once
+
+    @property
+    def attached(self) -> int:
+        return sum(c.attached for c in self.clusters)
+
+    @property
+    def reference(self) -> int | None:
+        known = [c.reference for c in self.clusters if c.reference is not None]
+        return sum(known) if known else None
+
+
+def list_cluster_sets() -> list[ClusterSet]:
+    return list(db.session.scalars(select(ClusterSet).order_by(ClusterSet.id)))
+
+
+def _counts_per_role() -> dict[int, tuple[int, int]]:
+    rows = db.session.execute(
+        select(ItemRole.job_role_id, func.count(),
+               func.sum(case((CatalogueItem.is_key.is_(True), 1), else_=0)))
+        .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id).where(_CURRENT)
+        .group_by(ItemRole.job_role_id))
+    return {role_id: (n, int(key or 0)) for role_id, n, key in rows}
+
+
+def _distinct_per_cluster(cluster_set_id: int) -> dict[int | None, int]:
+    attached = (select(ClusterRole.cluster_id, ItemRole.item_id)
+                .join(Cluster, Cluster.id == ClusterRole.cluster_id)
+                .join(ItemRole, ItemRole.job_role_id == ClusterRole.job_role_id)
+                .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
+                .where(Cluster.cluster_set_id == cluster_set_id, _CURRENT)).subquery()
+    per_cluster = dict(db.session.execute(
+        select(attached.c.cluster_id, func.count(distinct(attached.c.item_id)))
+        .group_by(attached.c.cluster_id)).all())
+    per_cluster[None] = db.session.scalar(select(func.count(distinct(attached.c.item_id))))
+    return per_cluster
+
+
+def count_table(cluster_set_id: int | None = None) -> CountTable:
+    """Attached qualifications per role and cluster of one set, beside Annexe 3's figures."""
+    cluster_set = db.session.get(ClusterSet, cluster_set_id) if cluster_set_id else \
+        db.session.scalar(select(ClusterSet).order_by(ClusterSet.id).limit(1))
+    if cluster_set is None:
+        return CountTable(None, [], 0)
+    per_role = _counts_per_role()
+    distinct_counts = _distinct_per_cluster(cluster_set.id)
+    placements = db.session.execute(
+        select(Cluster, JobRole).join(ClusterRole, ClusterRole.cluster_id == Cluster.id)
+        .join(JobRole, JobRole.id == ClusterRole.job_role_id)
+        .where(Cluster.cluster_set_id == cluster_set.id)
+        .order_by(Cluster.position, Cluster.id, ClusterRole.position, JobRole.name)).all()
+    clusters: dict[int, ClusterCount] = {}
+    for cluster, role in placements:
+        entry = clusters.setdefault(cluster.id, ClusterCount(
+            cluster, [], distinct_counts.get(cluster.id, 0)))
+        entry.roles.append(RoleCount(role, *per_role.get(role.id, (0, 0))))
+    return CountTable(cluster_set, list(clusters.values()), distinct_counts[None])
+
+
+# --- progression map ----------------------------------------------------------------------
+
+
+def _chain(item_id: int, forward: bool):
+    """Ids of the items `item_id` leads to (forward) or needs first (backward), transitively."""
+    start, follow = (Prerequisite.item_id, Prerequisite.required_id) if forward else \
+        (Prerequisite.required_id, Prerequisite.item_id)
+    chain = select(start.label("id")).where(follow == item_id).cte(
+        "leads_to" if forward else "needs", recursive=True)
+    return chain.union(select(start).join(chain, follow == chain.c.id))
+
+
+@dataclass
+class MapNode:
+    item: CatalogueItem
+    step: int  # 0 the item; n > 0 n steps on (longest route); n < 0 needed n steps before
+    after: list[CatalogueItem] = field(default_factory=list)  # its pre-requirements on the map
+
+
+@dataclass
+class MapColumn:
+    label: str
+    nodes: list[MapNode]
+    hidden: int = 0
+
+
+@dataclass
+class ProgressionMap:
+    item: CatalogueItem
+    columns: list[MapColumn]
+    leads_to: int
+    needs: int
+
+
+def _longest_steps(start: int, edges: dict[int, set[int]]) -> dict[int, int]:
+    """Longest number of steps from `start` to each node reachable along `edges` (a DAG)."""
+    order, seen = [], set()
+
+    def visit(node: int) -> None:  # depth-first post-order gives a reverse topological order
+        stack = [(node, iter(edges.get(node, ())))]
+        seen.add(node)
+        while stack:
+            current, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                order.append(current)
+                stack.pop()
+            elif child not in seen:
+                seen.add(child)
+                stack.append((child, iter(edges.get(child, ()))))
+
+    visit(start)
+    steps = {start: 0}
+    for node in reversed(order):
+        for child in edges.get(node, ()):
+            steps[child] = max(steps.get(child, 0), steps[node] + 1)
+    return steps
+
+
+def _step_label(step: int) -> str:
+    if step == 0:
+        return "This item"
+    if step < 0:
+        return "Needed just before" if step == -1 else f"Needed {-step} steps before"
+    return "Leads on to" if step == 1 else f"{step} steps on"
+
+
+def _columns(nodes: list[MapNode], by: str) -> list[MapColumn]:
+    groups: dict = {}
+    key = (lambda n: n.step) if by == "step" else (
+        lambda n: n.item.level if n.item.level is not None else 99)
+    for node in sorted(nodes, key=lambda n: (key(n), n.item.title.lower(), n.item.id)):
+        groups.setdefault(key(node), []).append(node)
+    label = _step_label if by == "step" else (lambda k: LEVEL_LABELS.get(k, "Level not recorded"))
+    return [MapColumn(label(k), group[:COLUMN_CAP], max(0, len(group) - COLUMN_CAP))
+            for k, group in sorted(groups.items())]
+
+
+def progression_map(item: CatalogueItem, by: str = "step") -> ProgressionMap:
+    """What `item` leads to and what it needs, laid out in columns by step or by level."""
+    on_map = union(select(_chain(item.id, True).c.id), select(_chain(item.id, False).c.id),
+                   select(CatalogueItem.id).where(CatalogueItem.id == item.id)).subquery()
+    items = {i.id: i for i in db.session.scalars(
+        select(CatalogueItem).where(CatalogueItem.id.in_(select(on_map.c.id))))}
+    forward: dict[int, set[int]] = {}
+    backward: dict[int, set[int]] = {}
+    for needed, then in db.session.execute(
+            select(Prerequisite.required_id, Prerequisite.item_id)
+            .where(Prerequisite.item_id.in_(select(on_map.c.id)),
+                   Prerequisite.required_id.in_(select(on_map.c.id)))):
+        forward.setdefault(needed, set()).add(then)
+        backward.setdefault(then, set()).add(needed)
+    ahead = _longest_steps(item.id, forward)
+    behind = _longest_steps(item.id, backward)
+    steps = {**{i: -s for i, s in behind.items()}, **ahead}
+    nodes = [MapNode(items[i], step, sorted((items[r] for r in backward.get(i, ())),
+                                            key=lambda x: x.title.lower()))
+             for i, step in steps.items() if i in items]
+    return ProgressionMap(item, _columns(nodes, "level" if by == "level" else "step"),
+                          leads_to=len(ahead) - 1, needs=len(behind) - 1)

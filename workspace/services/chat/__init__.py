@@ -1,0 +1,1 @@
+"""Chat: channels, messages, cards, polls and record threads."""

@@ -1,0 +1,1 @@
+"""Partnership spaces: who belongs, with which role, and their member organisations."""

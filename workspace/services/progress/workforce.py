@@ -1,0 +1,289 @@
+"""The workforce of a partnership, for its leads: who is qualified at what level, in aggregate.
+
+Every member counts in the figures. Individual records appear only for members whose profile
+says `share_with_leads`; everyone else is in the totals and nowhere else.
+"""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import selectinload
+
+from workspace.extensions import db
+from workspace.infra.spreadsheet import safe_cell
+from workspace.models import (
+    Booking,
+    CatalogueItem,
+    CommonCoreArea,
+    Component,
+    Enrolment,
+    HeldQualification,
+    ItemArea,
+    Partnership,
+    PractitionerProfile,
+    PriorLearningClaim,
+    SessionArea,
+    UnitProgress,
+    User,
+)
+from workspace.models.cpd import Attendance
+from workspace.models.progress import ClaimState, UnitStatus
+from workspace.services.catalogue import items as catalogue
+from workspace.services.partnerships.membership import list_members
+from workspace.services.progress import tracking
+
+NO_ROLE = "Role not given"
+NO_LEVEL = "None recorded"
+KEY_QUALIFICATIONS = ("L3-CCP", "CME")  # listed first, even when nobody holds them yet
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+
+
+@dataclass
+class QualificationCount:
+    item: CatalogueItem
+    holds: int = 0
+    working_towards: int = 0
+
+
+@dataclass
+class AreaCount:
+    area: CommonCoreArea
+    members: int
+
+
+@dataclass
+class MemberRecord:
+    """One member's record as the figures need it; `shared` says whether leads may see it."""
+
+    user: User
+    role: str
+    shared: bool
+    held: list[CatalogueItem]  # held outright or completed here
+    working_towards: list[tracking.EnrolmentProgress]
+    areas: set[int] = field(default_factory=set)
+
+    @property
+    def highest_level(self) -> int | None:
+        levels = [i.level for i in self.held if i.level is not None]
+        return max(levels) if levels else None
+
+    @property
+    def level_label(self) -> str:
+        return level_label(self.highest_level)
+
+    @property
+    def qualifications(self) -> list[CatalogueItem]:
+        return [i for i in self.held if i.is_qualification]
+
+
+@dataclass
+class Workforce:
+    total: int
+    by_role: list[Count]
+    by_level: list[Count]
+    qualifications: list[QualificationCount]
+    areas: list[AreaCount]
+    consented: list[MemberRecord]
+
+    @property
+    def not_consented(self) -> int:
+        return self.total - len(self.consented)
+
+
+def level_label(level: int | None) -> str:
+    return NO_LEVEL if level is None else f"Level {level}"
+
+
+# --- gathering ------------------------------------------------------------------------------
+
+
+def _by_user(rows, key="user_id") -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def _records(users: list[User]) -> list[MemberRecord]:
+    """Every member's record, with profiles, held items and enrolments loaded in bulk."""
+    ids = [u.id for u in users]
+    profiles = {p.user_id: p for p in db.session.scalars(
+        select(PractitionerProfile).options(selectinload(PractitionerProfile.job_role))
+        .where(PractitionerProfile.user_id.in_(ids)))}
+    held = _by_user(db.session.scalars(select(HeldQualification).options(
+        selectinload(HeldQualification.item)).where(HeldQualification.user_id.in_(ids))))
+    enrolments = _by_user(db.session.scalars(
+        select(Enrolment).options(selectinload(Enrolment.item))
+        .where(Enrolment.user_id.in_(ids)).order_by(Enrolment.started_on, Enrolment.id)))
+    records = [_record(u, profiles.get(u.id), held.get(u.id, []), enrolments.get(u.id, []))
+               for u in users]
+    _add_areas(records)
+    return records
+
+
+def _record(user: User, profile: PractitionerProfile | None, held: list[HeldQualification],
+            enrolments: list[Enrolment]) -> MemberRecord:
+    # The same rule as tracking.qualifications_held: held outright, or completed here.
+    items = {h.item_id: h.item for h in held}
+    open_work = []
+    for p in map(tracking.enrolment_progress, enrolments):
+        if p.complete:
+            items.setdefault(p.enrolment.item_id, p.enrolment.item)
+        elif p.enrolment.item_id not in items:
+            open_work.append(p)
+    role = profile.job_role.name if profile and profile.job_role else NO_ROLE
+    return MemberRecord(user=user, role=role, shared=bool(profile and profile.share_with_leads),
+                        held=sorted(items.values(), key=lambda i: (-(i.level or 0), i.title)),
+                        working_towards=open_work)
+
+
+def _add_areas(records: list[MemberRecord]) -> None:
+    """Each record's Common Core areas, by the rule of tracking.record_areas (what the person
+    holds or achieved, with everything inside it, and CPD attended) in a few queries for all."""
+    by_id = {r.user.id: r for r in records}
+    credited = union(
+        select(HeldQualification.user_id, HeldQualification.item_id)
+        .where(HeldQualification.user_id.in_(list(by_id))),
+        select(Enrolment.user_id, UnitProgress.item_id)
+        .join(Enrolment, Enrolment.id == UnitProgress.enrolment_id)
+        .where(Enrolment.user_id.in_(list(by_id)), UnitProgress.status == UnitStatus.ACHIEVED),
+        select(PriorLearningClaim.user_id, PriorLearningClaim.item_id)
+        .where(PriorLearningClaim.user_id.in_(list(by_id)),
+               PriorLearningClaim.state == ClaimState.VERIFIED)).subquery()
+    items = {(r.user.id, i.id) for r in records for i in r.held}  # completed here, too
+    items |= {(user_id, item_id) for user_id, item_id in db.session.execute(
+        select(credited.c.user_id, credited.c.item_id))}
+    roots = {item_id for _, item_id in items}
+    inside = _descendants(roots)
+    areas = _item_areas(roots.union(*inside.values()))
+    for user_id, item_id in items:
+        for covered in {item_id} | inside.get(item_id, set()):
+            by_id[user_id].areas |= areas.get(covered, set())
+    attended = db.session.execute(
+        select(Booking.user_id, SessionArea.area_id)
+        .join(SessionArea, SessionArea.session_id == Booking.session_id)
+        .where(Booking.user_id.in_(list(by_id)), Booking.attendance == Attendance.ATTENDED))
+    for user_id, area_id in attended:
+        by_id[user_id].areas.add(area_id)
+
+
+def _descendants(item_ids: set[int]) -> dict[int, set[int]]:
+    """Item id -> every item inside it, however deep, for all these items in one query."""
+    if not item_ids:
+        return {}
+    tree = select(Component.parent_id.label("root"), Component.child_id.label("id")).where(
+        Component.parent_id.in_(item_ids)).cte("tree", recursive=True)
+    tree = tree.union(select(tree.c.root, Component.child_id)
+                      .join(tree, Component.parent_id == tree.c.id))
+    inside: dict[int, set[int]] = {}
+    for root, child in db.session.execute(select(tree.c.root, tree.c.id)):
+        inside.setdefault(root, set()).add(child)
+    return inside
+
+
+def _item_areas(item_ids: set[int]) -> dict[int, set[int]]:
+    areas: dict[int, set[int]] = {}
+    for item_id, area_id in db.session.execute(
+            select(ItemArea.item_id, ItemArea.area_id).where(ItemArea.item_id.in_(item_ids))):
+        areas.setdefault(item_id, set()).add(area_id)
+    return areas
+
+
+# --- counting -------------------------------------------------------------------------------
+
+
+def _role_counts(records: list[MemberRecord]) -> list[Count]:
+    counts = Counter(r.role for r in records)
+    order = sorted(counts, key=lambda role: (role == NO_ROLE, -counts[role], role.lower()))
+    return [Count(role, counts[role]) for role in order]
+
+
+def _level_counts(records: list[MemberRecord]) -> list[Count]:
+    counts = Counter(r.highest_level for r in records)
+    order = sorted(counts, key=lambda level: (level is None, -(level or 0)))
+    return [Count(level_label(level), counts[level]) for level in order]
+
+
+def _qualification_counts(records: list[MemberRecord]) -> list[QualificationCount]:
+    rows: dict[int, QualificationCount] = {}
+    for record in records:
+        for item in record.qualifications:
+            rows.setdefault(item.id, QualificationCount(item)).holds += 1
+        for p in record.working_towards:
+            rows.setdefault(p.enrolment.item_id,
+                            QualificationCount(p.enrolment.item)).working_towards += 1
+    key = [rows.pop(item.id, None) or QualificationCount(item)
+           for item in filter(None, map(catalogue.find_item, KEY_QUALIFICATIONS))]
+    rest = sorted(rows.values(), key=lambda r: (-(r.holds + r.working_towards),
+                                                r.item.title.lower()))
+    return key + rest
+
+
+def _area_counts(records: list[MemberRecord]) -> list[AreaCount]:
+    return [AreaCount(area, sum(area.id in r.areas for r in records))
+            for area in catalogue.list_areas()]
+
+
+def member_records(partnership: Partnership) -> list[MemberRecord]:
+    """Every member's record (held items, Common Core areas), for counts elsewhere (audits)."""
+    return _records([m.user for m in list_members(partnership)])
+
+
+def workforce(partnership: Partnership) -> Workforce:
+    records = _records([m.user for m in list_members(partnership)])
+    return Workforce(total=len(records), by_role=_role_counts(records),
+                     by_level=_level_counts(records),
+                     qualifications=_qualification_counts(records),
+                     areas=_area_counts(records),
+                     consented=sorted((r for r in records if r.shared),
+                                      key=lambda r: (r.user.name.casefold(), r.user.id)))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["Section", "Label", "Count", "Role", "Highest level", "Holds",
+               "Working towards"]
+def _progress_text(p: tracking.EnrolmentProgress) -> str:
+    units = f"{p.mandatory_achieved} of {len(p.mandatory)} mandatory units"
+    return f"{p.enrolment.item.title} ({units})"
+
+
+def _aggregate_rows(figures: Workforce) -> list[list]:
+    rows = [["Members", "All members", figures.total],
+            ["Members", "Sharing their record with leads", len(figures.consented)],
+            ["Members", "Not sharing their record", figures.not_consented]]
+    rows += [["Members by role", c.label, c.count] for c in figures.by_role]
+    rows += [["Members by highest level held", c.label, c.count] for c in figures.by_level]
+    rows += [["Holds qualification", q.item.title, q.holds] for q in figures.qualifications]
+    rows += [["Working towards qualification", q.item.title, q.working_towards]
+             for q in figures.qualifications]
+    rows += [["Common Core coverage", f"{a.area.number}. {a.area.title}", a.members]
+             for a in figures.areas]
+    return rows
+
+
+def _member_row(record: MemberRecord) -> list:
+    return ["Member (shared with leads)", record.user.name, "", record.role,
+            record.level_label,
+            "; ".join(i.title for i in record.qualifications),
+            "; ".join(map(_progress_text, record.working_towards))]
+
+
+def workforce_csv(partnership: Partnership) -> str:
+    """The figures as CSV, one row per (section, label, count), then one row per member who
+    shares their record with leads. Every member is in the counts; filter on Section."""
+    figures = workforce(partnership)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in _aggregate_rows(figures) + [_member_row(r) for r in figures.consented]:
+        writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
+    return out.getvalue()

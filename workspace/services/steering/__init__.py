@@ -1,0 +1,1 @@
+"""Steering group: meetings, actions and working groups."""
