@@ -4,13 +4,14 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL points at 
 (as .ci/run does). The schema is made once per run; each test starts from empty tables.
 """
 
+import contextvars
 import os
 import re
 import threading
 
 import pytest
 import time_machine
-from flask import g
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, inspect, text
@@ -55,18 +56,26 @@ def _config(database_url: str, instance_path: str, **overrides) -> dict:
 
 
 class Client(FlaskClient):
-    """A test client whose requests start with a clean `g`, as in production.
+    """A test client whose requests run as in production: each in an app context, and so a
+    database session, of its own, never the test's.
 
-    The fixture keeps one app context open for the whole test, and Flask reuses it for the
-    client's requests; without this, the signed-in user cached in `g` would leak between them.
+    Before a request the test's session commits what the test made (the request reads it from
+    the database, as it would from a browser); afterwards it forgets what it had loaded, so that
+    the test reads what the request committed, and a change a view forgot to commit is gone.
     """
 
     def open(self, *args, **kwargs):
-        g.__dict__.clear()
-        try:
+        if not has_app_context():  # a redirect followed from inside the request's context
             return super().open(*args, **kwargs)
+        db.session.commit()
+        # The whole answer is read inside the request's own context (streams included, which
+        # end after CHAT_STREAM_SECONDS), as a server would before the context goes.
+        kwargs["buffered"] = True
+        try:
+            # An empty context: no app context of the test's for the request to reuse.
+            return contextvars.Context().run(super().open, *args, **kwargs)
         finally:
-            g.__dict__.clear()
+            db.session.expire_all()
 
 
 @pytest.fixture(autouse=True)
