@@ -10,6 +10,7 @@ from workspace.models.audits import (
     TargetGroup,
 )
 from workspace.models.catalogue import (
+    Basis,
     CatalogueChange,
     CatalogueItem,
     Cluster,
@@ -19,6 +20,7 @@ from workspace.models.catalogue import (
     Component,
     ComponentGroup,
     ItemArea,
+    ItemFact,
     ItemRole,
     ItemStatus,
     JobRole,
@@ -75,6 +77,7 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "Basis",
     "Audit",
     "Need",
     "Provision",
@@ -123,6 +126,7 @@ __all__ = [
     "Component",
     "ComponentGroup",
     "ItemArea",
+    "ItemFact",
     "ItemRole",
     "ItemStatus",
     "JobRole",

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -76,8 +77,13 @@ class CatalogueItem(db.Model):
         value_enum(ItemStatus, "item_status"),
         default=ItemStatus.CURRENT, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    entry_requirements: Mapped[str] = mapped_column(Text, default="", server_default="")
+    progression: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
+    # For items the seed content owns: the values as last loaded (JSON), so that a newer pack
+    # updates what editors left alone and keeps what they changed.
+    seed_values: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  index=True)
@@ -87,6 +93,8 @@ class CatalogueItem(db.Model):
         cascade="all, delete-orphan", order_by="Component.position")
     groups: Mapped[list["ComponentGroup"]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="ComponentGroup.position")
+    facts: Mapped[list["ItemFact"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemFact.position")
 
     @property
     def level_label(self) -> str:
@@ -116,6 +124,28 @@ def _keep_search_text(_mapper, _connection, item: CatalogueItem) -> None:
 SEARCH_OBJECTS = {"catalogue_item_fts", "catalogue_item_fts_data", "catalogue_item_fts_idx",
                   "catalogue_item_fts_content", "catalogue_item_fts_docsize",
                   "catalogue_item_fts_config", "ix_catalogue_item_search_trgm"}
+
+
+class ItemFact(db.Model):
+    """A fact about an item in its source's own words (a month, a range of hours, a level with
+    its framework), with the addresses it came from, one per line."""
+
+    __tablename__ = "item_fact"
+    __table_args__ = (UniqueConstraint("item_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text, default="", server_default="")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    item: Mapped[CatalogueItem] = relationship(back_populates="facts")
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line for line in self.sources.splitlines() if line.strip()]
 
 
 class ComponentGroup(db.Model):
@@ -184,8 +214,22 @@ class CommonCoreArea(db.Model):
     title: Mapped[str] = mapped_column(String(200))
 
 
+class Basis(enum.Enum):
+    """What a mapping rests on: a source that says so, or the catalogue editors' judgement."""
+
+    SOURCE = "source"
+    EDITORIAL = "editorial"
+
+    @property
+    def label(self) -> str:
+        return {"source": "Stated by a source",
+                "editorial": "Catalogue editors' judgement"}[self.value]
+
+
 class ItemArea(db.Model):
-    """A Common Core area that an item's content is judged to deliver."""
+    """A judgement of one Common Core area for an item: covered, or judged not covered.
+
+    No row means the area is not yet judged for the item, which is never a gap."""
 
     __tablename__ = "item_area"
     __table_args__ = (UniqueConstraint("item_id", "area_id"),)
@@ -195,6 +239,11 @@ class ItemArea(db.Model):
         ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
     area_id: Mapped[int] = mapped_column(
         ForeignKey("common_core_area.id", ondelete="CASCADE"), index=True)
+    covered: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    basis: Mapped[Basis] = mapped_column(value_enum(Basis, "mapping_basis"),
+                                         default=Basis.EDITORIAL,
+                                         server_default=Basis.EDITORIAL.value)
+    basis_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ClusterSet(db.Model):
@@ -232,6 +281,8 @@ class JobRole(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")  # a URL a line
     # Qualifications counted for the role by SHU Annexe 3, for comparison with the catalogue.
     reference_count: Mapped[int | None] = mapped_column(Integer)
 
@@ -252,7 +303,8 @@ class ClusterRole(db.Model):
 
 
 class ItemRole(db.Model):
-    """A qualification attached to a job role."""
+    """A qualification attached to a job role: named for it by a source, or suggested by the
+    catalogue editors."""
 
     __tablename__ = "item_role"
     __table_args__ = (UniqueConstraint("item_id", "job_role_id"),)
@@ -262,6 +314,9 @@ class ItemRole(db.Model):
         ForeignKey("catalogue_item.id", ondelete="CASCADE"), index=True)
     job_role_id: Mapped[int] = mapped_column(
         ForeignKey("job_role.id", ondelete="CASCADE"), index=True)
+    basis: Mapped[Basis] = mapped_column(value_enum(Basis, "role_basis"),
+                                         default=Basis.EDITORIAL,
+                                         server_default=Basis.EDITORIAL.value)
 
 
 class CatalogueChange(db.Model):
