@@ -57,6 +57,8 @@ def test_the_pack_loads_once_and_loading_again_writes_nothing(seeded):
     owned = db.session.scalar(select(func.count()).where(CatalogueItem.seed_values.is_not(None)))
     units = sum(len(_listed_units(q)) for q in PACK["qualifications"])
     assert owned == len(PACK["qualifications"]) + units == 62 + 100
+    longest = db.session.scalar(select(func.max(func.length(CatalogueItem.stable_id))))
+    assert longest <= CatalogueItem.stable_id.type.length  # PostgreSQL refuses longer
 
 
 def test_the_workforce_roles_are_a_second_cluster_set_beside_the_ssc_one(seeded):

@@ -12,11 +12,16 @@ from tests.conftest import HTMX, _empty_tables
 from workspace.blueprints.catalogue import transfer as transfer_views
 from workspace.extensions import db
 from workspace.models import (
+    Basis,
     CatalogueChange,
     CatalogueItem,
     Cluster,
     ClusterRole,
     ClusterSet,
+    CommonCoreArea,
+    ItemArea,
+    ItemFact,
+    ItemRole,
     ItemStatus,
     JobRole,
 )
@@ -25,6 +30,9 @@ from workspace.services.catalogue import transfer as transfer
 from workspace.services.catalogue.transfer import ImportRefused, RowError
 
 NOTES = 'Notes, with "quotes", a comma —\nand a second line.'
+ENTRY = 'No specific entry requirements; centres add their own, e.g. "DBS",\nGCSE English.'
+SOURCES = "https://example.org/cme/overview\nhttps://example.org/cme/unit-1"
+NOT_COVERED = "Criterion 1.3 is about musical learning, not development in general."
 
 
 # --- a hand-made catalogue with every kind of record ----------------------------------------
@@ -80,7 +88,26 @@ def catalogue_data(areas, make_item):
     items.set_areas(None, cme, {areas[2].id})
     items.set_roles(None, cme, {roles["leader"].id, roles["teacher"].id})
     items.set_roles(None, l3, {roles["mentor"].id})
+    _sourced_content(cme, units[1], roles, areas)
     return {"cme": cme, "l3": l3, "units": units, "roles": roles}
+
+
+def _sourced_content(cme, unit, roles, areas) -> None:
+    """What sources state (fields, facts, descriptions) and judgements that are not defaults."""
+    cme.entry_requirements, cme.progression = ENTRY, "Leads on to an Early Years Music MA."
+    cme.seed_values = json.dumps({"title": cme.title})  # as if the seed loader owned it
+    roles["leader"].description = "Leads music sessions for children and young people."
+    roles["leader"].source = "https://example.org/roles\nhttps://example.org/leader"
+    cme.facts = [ItemFact(field="start_date", value="September 2013 (planned)", sources=SOURCES),
+                 ItemFact(field="level", value="Level 4 (RQF)", position=1)]
+    unit.facts = [ItemFact(field="glh", value="45", sources="https://example.org/cme/unit-1")]
+    judgement = db.session.scalar(select(ItemArea).filter_by(item_id=unit.id,
+                                                             area_id=areas[3].id))
+    judgement.covered, judgement.basis, judgement.basis_text = False, Basis.SOURCE, NOT_COVERED
+    link = db.session.scalar(select(ItemRole).filter_by(item_id=cme.id,
+                                                        job_role_id=roles["leader"].id))
+    link.basis = Basis.SOURCE
+    db.session.commit()
 
 
 def everything() -> list:
@@ -115,13 +142,16 @@ def physical_line(text: str, starts_with: str) -> int:
 def test_export_holds_every_column_of_every_catalogue_table(catalogue_data):
     document = json.loads(transfer.export_json())
     assert (document["format"], document["version"]) == ("partnership-workspace-catalogue", 1)
-    bookkeeping = {"id", "search_text", "created_at", "updated_at"}
+    # seed_values record what this workspace's seed loader last wrote: carried to another
+    # workspace they would make its loader take imported values for its own (the docstring).
+    bookkeeping = {"id", "search_text", "created_at", "updated_at", "seed_values"}
     for kind in transfer.KINDS:
         assert document[kind.plural], f"the fixture has no {kind.record}"
         assert set(document[kind.plural][0]) == set(kind.fields)
         columns = {c.name for c in kind.model.__table__.columns} - bookkeeping
         carried = set(kind.columns.values()) | {column for column, _, _ in kind.refs}
         assert carried == columns, f"{kind.record} records miss a column"
+    assert "seed_values" not in transfer.export_csv().splitlines()[0].split(",")
 
 
 def test_export_names_records_by_natural_keys(catalogue_data):
@@ -134,7 +164,20 @@ def test_export_names_records_by_natural_keys(catalogue_data):
     assert {"stable_id": "CME", "required": "L3-CCP"} in document["prerequisites"]
     assert {"cluster_set": "SSC clusters", "cluster": "Youth Work and Support",
             "role": "Learning Mentor Level 3", "position": 1} in document["cluster_roles"]
-    assert {"stable_id": "cme-u1", "area": 3} in document["item_areas"]
+    assert {"stable_id": "cme-u1", "area": 3, "covered": False, "basis": "source",
+            "basis_text": NOT_COVERED} in document["item_areas"]
+    assert {"stable_id": "cme-u1", "area": 1, "covered": True, "basis": "editorial",
+            "basis_text": ""} in document["item_areas"]
+    assert {"stable_id": "CME", "role": "Music leader", "basis": "source"} in \
+        document["item_roles"]
+    assert document["item_facts"][:2] == [
+        {"stable_id": "CME", "field": "start_date", "value": "September 2013 (planned)",
+         "sources": SOURCES, "position": 0},
+        {"stable_id": "CME", "field": "level", "value": "Level 4 (RQF)", "sources": "",
+         "position": 1}]
+    leader = next(r for r in document["roles"] if r["role"] == "Music leader")
+    assert leader["sources"] == "https://example.org/roles\nhttps://example.org/leader"
+    assert (cme["entry_requirements"], "seed_values" in cme) == (ENTRY, False)
     assert [i["stable_id"] for i in document["items"]] == [
         "CME", "cme-u1", "cme-u2", "cme-u3", "CME-U4", "L3-CCP"]
 
@@ -143,6 +186,8 @@ def test_csv_export_is_one_record_a_line_under_the_documented_columns(catalogue_
     text = transfer.export_csv()
     rows = csv_rows(text)
     assert tuple(rows[0]) == transfer.CSV_COLUMNS
+    documented = transfer.__doc__.split("any of these in any order:")[1].split("\n\n")[1]
+    assert [c.strip() for c in documented.split(",")] == list(transfer.CSV_COLUMNS)
     header = rows[0]
     kinds = [row[0] for row in rows[1:]]
     assert kinds.index("area") < kinds.index("item") < kinds.index("component")
@@ -186,6 +231,120 @@ def test_an_export_imported_into_an_empty_catalogue_exports_identically(catalogu
     db.session.commit()
     assert transfer.export_json() == as_json
     assert transfer.export_csv() == as_csv
+
+
+def judgement(stable_id: str, number: int) -> ItemArea:
+    return db.session.scalar(
+        select(ItemArea).join(CatalogueItem, ItemArea.item_id == CatalogueItem.id)
+        .join(CommonCoreArea, ItemArea.area_id == CommonCoreArea.id)
+        .where(CatalogueItem.stable_id == stable_id, CommonCoreArea.number == number))
+
+
+def role_link(stable_id: str, role: str) -> ItemRole:
+    return db.session.scalar(
+        select(ItemRole).join(CatalogueItem, ItemRole.item_id == CatalogueItem.id)
+        .join(JobRole, ItemRole.job_role_id == JobRole.id)
+        .where(CatalogueItem.stable_id == stable_id, JobRole.name == role))
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_facts_sourced_fields_and_judgements_reach_an_emptied_catalogue(catalogue_data,
+                                                                         file_format):
+    exported = transfer.export_json() if file_format == "json" else transfer.export_csv()
+    _empty_tables()
+    result = transfer.import_text(exported, None, f"catalogue.{file_format}")
+    assert result.counts["item_facts"].created == 3
+    cme = items.find_item("CME")
+    assert (cme.entry_requirements, cme.progression) == (
+        ENTRY, "Leads on to an Early Years Music MA.")
+    assert cme.seed_values is None  # an imported item is the editors', not the seed's
+    assert [(f.field, f.value, f.source_list, f.position) for f in cme.facts] == [
+        ("start_date", "September 2013 (planned)", SOURCES.splitlines(), 0),
+        ("level", "Level 4 (RQF)", [], 1)]
+    not_covered = judgement("cme-u1", 3)
+    assert (not_covered.covered, not_covered.basis, not_covered.basis_text) == (
+        False, Basis.SOURCE, NOT_COVERED)
+    assert (judgement("cme-u1", 1).covered, judgement("cme-u1", 1).basis) == (
+        True, Basis.EDITORIAL)
+    assert role_link("CME", "Music leader").basis == Basis.SOURCE
+    assert role_link("CME", "Teacher").basis == Basis.EDITORIAL
+    leader = db.session.scalar(select(JobRole).filter_by(name="Music leader"))
+    assert leader.description == "Leads music sessions for children and young people."
+    assert leader.source.splitlines() == ["https://example.org/roles",
+                                          "https://example.org/leader"]
+
+
+def test_changed_facts_and_judgements_are_updated_and_noted(catalogue_data):
+    document = json.loads(transfer.export_json())
+    document["item_facts"][1]["value"] = "Level 4 (RQF, Ofqual register)"
+    document["item_facts"].append({"stable_id": "cme", "field": "credits", "value": "32",
+                                   "sources": "https://example.org/cme/credits",
+                                   "position": 2})
+    area = next(a for a in document["item_areas"] if (a["stable_id"], a["area"]) == ("cme-u1", 3))
+    area.update(covered=True, basis="editorial")
+    document["item_roles"][0]["basis"] = "editorial"
+    document["roles"][1]["description"] = "Leads music in schools and the community."
+    before = change_count()
+    result = transfer.import_json(document, None)
+    assert (result.counts["item_facts"].created, result.counts["item_facts"].updated) == (1, 1)
+    assert result.describe() == "1 created, 4 updated, " \
+        f"{sum(len(v) for v in document.values() if isinstance(v, list)) - 5} unchanged"
+    summaries = db.session.scalars(select(CatalogueChange.summary).order_by(CatalogueChange.id)
+                                   .offset(before)).all()
+    assert summaries == ["Imported: fact level changed; fact credits added; role Music leader "
+                         "changed", "Imported: Common Core area 3 changed",
+                         "Imported: roles: 0 added, 1 changed"]
+    assert [f.value for f in items.find_item("CME").facts] == [
+        "September 2013 (planned)", "Level 4 (RQF, Ofqual register)", "32"]
+    assert (judgement("cme-u1", 3).covered, judgement("cme-u1", 3).basis) == (
+        True, Basis.EDITORIAL)
+    assert role_link("CME", "Music leader").basis == Basis.EDITORIAL
+
+
+# Before facts, judgements' bases and role descriptions: the columns an export then had.
+FIRST_CSV_COLUMNS = (
+    "record", "stable_id", "title", "is_qualification", "is_key", "item_type",
+    "accrediting_body", "level", "learning_hours", "unit_code", "reference_number", "credits",
+    "guided_learning_hours", "total_qualification_time", "operational_start", "operational_end",
+    "certification_end", "status", "notes", "source", "source_url", "area", "cluster_set",
+    "cluster", "role", "reference_count", "group", "min_credits", "min_components", "child",
+    "required", "mandatory", "position")
+ADDED_FIELDS = {"items": ("entry_requirements", "progression"), "roles": ("description", "sources"),
+                "item_areas": ("covered", "basis", "basis_text"), "item_roles": ("basis",)}
+
+
+def first_version_json(document: dict) -> str:
+    del document["item_facts"]
+    for plural, names in ADDED_FIELDS.items():
+        for record in document[plural]:
+            for name in names:
+                del record[name]
+    return json.dumps(document)
+
+
+def first_version_csv(text: str) -> str:
+    rows = csv_rows(text)
+    kept = [rows[0].index(column) for column in FIRST_CSV_COLUMNS]
+    return csv_text([[row[n] for n in kept] for row in rows if row[0] != "item_fact"])
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_an_export_from_before_facts_and_bases_still_imports(catalogue_data, file_format):
+    text = first_version_json(json.loads(transfer.export_json())) if file_format == "json" \
+        else first_version_csv(transfer.export_csv())
+    before = everything()
+    result = transfer.import_text(text, None, f"catalogue.{file_format}")
+    assert (result.total("created"), result.total("updated")) == (0, 0)
+    assert everything() == before  # what the file leaves out is kept
+    _empty_tables()
+    transfer.import_text(text, None, f"catalogue.{file_format}")
+    cme = items.find_item("CME")
+    assert (cme.facts, cme.entry_requirements, cme.title) == (
+        [], "", "Certificate for Music Educators")
+    assert {(a.covered, a.basis, a.basis_text) for a in db.session.scalars(select(ItemArea))} \
+        == {(True, Basis.EDITORIAL, "")}
+    assert {r.basis for r in db.session.scalars(select(ItemRole))} == {Basis.EDITORIAL}
+    assert {(r.description, r.source) for r in db.session.scalars(select(JobRole))} == {("", "")}
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -240,7 +399,8 @@ def test_every_problem_is_reported_with_its_line(catalogue_data):
         "line 9: no item 'MISSING' in the file or the catalogue",
         "line 10: would make a cycle of pre-requirements: N1 → N1 (each needs the next first)",
         "line 11: unknown record 'widget' (expected area, cluster_set, cluster, role, "
-        "cluster_role, item, group, component, prerequisite, item_area, item_role)",
+        "cluster_role, item, item_fact, group, component, prerequisite, item_area, "
+        "item_role)",
         "line 12: role does not apply to item records: leave it empty",
     ]
     assert refused.value.message == "Nothing was imported: the file has 11 problems."
@@ -271,7 +431,8 @@ def test_a_file_that_is_not_a_catalogue_is_refused_whole(catalogue_data):
             "format: expected 'partnership-workspace-catalogue'",
             "version: 2 is not supported (expected 1)",
             "file: unknown list 'things' (expected areas, cluster_sets, clusters, roles, "
-            "cluster_roles, items, groups, components, prerequisites, item_areas, item_roles)"],
+            "cluster_roles, items, item_facts, groups, components, prerequisites, item_areas, "
+            "item_roles)"],
         ("x.json", '{"format": "partnership-workspace-catalogue",\n "version": 1,,}'): [
             "line 2: not valid JSON: Expecting property name enclosed in double quotes"],
         ("x.csv", "stable_id,title,colour\nCME,x,red\n"): [
@@ -315,6 +476,42 @@ def test_a_cycle_with_the_catalogue_is_refused(catalogue_data):
         "(each contains the next)",
         "line 4: would make a cycle of pre-requirements: L3-CCP → CME → L3-CCP "
         "(each needs the next first)"]
+    assert everything() == before
+
+
+@pytest.mark.parametrize(("bad_row", "message"), [
+    ("item_role,L3-CCP,Teacher,sourced,,", "basis must be one of source, editorial"),
+    ("item_fact,NOPE,,,glh,45", "no item 'NOPE' in the file or the catalogue"),
+])
+def test_a_bad_basis_or_a_fact_of_an_unknown_item_is_refused_at_its_line(catalogue_data,
+                                                                        bad_row, message):
+    text = ("record,stable_id,role,basis,field,value\n"
+            "item_fact,CME,,,level,Level 4 (RQF framework)\n"
+            "item_role,CME,Teacher,source,,\n"
+            f"{bad_row}\n"
+            "item_fact,cme-u1,,,credits,5\n")
+    before = everything()
+    with pytest.raises(ImportRefused) as refused:
+        transfer.import_csv(text, None)
+    assert refused.value.errors == [RowError("line 4", message)]
+    assert everything() == before
+
+
+def test_facts_and_judgements_are_checked_in_json_too(catalogue_data):
+    document = json.loads(transfer.export_json())
+    document["item_areas"][0].update(covered="partly", basis="judged")
+    document["item_facts"] += [{"stable_id": "CME", "field": "glh", "value": " "},
+                               {"stable_id": "GONE", "field": "glh", "value": "45"},
+                               {"stable_id": "CME", "field": "level", "value": "4"}]
+    before = everything()
+    with pytest.raises(ImportRefused) as refused:
+        transfer.import_json(document, None)
+    assert [str(e) for e in refused.value.errors] == [
+        "item_facts[3]: value is required",
+        "item_facts[4]: no item 'GONE' in the file or the catalogue",
+        "item_facts[5]: the same item_fact as item_facts[1]",
+        "item_areas[0]: covered must be true or false",
+        "item_areas[0]: basis must be one of source, editorial"]
     assert everything() == before
 
 
@@ -391,6 +588,7 @@ def test_the_page_for_editors_as_page_and_fragment(client, auth, editor):
     assert page.status_code == 200 and "<html" in body
     assert 'href="/catalogue/export.csv"' in body and 'href="/catalogue/export.json"' in body
     assert 'enctype="multipart/form-data"' in body and 'name="file"' in body
+    assert ", ".join(transfer.KIND_BY_RECORD) in " ".join(body.split())  # the record kinds
     fragment = client.get("/catalogue/transfer", headers=HTMX).get_data(as_text=True)
     assert "<html" not in fragment and 'name="file"' in fragment
 
@@ -497,3 +695,21 @@ def test_cli_refuses_a_bad_file_printing_each_problem(catalogue_data, runner, tm
     unknown = runner.invoke(args=["catalogue", "import", str(path), "--actor", "no@example.org"])
     assert unknown.exit_code == 2 and "no account has the email" in unknown.stderr
     assert everything() == before
+
+
+def test_cli_carries_facts_and_judgements_into_an_emptied_catalogue(catalogue_data, runner,
+                                                                    tmp_path):
+    path = tmp_path / "catalogue.csv"
+    exported = runner.invoke(args=["catalogue", "export", "--format", "csv",
+                                   "--output", str(path)])
+    assert exported.exit_code == 0, exported.output
+    as_json = transfer.export_json()
+    again = runner.invoke(args=["catalogue", "import", str(path)])
+    assert again.stdout.startswith(f"Imported {path}: 0 created, 0 updated, ")
+    _empty_tables()
+    result = runner.invoke(args=["catalogue", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    records = sum(len(v) for v in json.loads(as_json).values() if isinstance(v, list))
+    assert result.stdout.startswith(f"Imported {path}: {records} created, 0 updated, 0 unchanged")
+    assert transfer.export_json() == as_json
+    assert items.find_item("CME").facts[0].source_list == SOURCES.splitlines()

@@ -1,6 +1,6 @@
 """Import and export of the whole catalogue (CSV and JSON), by page and by CLI.
 
-The file formats and the import's rules are in workspace/services/catalogue_transfer.py.
+The file formats and the import's rules are in workspace/services/catalogue/transfer.py.
 """
 
 

@@ -119,7 +119,7 @@ def _stable_id(title: str) -> str:
     for prefix, stable_id in KNOWN_PREFIXES.items():
         if title.startswith(prefix):
             return stable_id
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").upper()[:31].rstrip("-")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").upper()[:27].rstrip("-")
     return f"{slug}-{hashlib.sha1(title.encode()).hexdigest()[:6].upper()}"
 
 

@@ -3,19 +3,26 @@
 Records name each other by natural keys, never by database ids: an item by its stable ID
 (matched without regard to case, as everywhere in the catalogue), a Common Core area by its
 number, a cluster set and a role by name, a cluster by its set and name, an optional group
-by its item and name. Eleven kinds of record, in the order they are written:
+by its item and name, a fact by its item and field. Twelve kinds of record, in the order
+they are written:
 
     area          area, title
     cluster_set   cluster_set, source
     cluster       cluster_set, cluster, position
-    role          role, reference_count
+    role          role, description, sources (addresses, one a line), reference_count
     cluster_role  cluster_set, cluster, role, position
     item          stable_id and every item field (title, is_qualification, ... source_url)
+    item_fact     stable_id, field, value (in the source's words), sources (one a line),
+                  position
     group         stable_id (its item), group, min_credits, min_components, position
     component     stable_id (the parent), child, mandatory, group, position
     prerequisite  stable_id (the item), required (the item to hold first)
-    item_area     stable_id, area
-    item_role     stable_id, role
+    item_area     stable_id, area, covered, basis, basis_text
+    item_role     stable_id, role, basis
+
+An item's seed_values are not carried: they record what this workspace's seed loader last
+wrote, which says nothing about another workspace's catalogue, and an imported value is an
+editor's, not the seed's.
 
 JSON: one object {"format": "partnership-workspace-catalogue", "version": 1, "areas": [...],
 "cluster_sets": [...], ...}: one list per kind, named by its plural ("item_roles"), each
@@ -26,14 +33,16 @@ CSV: one UTF-8 file whose first line names the columns, any of these in any orde
     record, stable_id, title, is_qualification, is_key, item_type, accrediting_body, level,
     learning_hours, unit_code, reference_number, credits, guided_learning_hours,
     total_qualification_time, operational_start, operational_end, certification_end,
-    status, notes, source, source_url, area, cluster_set, cluster, role, reference_count,
-    group, min_credits, min_components, child, required, mandatory, position
+    status, notes, entry_requirements, progression, source, source_url, area, covered,
+    basis, basis_text, cluster_set, cluster, role, description, reference_count, group,
+    min_credits, min_components, child, required, mandatory, field, value, sources,
+    position
 
 Each later line is one record: `record` names its kind and the cells of that kind's fields
 are filled in, the others left empty. Booleans are true/false, dates YYYY-MM-DD, status
-current/closed/withdrawn; an empty cell is "not recorded". Problems are placed by the line
-where the record starts in the file ("line 12"), the column names being line 1, and lines
-inside quoted cells counted.
+current/closed/withdrawn, basis source/editorial; an empty cell is "not recorded". Problems
+are placed by the line where the record starts in the file ("line 12"), the column names
+being line 1, and lines inside quoted cells counted.
 
 An import is an upsert by natural key in one transaction. Every record is checked first
 (types, ranges, dates, status, duplicate keys, references to records neither in the file nor
@@ -41,12 +50,15 @@ in the catalogue, cycles of components or of pre-requirements, with the catalogu
 included); if anything is wrong nothing is written and every problem is reported. An import
 never deletes: records the file leaves out stay as they are, and so does a field that it
 leaves out (a JSON key, a CSV column) of a record already in the catalogue; a new record
-takes the field's default. A record equal to the catalogue's is not written, so re-importing
-an export changes nothing; each created or changed item gets one change entry, and changes
-to areas, cluster sets, clusters, roles and their links one entry between them.
+takes the field's default (a Common Core judgement: covered; a basis: editorial). So a file
+written before a field or a kind existed still imports. A record equal to the catalogue's is
+not written, so re-importing an export changes nothing; each created or changed item gets
+one change entry (its facts, groups and links included), and changes to areas, cluster
+sets, clusters, roles and their links one entry between them.
 """
 
 import csv
+import enum
 import io
 import json
 import re
@@ -63,6 +75,7 @@ from sqlalchemy.exc import IntegrityError
 from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import (
+    Basis,
     CatalogueChange,
     CatalogueItem,
     Cluster,
@@ -72,6 +85,7 @@ from workspace.models import (
     Component,
     ComponentGroup,
     ItemArea,
+    ItemFact,
     ItemRole,
     ItemStatus,
     JobRole,
@@ -148,13 +162,17 @@ def _date(raw):
     raise ValueError("must be a date written YYYY-MM-DD")
 
 
-def _status(raw):
-    if _blank(raw):
-        return ItemStatus.CURRENT
-    known = {s.value: s for s in ItemStatus}
-    if isinstance(raw, str) and raw.strip().lower() in known:
-        return known[raw.strip().lower()]
-    raise ValueError("must be one of " + ", ".join(known))
+def _choice(enum_class: type[enum.Enum], default: enum.Enum) -> Parser:
+    """One of an enum's values, written without regard to case."""
+    known = {member.value: member for member in enum_class}
+
+    def parse(raw):
+        if _blank(raw):
+            return default
+        if isinstance(raw, str) and raw.strip().lower() in known:
+            return known[raw.strip().lower()]
+        raise ValueError("must be one of " + ", ".join(known))
+    return parse
 
 
 STABLE_ID = _text(40, required=True, strip=True)
@@ -177,8 +195,10 @@ ITEM_SPEC: dict[str, Parser] = {
     "operational_start": _date,
     "operational_end": _date,
     "certification_end": _date,
-    "status": _status,
+    "status": _choice(ItemStatus, ItemStatus.CURRENT),
     "notes": _text(),
+    "entry_requirements": _text(),
+    "progression": _text(),
     "source": _text(),
     "source_url": _text(500),
 }
@@ -220,6 +240,7 @@ SET_NAME = _text(120, required=True)
 CLUSTER_NAME = _text(200, required=True)
 ROLE_NAME = _text(300, required=True)
 AREA_NUMBER = _int(1, 32767, required=True)
+BASIS = _choice(Basis, Basis.EDITORIAL)
 OF_ITEM = ("item_id", ("stable_id",), "item")
 KINDS = (
     Kind("area", "areas", CommonCoreArea,
@@ -231,8 +252,12 @@ KINDS = (
          {"cluster_set": SET_NAME, "cluster": CLUSTER_NAME, "position": POSITION},
          ("cluster_set", "cluster"), (("cluster_set_id", ("cluster_set",), "cluster_set"),),
          renamed=(("cluster", "name"),), noun="cluster"),
-    Kind("role", "roles", JobRole, {"role": ROLE_NAME, "reference_count": AMOUNT}, ("role",),
-         renamed=(("role", "name"),), noun="role"),
+    Kind("role", "roles", JobRole,
+         {"role": ROLE_NAME, "description": _text(), "sources": _text(),
+          "reference_count": AMOUNT}, ("role",),
+         # `sources`, not `source`: a CSV written before roles had addresses has a `source`
+         # column (the items'), whose empty cells on role lines would otherwise wipe them.
+         renamed=(("role", "name"), ("sources", "source")), noun="role"),
     Kind("cluster_role", "cluster_roles", ClusterRole,
          {"cluster_set": SET_NAME, "cluster": CLUSTER_NAME, "role": ROLE_NAME,
           "position": POSITION},
@@ -241,6 +266,10 @@ KINDS = (
           ("job_role_id", ("role",), "role"))),
     Kind("item", "items", CatalogueItem, {"stable_id": STABLE_ID, **ITEM_SPEC}, ("stable_id",),
          noun="item"),
+    Kind("item_fact", "item_facts", ItemFact,
+         {"stable_id": STABLE_ID, "field": _text(40, required=True, strip=True),
+          "value": _text(required=True), "sources": _text(), "position": POSITION},
+         ("stable_id", "field"), (OF_ITEM,), noun="fact"),
     Kind("group", "groups", ComponentGroup,
          {"stable_id": STABLE_ID, "group": _text(120, required=True), "min_credits": AMOUNT,
           "min_components": AMOUNT, "position": POSITION},
@@ -255,16 +284,20 @@ KINDS = (
     Kind("prerequisite", "prerequisites", Prerequisite,
          {"stable_id": STABLE_ID, "required": STABLE_ID}, ("stable_id", "required"),
          (OF_ITEM, ("required_id", ("required",), "item"))),
-    Kind("item_area", "item_areas", ItemArea, {"stable_id": STABLE_ID, "area": AREA_NUMBER},
+    Kind("item_area", "item_areas", ItemArea,
+         {"stable_id": STABLE_ID, "area": AREA_NUMBER, "covered": _bool(True), "basis": BASIS,
+          "basis_text": _text()},
          ("stable_id", "area"), (OF_ITEM, ("area_id", ("area",), "area"))),
-    Kind("item_role", "item_roles", ItemRole, {"stable_id": STABLE_ID, "role": ROLE_NAME},
+    Kind("item_role", "item_roles", ItemRole,
+         {"stable_id": STABLE_ID, "role": ROLE_NAME, "basis": BASIS},
          ("stable_id", "role"), (OF_ITEM, ("job_role_id", ("role",), "role"))),
 )
 KIND_BY_RECORD = {k.record: k for k in KINDS}
 KIND_BY_PLURAL = {k.plural: k for k in KINDS}
-CSV_COLUMNS = ("record", "stable_id", *ITEM_SPEC, "area", "cluster_set", "cluster", "role",
-               "reference_count", "group", "min_credits", "min_components", "child",
-               "required", "mandatory", "position")
+CSV_COLUMNS = ("record", "stable_id", *ITEM_SPEC, "area", "covered", "basis", "basis_text",
+               "cluster_set", "cluster", "role", "description", "reference_count", "group",
+               "min_credits", "min_components", "child", "required", "mandatory", "field",
+               "value", "sources", "position")
 
 # --- results and errors -------------------------------------------------------------------
 
@@ -320,7 +353,7 @@ class ImportResult:
 def _plain(value):
     if isinstance(value, date):
         return value.isoformat()
-    return value.value if isinstance(value, ItemStatus) else value
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _sort(rows: list[dict], *names: str) -> list[dict]:
@@ -350,41 +383,69 @@ def _item_record(item) -> dict:
 
 def _export_records() -> dict[str, list[dict]]:
     """Every record of the catalogue, by kind (in KINDS order), in JSON's terms."""
-    items, cluster_sets = _rows(CatalogueItem), _rows(ClusterSet)
+    area_rows, role_rows, items = _rows(CommonCoreArea), _rows(JobRole), _rows(CatalogueItem)
+    areas = {a.id: a.number for a in area_rows}
+    roles = {r.id: r.name for r in role_rows}
     sid = {i.id: i.stable_id for i in items}
-    areas = {a.id: a for a in _rows(CommonCoreArea)}
+    groups = {g.id: g for g in _rows(ComponentGroup)}
+    records = {**_structure_records(area_rows, role_rows, roles),
+               **_item_records(items, sid, groups), **_link_records(sid, groups, areas, roles)}
+    return {kind.plural: records[kind.plural] for kind in KINDS}
+
+
+def _structure_records(area_rows: list, role_rows: list,
+                       roles: dict[int, str]) -> dict[str, list[dict]]:
+    """Common Core areas, cluster sets, clusters, roles and the roles' places in clusters."""
+    cluster_sets = _rows(ClusterSet)
     sets = {s.id: s.name for s in cluster_sets}
     clusters = {c.id: (sets[c.cluster_set_id], c.name, c.position) for c in _rows(Cluster)}
-    roles = {r.id: r for r in _rows(JobRole)}
-    groups = {g.id: g for g in _rows(ComponentGroup)}
     return {
-        "areas": _sort([{"area": a.number, "title": a.title} for a in areas.values()], "area"),
+        "areas": _sort([{"area": a.number, "title": a.title} for a in area_rows], "area"),
         "cluster_sets": _sort([{"cluster_set": s.name, "source": s.source}
                                for s in cluster_sets], "cluster_set"),
         "clusters": _sort([{"cluster_set": s, "cluster": name, "position": position}
                            for s, name, position in clusters.values()],
                           "cluster_set", "position", "cluster"),
-        "roles": _sort([{"role": r.name, "reference_count": r.reference_count}
-                        for r in roles.values()], "role"),
+        "roles": _sort([{"role": r.name, "description": r.description, "sources": r.source,
+                         "reference_count": r.reference_count} for r in role_rows], "role"),
         "cluster_roles": _sort([{
             "cluster_set": clusters[cr.cluster_id][0], "cluster": clusters[cr.cluster_id][1],
-            "role": roles[cr.job_role_id].name, "position": cr.position}
+            "role": roles[cr.job_role_id], "position": cr.position}
             for cr in _rows(ClusterRole)], "cluster_set", "cluster", "position", "role"),
+    }
+
+
+def _item_records(items: list, sid: dict[int, str], groups: dict) -> dict[str, list[dict]]:
+    """Items, their facts and their optional groups."""
+    return {
         "items": _sort([_item_record(i) for i in items], "stable_id"),
+        "item_facts": _sort([{"stable_id": sid[f.item_id], "field": f.field, "value": f.value,
+                              "sources": f.sources, "position": f.position}
+                             for f in _rows(ItemFact)], "stable_id", "position", "field"),
         "groups": _sort([{"stable_id": sid[g.item_id], "group": g.name,
                           "min_credits": g.min_credits, "min_components": g.min_components,
                           "position": g.position} for g in groups.values()],
                         "stable_id", "position", "group"),
+    }
+
+
+def _link_records(sid: dict[int, str], groups: dict, areas: dict[int, int],
+                  roles: dict[int, str]) -> dict[str, list[dict]]:
+    """Items' links: components, pre-requirements, Common Core judgements and roles."""
+    return {
         "components": _sort([{
             "stable_id": sid[c.parent_id], "child": sid[c.child_id], "mandatory": c.mandatory,
             "group": groups[c.group_id].name if c.group_id else None, "position": c.position}
             for c in _rows(Component)], "stable_id", "position", "child"),
         "prerequisites": _sort([{"stable_id": sid[p.item_id], "required": sid[p.required_id]}
                                 for p in _rows(Prerequisite)], "stable_id", "required"),
-        "item_areas": _sort([{"stable_id": sid[a.item_id], "area": areas[a.area_id].number}
-                             for a in _rows(ItemArea)], "stable_id", "area"),
-        "item_roles": _sort([{"stable_id": sid[r.item_id], "role": roles[r.job_role_id].name}
-                             for r in _rows(ItemRole)], "stable_id", "role"),
+        "item_areas": _sort([{
+            "stable_id": sid[a.item_id], "area": areas[a.area_id], "covered": a.covered,
+            "basis": _plain(a.basis), "basis_text": a.basis_text}
+            for a in _rows(ItemArea)], "stable_id", "area"),
+        "item_roles": _sort([{"stable_id": sid[r.item_id], "role": roles[r.job_role_id],
+                              "basis": _plain(r.basis)} for r in _rows(ItemRole)],
+                            "stable_id", "role"),
     }
 
 
@@ -526,6 +587,7 @@ KEY_OF_ROW: dict[str, Callable[[Any, dict], tuple]] = {
     "role": lambda r, k: (r.name,),
     "cluster_role": lambda r, k: (*k["cluster"][r.cluster_id], *k["role"][r.job_role_id]),
     "item": lambda r, k: (r.stable_id.lower(),),
+    "item_fact": lambda r, k: (*_item(k, r.item_id), r.field),
     "group": lambda r, k: (*_item(k, r.item_id), r.name),
     "component": lambda r, k: (*_item(k, r.parent_id), *_item(k, r.child_id)),
     "prerequisite": lambda r, k: (*_item(k, r.item_id), *_item(k, r.required_id)),
@@ -706,9 +768,9 @@ def _clip(text: str, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-LINK_NOTES = {"group": "optional group {group}", "component": "component {child}",
-              "prerequisite": "pre-requirement {required}", "item_area": "Common Core area {area}",
-              "item_role": "role {role}"}
+LINK_NOTES = {"item_fact": "fact {field}", "group": "optional group {group}",
+              "component": "component {child}", "prerequisite": "pre-requirement {required}",
+              "item_area": "Common Core area {area}", "item_role": "role {role}"}
 
 
 class _Applier:
