@@ -3,7 +3,7 @@ the chat's live streams (Server-Sent Events, one held request each) do not starv
 
 Environment: WORKERS (default 2 per core), THREADS (default 64 per worker), BIND
 (default 127.0.0.1:8000). Live chat across workers needs PostgreSQL (DATABASE_URL): each
-worker LISTENs for the others' events; see workspace/services/chat_live.py.
+worker LISTENs for the others' events; see workspace/infra/live.py.
 """
 
 import multiprocessing

@@ -1,32 +1,39 @@
 """Live delivery across worker processes: two gunicorn servers (two processes, two ports) on
-the test database; an event published through one reaches a stream served by the other
-within a second. On PostgreSQL (CI) that is LISTEN/NOTIFY; on SQLite the polling listener.
+the test database; an event published through one wakes a stream that is already open and
+waiting on the other, which delivers it on the same connection. On PostgreSQL (CI) that is
+LISTEN/NOTIFY; on SQLite the polling listener.
 
-The servers run the real app (`workspace:create_app()` through gunicorn.conf.py). The bus
-test adds two bare routes to it (`probe_app` below); the chat test uses the app's own
-routes: log in, post through `messages.post_message`, read `chat.stream`.
+The servers run the real app through tests/processes.py, with its streams' waits made an hour
+long (`waiting_app`, `probe_app`): an event published while a stream waits can then reach it
+within the test only through a wake-up, never through a wait running out and the log being
+read again. The bus test adds two bare routes (`probe_app`) whose stream says when it starts
+waiting; the chat test uses the app's own routes: log in, post through the composer's route,
+read `chat.stream`. Nothing here is timed: how fast delivery is, bench/chat_bench.py measures.
 """
 
-import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.processes import log_in, running
 from workspace.extensions import db
 from workspace.infra import live
 from workspace.services.chat import messages
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "test-workers-secret"
+HOUR = 3600  # how long a stream waits: longer than any test could run
+READ_TIMEOUT = 30  # seconds without a frame before a test fails: a guard against hanging
+WAITING_APP = "tests.chat.test_workers:waiting_app()"
+
+
+def waiting_app():
+    """The real app, whose streams wait an hour before a keep-alive (and last an hour)."""
+    from workspace import create_app
+    from workspace.blueprints.chat import stream
+
+    stream.KEEPALIVE_SECONDS = HOUR
+    return create_app()
 
 
 # ------------------------------------------------------------------ the probe (bus only)
@@ -36,34 +43,31 @@ def probe_app():
     """The real app plus two bare routes that publish to and stream from the bus."""
     from flask import Response, request
 
-    from workspace import create_app
-
-    app = create_app()
+    app = waiting_app()
 
     def publish(partnership_id: int):
         live.publish(partnership_id, "message",
-                          message_id=int(request.args.get("message_id", 0)))
+                     message_id=int(request.args.get("message_id", 0)))
         db.session.commit()
         return "published"
 
     def stream(partnership_id: int):
         cursor = int(request.args.get("after", 0))
-        seconds = float(request.args.get("seconds", 5))
 
         def events() -> Iterator[str]:
             nonlocal cursor
-            deadline = time.monotonic() + seconds
             yield ": open\n\n"
-            while (remaining := deadline - time.monotonic()) > 0:
+            while True:
                 with app.app_context():
                     found = live.events_after(partnership_id, cursor)
                     lines = [f"id: {e.id}\ndata: {e.kind} {e.message_id}\n\n" for e in found]
                     db.session.remove()
                 if found:
                     cursor = found[-1].id
-                    yield from lines
-                else:
-                    live.wait_for_events(partnership_id, cursor, min(remaining, 2))
+                yield from lines
+                yield f": waiting after {cursor}\n\n"
+                woke = live.wait_for_events(partnership_id, cursor, HOUR)
+                yield ": woken\n\n" if woke else ": timed out\n\n"
 
         return Response(events(), mimetype="text/event-stream")
 
@@ -75,96 +79,67 @@ def probe_app():
 # ------------------------------------------------------------------------ the servers
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, app_spec: str, database_url: str, log_path: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET,
-                   FLASK_RATELIMIT_ENABLED="false", FLASK_CHAT_STREAM_SECONDS="5",
-                   ACCESSLOG="", PYTHONPATH=str(ROOT))
-        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-             "--workers", "1", "--threads", "16", "--bind", f"127.0.0.1:{self.port}",
-             "--no-control-socket",
-             app_spec],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if httpx.get(self.url + "/login", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def pid(self) -> int:
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-
 @pytest.fixture
 def servers(app, database_url, tmp_path, request):
     """Two server processes on the test database (its schema is already migrated)."""
-    spec = request.param if hasattr(request, "param") else "workspace:create_app()"
-    pair = [Server(spec, database_url, tmp_path / f"server-{n}.log") for n in "ab"]
-    try:
-        for server in pair:
-            server.wait_ready()
-        yield pair
-    finally:
-        for server in pair:
-            server.stop()
+    spec = request.param if hasattr(request, "param") else WAITING_APP
+    with running(database_url, tmp_path) as start:
+        yield [start(f"server-{n}", app_spec=spec,
+                     env={"FLASK_CHAT_STREAM_SECONDS": str(HOUR)}) for n in "ab"]
 
 
-def _read_events(lines: Iterator[str], want: int, deadline: float) -> Iterator[tuple]:
-    """(time received, event id, data) for each SSE message, until `want` ids or deadline."""
-    got = 0
-    event_id, data = None, []
+# ---------------------------------------------------------------------- reading streams
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    name: str
+    data: str
+
+
+def frames(lines: Iterator[str]) -> Iterator[Event | str]:
+    """An SSE stream's frames in the order sent: each event, and each comment (": ...") or
+    field-only frame ("retry: ...") as its text."""
+    event_id, name, data, fields = None, "message", [], []
     for line in lines:
-        if line.startswith("id:"):
-            event_id = int(line[3:].strip())
-        elif line.startswith("data:"):
-            data.append(line[5:].strip())
-        elif line == "" and event_id is not None:
-            yield time.monotonic(), event_id, "\n".join(data)
-            got += 1
-            event_id, data = None, []
-            if got >= want:
-                return
-        if time.monotonic() > deadline:
-            return
+        if line.startswith(":"):
+            yield line
+        elif line:
+            fields.append(line)
+            key, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if key == "id":
+                event_id = int(value)
+            elif key == "event":
+                name = value
+            elif key == "data":
+                data.append(value)
+        elif fields:
+            yield Event(event_id, name, "\n".join(data)) if event_id is not None else (
+                "\n".join(fields))
+            event_id, name, data, fields = None, "message", [], []
+
+
+def until_event(stream: Iterator[Event | str]) -> tuple[list[str], Event]:
+    """The frames read up to the next event (comments, retry hints), and that event."""
+    before = []
+    try:
+        for frame in stream:
+            if isinstance(frame, Event):
+                return before, frame
+            before.append(frame)
+    except httpx.ReadTimeout:
+        raise AssertionError(f"no event after {before}: the waiting stream was not woken, "
+                             f"or the event never came") from None
+    raise AssertionError(f"the stream ended after {before}")
 
 
 # ---------------------------------------------------------------------------- the tests
 
 
 @pytest.mark.parametrize("servers", ["tests.chat.test_workers:probe_app()"], indirect=True)
-def test_an_event_published_in_one_process_reaches_a_stream_in_another(
+def test_an_event_published_in_one_process_wakes_a_stream_waiting_in_another(
         servers, make_partnership):
     a, b = servers
     assert a.pid() != b.pid()
@@ -172,77 +147,32 @@ def test_an_event_published_in_one_process_reaches_a_stream_in_another(
     db.session.commit()
     db.session.remove()
 
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=READ_TIMEOUT) as http:
         with http.stream("GET", f"{b.url}/_probe/{partnership_id}/stream",
-                         params={"after": 0, "seconds": 8}) as stream:
+                         params={"after": 0}) as stream:
             assert stream.status_code == 200
-            lines = stream.iter_lines()
-            assert next(lines) == ": open"
-            time.sleep(0.3)  # B is now waiting on its listener
-            received = []
+            read = frames(stream.iter_lines())
+            assert [next(read), next(read)] == [": open", ": waiting after 0"]
+            cursor = 0
             for n in (1, 2, 3):
-                sent = time.monotonic()
+                # B has read the log and is waiting: only a wake-up can bring what comes now.
                 assert http.get(f"{a.url}/_probe/{partnership_id}/publish",
                                 params={"message_id": n}).text == "published"
-                for at, event_id, data in _read_events(lines, 1, sent + 3):
-                    received.append((at - sent, event_id, data))
-    assert [data for _, _, data in received] == ["message 1", "message 2", "message 3"]
-    assert [event_id for _, event_id, _ in received] == sorted(
-        event_id for _, event_id, _ in received)
-    assert all(latency < 1 for latency, _, _ in received), received
+                woken, event = until_event(read)
+                assert woken == [": woken"], f"not woken by the publish: {b.log_tail()}"
+                assert event.data == f"message {n}" and event.id > cursor
+                cursor = event.id
+                assert next(read) == f": waiting after {cursor}"
 
 
-def _login(http: httpx.Client, email: str) -> None:
-    page = http.get("/login")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-    response = http.post("/login", data={"email": email, "password": PASSWORD,
-                                                "csrf_token": token})
-    assert response.status_code == 302, response.text[:500]
+def _post(http: httpx.Client, token: str, path: str, text: str) -> None:
+    """Post through the composer's route, as the channel page does (htmx)."""
+    response = http.post(path, data={"body": text},
+                         headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200, response.text[:500]
 
 
-class StreamReader:
-    """Reads an SSE stream in a thread: (time received, event id, event name, data) each."""
-
-    def __init__(self, http: httpx.Client, url: str, params: dict, headers=None) -> None:
-        self.events: list[tuple[float, int, str, str]] = []
-        self.status: int | None = None
-        self._http, self._url, self._params = http, url, params
-        self._headers = headers or {}
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        with self._http.stream("GET", self._url, params=self._params,
-                               headers=self._headers) as response:
-            self.status = response.status_code
-            event_id, name, data = None, "message", []
-            for line in response.iter_lines():
-                if line.startswith("id:"):
-                    event_id = int(line[3:].strip())
-                elif line.startswith("event:"):
-                    name = line[6:].strip()
-                elif line.startswith("data:"):
-                    data.append(line[5:])
-                elif line == "":
-                    if event_id is not None:
-                        self.events.append((time.monotonic(), event_id, name, "\n".join(data)))
-                    event_id, name, data = None, "message", []
-
-    def wait_for(self, text: str, seconds: float) -> float | None:
-        """When an event holding `text` arrived, waiting up to `seconds` for it."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for at, _, _, data in self.events:
-                if text in data:
-                    return at
-            time.sleep(0.01)
-        return None
-
-    def join(self, seconds: float) -> None:
-        self._thread.join(seconds)
-
-
-def test_a_message_posted_through_one_worker_reaches_a_stream_on_the_other(
+def test_a_message_posted_through_one_worker_reaches_an_open_stream_on_the_other(
         servers, make_user, make_partnership, add_member):
     a, b = servers
     member = make_user(name="Mo Member")
@@ -254,36 +184,40 @@ def test_a_message_posted_through_one_worker_reaches_a_stream_on_the_other(
     after = live.last_event_id(pid)
     db.session.commit()
     db.session.remove()
+    stream_path = f"/p/{pid}/chat/stream"
+    post_path = f"/p/{pid}/chat/channels/{cid}/messages"
 
-    with httpx.Client(base_url=a.url, timeout=10) as on_a, \
-            httpx.Client(base_url=b.url, timeout=30) as on_b:
-        _login(on_a, email)
-        _login(on_b, email)
-        page = on_a.get("/", follow_redirects=True)
-        assert page.status_code == 200, a.log_tail()
-        token = re.search(r'"X-CSRFToken": "([^"]+)"', page.text).group(1)
-        reader = StreamReader(on_b, f"/p/{pid}/chat/stream",
-                              {"channel_id": cid, "after": after})
-        time.sleep(0.7)  # B's stream is open and waiting
-        latencies = []
-        for text in ("Hello from worker A", "Second from worker A"):
-            sent = time.monotonic()
-            posted = on_a.post(f"/p/{pid}/chat/channels/{cid}/messages", data={"body": text},
-                               headers={"HX-Request": "true", "X-CSRFToken": token})
-            assert posted.status_code == 200, a.log_tail()
-            arrived = reader.wait_for(text, 3)
-            assert arrived is not None, f"{text!r} not on B's stream: {b.log_tail()}"
-            latencies.append(arrived - sent)
-        reader.join(10)
-        assert reader.status == 200
-        assert all(latency < 1 for latency in latencies), latencies
-        ids = [event_id for _, event_id, _, _ in reader.events]
-        assert ids == sorted(set(ids))  # in order, each once
+    with httpx.Client(base_url=a.url, timeout=READ_TIMEOUT) as on_a, \
+            httpx.Client(base_url=b.url, timeout=READ_TIMEOUT) as on_b:
+        token = log_in(on_a, email)
+        log_in(on_b, email)
+        _post(on_a, token, post_path, "Before the stream opened")
 
-        # Reconnecting to A with Last-Event-ID after the first: only the second comes again.
-        first_id = next(i for _, i, _, d in reader.events if "Hello from worker A" in d)
-        again = StreamReader(on_a, f"/p/{pid}/chat/stream", {"channel_id": cid, "after": 0},
-                             headers={"Last-Event-ID": str(first_id)})
-        assert again.wait_for("Second from worker A", 3) is not None
-        again.join(10)
-        assert not any("Hello from worker A" in d for _, _, _, d in again.events)
+        with on_b.stream("GET", stream_path,
+                         params={"channel_id": cid, "after": after}) as stream:
+            assert stream.status_code == 200
+            read = frames(stream.iter_lines())
+            # The stream's first read of the log replays what came after `after`; once that
+            # has arrived, the stream is past its first read and waits for a wake-up.
+            before, replayed = until_event(read)
+            assert before == ["retry: 1000"]
+            assert "Before the stream opened" in replayed.data and replayed.id > after
+            received = []
+            for text in ("Hello from worker A", "Second from worker A"):
+                _post(on_a, token, post_path, text)
+                before, event = until_event(read)
+                # On the connection opened before it was posted, with nothing before it (no
+                # keep-alive, no retry: the stream neither timed out nor ended).
+                assert before == [], f"{text!r} came after {before}: {b.log_tail()}"
+                assert event.name == "chat" and text in event.data
+                received.append(event)
+        assert replayed.id < received[0].id < received[1].id  # in order, each once
+
+        # Reconnecting to A with Last-Event-ID after the first (`after` loses to it): only
+        # what was missed comes again, and events come in order, so nothing older follows.
+        hello, second = received
+        with on_a.stream("GET", stream_path, params={"channel_id": cid, "after": 0},
+                         headers={"Last-Event-ID": str(hello.id)}) as again:
+            assert again.status_code == 200
+            _, missed = until_event(frames(again.iter_lines()))
+        assert (missed.id, missed.data) == (second.id, second.data)

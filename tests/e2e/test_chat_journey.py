@@ -1,8 +1,7 @@
-"""Two people in one channel, each in their own browser: one posts, the other sees it within a
-second without reloading; the first shares a CPD session, the second signs up from its card,
-and the first sees the seats left change on their own card, again without reloading."""
+"""Two people in one channel, each in their own browser: one posts, the other sees it without
+reloading; the first shares a CPD session, the second signs up from its card, and the first sees
+the seats left change on their own card, again without reloading. (How fast: bench/.)"""
 
-import time
 from datetime import time as at
 from decimal import Decimal
 
@@ -43,12 +42,10 @@ def open_channel(page, base, hub, channel):
     page.wait_for_function(STREAM_OPEN)
 
 
-def assert_read_soon(channel, user, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while messages.unread_counts([channel], user)[channel.id]:
-        assert time.monotonic() < deadline, "a message seen live still counts as unread"
-        db.session.rollback()  # read what the server committed since
-        time.sleep(0.2)
+def marks_read(page):
+    """The page's POST that marks its channel read, once a burst of live messages is over."""
+    return page.expect_response(
+        lambda response: response.request.method == "POST" and response.url.endswith("/read"))
 
 
 def send(page, text):
@@ -65,13 +62,14 @@ def test_live_messages_and_a_card_that_stays_current(live_server, new_page, hub,
     open_channel(priya, live_server, hub, general)
     open_channel(ann, live_server, hub, general)
 
-    started = time.monotonic()
-    send(priya, "Hello everyone, the spring CPD dates are out")
-    expect(ann.get_by_text("Hello everyone, the spring CPD dates are out")).to_be_visible()
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0, f"the message took {elapsed:.2f}s to arrive"
-    expect(priya.locator("#composer textarea")).to_have_value("")
-    assert_read_soon(general, ann_user)  # Ann saw it arrive: it does not count as unread
+    with marks_read(ann) as marked:
+        send(priya, "Hello everyone, the spring CPD dates are out")
+        expect(ann.get_by_text("Hello everyone, the spring CPD dates are out")).to_be_visible()
+        expect(priya.locator("#composer textarea")).to_have_value("")
+    assert marked.value.status == 204
+    db.session.rollback()  # read what the server committed since
+    # Ann saw it arrive: it does not count as unread.
+    assert messages.unread_counts([general], ann_user)[general.id] == 0
 
     send(priya, f"Places are limited: #cpd-{session.id}")
     priya_card = priya.locator(".chat-card", has_text="Singing in the primary classroom")
@@ -86,11 +84,8 @@ def test_live_messages_and_a_card_that_stays_current(live_server, new_page, hub,
     htmx_idle(ann)
     assert sessions.booking_of(session, ann_user).status.value == "booked"
 
-    started = time.monotonic()
     expect(priya_card).to_contain_text("2 seats left")
-    elapsed = time.monotonic() - started
     expect(priya_card.get_by_role("button", name="Sign up")).to_be_visible()  # her own state
-    assert elapsed < 3.0, f"the card took {elapsed:.2f}s to refresh"
     shot(priya, "chat-02-card-after")
     shot(ann, "chat-03-card-signed-up")
 
