@@ -20,7 +20,9 @@ from workspace.models import (
     JobRole,
     Prerequisite,
 )
+from workspace.models.catalogue import Basis
 from workspace.services.catalogue import analysis as analysis
+from workspace.services.catalogue import coverage
 from workspace.services.catalogue import items as catalogue
 
 # --- the hand-made catalogue --------------------------------------------------------------
@@ -35,6 +37,11 @@ WITHDRAWN = {"Q4"}
 PARTS = {"Q1": ["U1", "M3"], "U1": ["M1"], "Q2": ["M3", "M2"], "Q3": ["M2"], "Q5": ["M3"],
          "Q6": ["U1"]}
 OWN_AREAS = {"M1": {1}, "M2": {2}, "M3": {3}, "U1": {4}, "Q3": {5}, "Q4": {6}}
+# Judged not covered. Every area without a row either way is not yet judged: area 6 is a gap
+# of Role one, area 5 of Role two; Role one's area 5 and Role two's 1, 4 and 6 are not yet
+# judged (some part has no judgement of them).
+JUDGED_NOT = {"Q1": {6}, "U1": {6}, "M1": {6}, "M3": {5, 6}, "Q2": {5, 6}, "M2": {5, 6},
+              "Q5": {6}, "Q7": {5}}
 ROLES = {"Role one": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"], "Role two": ["Q2", "Q7"],
          "Role three": ["Q3"], "Role four": [], "Role five": ["Q4"]}
 SETS = {"Set A": {"A1": ["Role one", "Role two"], "A2": ["Role three"]},
@@ -74,8 +81,32 @@ def expected_counts(quals: list[str], key_only: bool = True) -> dict[int, int]:
     return {n: len([q for q in counted if n in covers(q)]) for n in NUMBERS}
 
 
-def expected_missing(quals: list[str]) -> list[int]:
-    return [n for n, count in expected_counts(quals).items() if count == 0]
+def parts_of(sid: str, parts=PARTS) -> set[str]:
+    found = {sid}
+    for child in parts.get(sid, []):
+        found |= parts_of(child, parts)
+    return found
+
+
+def state_by_hand(quals: list[str], n: int, own=OWN_AREAS, judged_not=JUDGED_NOT,
+                  parts=PARTS) -> str:
+    """An area's state over these qualifications with all their parts, flattened: covered if
+    any part covers it, not covered if every part is judged not to, otherwise not judged (so
+    with no part at all: a role without key qualifications has nothing to judge by)."""
+    every = set().union(*(parts_of(q, parts) for q in quals))
+    if not every:
+        return "not-judged"
+    if any(n in own.get(p, set()) for p in every):
+        return "covered"
+    if all(n in judged_not.get(p, set()) for p in every):
+        return "not-covered"
+    return "not-judged"
+
+
+def expected_missing(quals: list[str], state: str = "not-covered") -> list[int]:
+    """Gaps (or, given "not-judged", the areas not yet judged) of these qualifications' keys."""
+    keys = [q for q in quals if is_key(q)]
+    return [n for n in NUMBERS if state_by_hand(keys, n) == state]
 
 
 def expected_overlapping(quals: list[str]) -> int:
@@ -86,7 +117,7 @@ def expected_overlapping(quals: list[str]) -> int:
 # --- building it in the database ------------------------------------------------------------
 
 
-def _build(areas, data) -> dict:
+def _build(areas, data, judged_not=JUDGED_NOT) -> dict:
     """Make items, components, areas, roles and clusters; return ids by name."""
     quals, modules, withdrawn, parts, own, roles, sets, key_of = data
     ids = {}
@@ -102,6 +133,10 @@ def _build(areas, data) -> dict:
         db.session.add_all(Component(parent_id=ids[parent], child_id=ids[c]) for c in children)
     for sid, numbers in own.items():
         db.session.add_all(ItemArea(item_id=ids[sid], area_id=areas[n].id) for n in numbers)
+    for sid, numbers in judged_not.items():
+        db.session.add_all(ItemArea(item_id=ids[sid], area_id=areas[n].id, covered=False,
+                                    basis=Basis.SOURCE, basis_text="Not in the unit's content")
+                           for n in numbers)
     for name, held in roles.items():
         role = JobRole(name=name, reference_count=REFERENCE.get(name))
         db.session.add(role)
@@ -145,15 +180,29 @@ def test_the_hand_made_data_exercises_every_case():
     assert not [q for q in attached("Role three") if is_key(q)]
     assert any("Role two" in c for c in SETS["Set A"].values())
     assert any("Role two" in c for c in SETS["Set B"].values())
+    assert expected_missing(attached("Role one")) == [6]  # a gap: every part judged so
+    assert expected_missing(attached("Role one"), "not-judged") == [5]  # M3 and Q2 judged only
+    assert expected_missing(attached("Role two"), "not-judged") == [1, 4, 6]
+    assert not set(OWN_AREAS) & {sid for sid, ns in JUDGED_NOT.items()
+                                 if ns & OWN_AREAS.get(sid, set())}
 
 
 def test_qualification_coverage_matches_the_components_recursively(made, areas):
     matrix = analysis.qualification_matrix(_area_list(areas), key_only=False)
     got = {row.subject.stable_id: {n for n, c in row.counts.items() if c} for row in matrix.rows}
     assert got == {q: covers(q) for q in QUALIFICATIONS}
-    masks = analysis.masks_of([made[m] for m in MODULES])
-    assert {sid: masks[made[sid]] for sid in MODULES} == {
+    found = coverage.coverage_of(made[m] for m in MODULES)
+    assert {sid: found[made[sid]].covered for sid in MODULES} == {
         sid: sum(1 << (n - 1) for n in covers(sid)) for sid in MODULES}
+
+
+def test_qualification_states_match_the_hand_count(made, areas):
+    matrix = analysis.qualification_matrix(_area_list(areas), key_only=False)
+    got = {row.subject.stable_id: [row.states[n].value for n in NUMBERS] for row in matrix.rows}
+    assert got == {q: [state_by_hand([q], n) for n in NUMBERS] for q in QUALIFICATIONS}
+    q2 = next(r for r in matrix.rows if r.subject.stable_id == "Q2")
+    assert [a.number for a in q2.missing] == [5, 6]  # Q2, M3 and M2 all judged not covered
+    assert [a.number for a in q2.not_judged] == [1, 4]
 
 
 def test_qualification_coverage_agrees_with_the_catalogue_service(made, areas):
@@ -201,13 +250,36 @@ def test_gaps_match(made, areas):
     roles = {row.subject.name: row for row in report.roles}
     for role in ROLES:
         assert [a.number for a in roles[role].missing] == expected_missing(attached(role))
+        assert [a.number for a in roles[role].not_judged] == expected_missing(
+            attached(role), "not-judged")
     without_key = {role for role in ROLES if not [q for q in attached(role) if is_key(q)]}
     assert {r.subject.name for r in report.roles_without_key} == without_key
     assert {r.subject.name for r in report.roles_with_gaps} == {
         role for role in ROLES if expected_missing(attached(role)) and role not in without_key}
-    clusters = {row.subject.name: [a.number for a in row.missing] for row in report.clusters}
-    assert clusters == {c: expected_missing(cluster_attached(c))
+    clusters = {row.subject.name: ([a.number for a in row.missing],
+                                   [a.number for a in row.not_judged]) for row in report.clusters}
+    assert clusters == {c: (expected_missing(cluster_attached(c)),
+                            expected_missing(cluster_attached(c), "not-judged"))
                         for s in SETS.values() for c in s}
+
+
+def test_not_yet_judged_is_never_a_gap(made, areas):
+    report = analysis.gap_report(_area_list(areas))
+    two = next(r for r in report.roles if r.subject.name == "Role two")
+    assert [a.number for a in two.missing] == [5] and [a.number for a in two.not_judged] == [
+        1, 4, 6]
+    a1 = next(r for r in report.clusters if r.subject.name == "A1")
+    assert a1.missing == [] and a1 not in report.clusters_with_gaps  # Q7 is unjudged on 6
+    with_key = [r for r in ROLES if [q for q in attached(r) if is_key(q)]]
+    assert report.roles_not_judged == sum(
+        len(expected_missing(attached(r), "not-judged")) for r in with_key) == 4
+
+
+def test_a_role_without_key_qualifications_has_nothing_judged_and_no_gap(made, areas):
+    report = analysis.gap_report(_area_list(areas))
+    for row in report.roles_without_key + report.clusters_without_key:
+        assert row.missing == [] and len(row.not_judged) == 6
+        assert row not in report.roles_with_gaps + report.clusters_with_gaps
 
 
 def test_withdrawn_key_qualification_fills_no_gap(made, areas):
@@ -258,9 +330,11 @@ def test_random_catalogue_agrees(areas):
         later = names[i + 1:]
         parts[name] = rng.sample(later, k=min(len(later), rng.randint(0, 3)))
     own = {n: set(rng.sample(range(1, 7), k=rng.randint(0, 2))) for n in names}
+    judged_not = {n: set(rng.sample(range(1, 7), k=rng.randint(0, 6))) - own[n] for n in names}
     roles = {f"Job {j}": rng.sample(list(quals), k=rng.randint(0, 6)) for j in range(6)}
     sets = {"Random": {"C1": ["Job 0", "Job 1", "Job 2"], "C2": ["Job 2", "Job 3"]}}
-    _build(areas, (quals, names[15:], set(), parts, own, roles, sets, lambda s: quals.get(s)))
+    ids = _build(areas, (quals, names[15:], set(), parts, own, roles, sets,
+                         lambda s: quals.get(s)), judged_not)
 
     def cover(sid):
         found = set(own[sid])
@@ -281,8 +355,10 @@ def test_random_catalogue_agrees(areas):
     for row in report.roles:
         held = roles[row.subject.name]
         assert row.counts == counts(held, True), row.subject.name
-        assert [a.number for a in row.missing] == [n for n, c in counts(held, True).items()
-                                                   if not c]
+        keys = [q for q in held if quals[q]]
+        for state, found in (("not-covered", row.missing), ("not-judged", row.not_judged)):
+            assert [a.number for a in found] == [n for n in NUMBERS if state_by_hand(
+                keys, n, own, judged_not, parts) == state], row.subject.name
         assert row.overlapping == overlap(held)
     for row in analysis.role_matrix(area_list, key_only=False).rows:
         assert row.counts == counts(roles[row.subject.name], False)
@@ -292,6 +368,15 @@ def test_random_catalogue_agrees(areas):
     got = analysis.qualification_matrix(area_list, key_only=False).rows
     assert {r.subject.stable_id: {n for n, c in r.counts.items() if c} for r in got} == {
         q: cover(q) for q in quals}
+    assert {r.subject.stable_id: [r.states[n].value for n in NUMBERS] for r in got} == {
+        q: [state_by_hand([q], n, own, judged_not, parts) for n in NUMBERS] for q in quals}
+    # The rule in SQL (item with components) is the rule in Python over the same parts.
+    in_sql = coverage.coverage_of(ids[n] for n in names)
+    for name in names:
+        by_hand = coverage.combine(coverage.own_coverage(
+            [(n, True) for n in own[p]] + [(n, False) for n in judged_not[p]])
+            for p in parts_of(name, parts))
+        assert in_sql[ids[name]] == by_hand, name
 
 
 # --- counts as in Annexe 3 ------------------------------------------------------------------
@@ -419,6 +504,29 @@ def test_coverage_page_paginates(signed_in, made, monkeypatch):
     assert "Page 2 of 3" in second and "Role one" in second and "Role five" not in second
 
 
+def test_coverage_page_tells_not_covered_from_not_yet_judged(signed_in, made):
+    row = _cells(signed_in.get("/catalogue/analysis/coverage?rows=roles").text, "Role two")
+    assert "area 5 not covered" in row
+    assert all(f"area {n} not yet judged" in row for n in (1, 4, 6))
+    assert "area 1 not covered" not in row
+    quals = signed_in.get("/catalogue/analysis/coverage?rows=qualifications&include=all").text
+    q2 = _cells(quals, "Item Q2")
+    assert "area 5 not covered" in q2 and "area 1 not yet judged" in q2
+    assert "? not yet judged" in quals
+
+
+def test_gaps_page_counts_not_yet_judged_apart(signed_in, made):
+    body = signed_in.get("/catalogue/analysis/gaps").text
+    summary = " ".join(body[body.index('id="not-judged-summary"'):].split("</p>")[0].split())
+    assert "4 role–area pairs (in 2 roles)" in summary
+    assert "6 cluster–area pairs (in 3 clusters)" in summary  # A1: 5, 6; B1: 1, 4, 6; B2: 5
+    assert "not counted as gaps" in summary
+    gaps = body[body.index("Roles with gaps"):body.index("Roles with no key")]
+    two = _cells(gaps, "Role two")
+    assert two.count('class="an-tag"') == 1  # area 5 only: 1, 4 and 6 are not yet judged
+    assert two.rstrip().endswith('<td class="an-num">3</td>')
+
+
 def test_qualifications_of_one_role(signed_in, made):
     body = signed_in.get(f"/catalogue/analysis/coverage?rows=qualifications&include=all"
                          f"&job_role_id={made['Role two']}").text
@@ -431,6 +539,7 @@ def test_gaps_page_lists_missing_areas_and_flags_roles_without_key(signed_in, ma
     assert "Role two" in gaps and "Role one" in gaps and "Role three" not in gaps
     without = body[body.index("Roles with no key"):body.index("Clusters with gaps")]
     assert all(name in without for name in ["Role three", "Role four", "Role five"])
+    assert "nothing to judge" in without and "every area is a gap" not in body
     over = body[body.index("Over-provision <small"):]
     assert "Role one" in over and "Role two" not in over
 

@@ -1,11 +1,13 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.clock import FROZEN_NOW
 from workspace.exceptions import DomainError
-from workspace.models import ItemStatus
-from workspace.services.catalogue import items
+from workspace.extensions import db
+from workspace.models import Basis, ItemArea, ItemFact, ItemRole, ItemStatus, JobRole
+from workspace.services.catalogue import coverage, items
 from workspace.services.catalogue.items import CatalogueQuery
 from workspace.services.catalogue.seed import load_catalogue_seed
 
@@ -170,3 +172,132 @@ def test_optional_group_names_are_unique_within_an_item(make_item):
     with pytest.raises(DomainError, match="already has a group called group a"):
         items.add_group(None, qual, "group a")
     assert [g.name for g in qual.groups] == ["Group A"]
+
+
+# --- Common Core coverage in three states ---------------------------------------------------
+
+C, N, U = (coverage.AreaState.COVERED, coverage.AreaState.NOT_COVERED,
+           coverage.AreaState.NOT_JUDGED)
+
+
+def _judged(**areas) -> coverage.Coverage:
+    """One part's own judgements: area n covered (True) or judged not covered (False)."""
+    return coverage.own_coverage((int(n[1:]), v) for n, v in areas.items())
+
+
+@pytest.mark.parametrize("parts, expected", [
+    ([_judged(a1=True)], C),
+    ([_judged(a1=False)], N),
+    ([_judged()], U),  # no row: not yet judged
+    ([_judged(a1=False), _judged(a1=True)], C),  # any part covering it covers it
+    ([_judged(a1=False), _judged(a1=False)], N),  # every part judged not covered
+    ([_judged(a1=False), _judged()], U),  # one part unjudged: not a gap
+    ([_judged(), _judged(a1=True)], C),
+    ([], N),  # nothing at all: not covered, with nothing left to judge
+    ([_judged(a1=False), coverage.covering([2])], N),  # a CPD session leaves area 1 alone
+    ([_judged(), coverage.covering([1])], C),
+])
+def test_the_coverage_rule(parts, expected):
+    assert coverage.combine(parts).state(1) is expected
+    assert coverage.combine(reversed(parts)).state(1) is expected  # order does not matter
+
+
+def _judge(item, area, covered, basis=Basis.SOURCE, words=""):
+    db.session.add(ItemArea(item_id=item.id, area_id=area.id, covered=covered, basis=basis,
+                            basis_text=words))
+    db.session.commit()
+
+
+@pytest.fixture
+def judged(make_item, areas):
+    """A qualification and a unit in it, each judged on some areas:
+
+        area   qualification                    unit
+        1      covered (source, words)          -
+        2      -                                covered (editorial, words)
+        3      judged not covered               judged not covered
+        4      judged not covered               -
+        5      -                                judged not covered
+        6      -                                -
+    """
+    qual = make_item("Level 3 Award", is_qualification=True)
+    unit = make_item("Unit one")
+    items.add_component(None, qual, unit)
+    _judge(qual, areas[1], True, words="Unit 1 teaches safeguarding.")
+    _judge(unit, areas[2], True, Basis.EDITORIAL, "Learning outcome 2.1.")
+    for item, number in ((qual, 3), (unit, 3), (qual, 4), (unit, 5)):
+        _judge(item, areas[number], False)
+    return qual, unit
+
+
+def test_item_details_give_each_area_its_state_and_basis(judged):
+    qual, unit = judged
+    lines = items.item_details(qual).areas
+    assert [line.state for line in lines] == [C, C, N, U, U, U]
+    one, two, three, four, five, six = lines
+    assert one.own.basis == Basis.SOURCE and one.own.basis_text == "Unit 1 teaches safeguarding."
+    assert one.through == []
+    assert two.own is None and [(ref.title, j.basis) for ref, j in two.through] == [
+        ("Unit one", Basis.EDITORIAL)]
+    assert three.own.covered is False and (three.components, three.unjudged_components) == (1, 0)
+    assert four.own.covered is False and four.unjudged_components == 1  # the unit: unjudged
+    assert five.own is None and five.unjudged_components == 0  # only the item is unjudged
+    assert items.item_details(qual).not_judged == 3
+    assert items.item_details(qual).own_areas == [one.area]
+    assert [line.state for line in items.item_details(unit).areas] == [U, C, N, U, N, U]
+
+
+def test_only_areas_judged_covered_count_as_covered(judged, areas):
+    qual, unit = judged
+    assert items.covered_areas(qual.id) == {areas[1].id, areas[2].id}
+    assert items.covered_areas(unit.id) == {areas[2].id}
+    assert _titles(area_id=areas[3].id) == []  # judged not covered: not a match
+    assert _titles(area_id=areas[1].id) == ["Level 3 Award"]
+    found = coverage.coverage_of([qual.id])[qual.id]
+    assert [found.state(n) for n in range(1, 7)] == [
+        line.state for line in items.item_details(qual).areas]
+
+
+def test_editors_tick_areas_as_their_judgement(judged, areas, editor):
+    qual, _ = judged
+    items.set_areas(editor, qual, {areas[1].id, areas[4].id, areas[6].id})
+    rows = {j.area_id: j for j in db.session.scalars(
+        select(ItemArea).where(ItemArea.item_id == qual.id))}
+    assert rows[areas[1].id].basis == Basis.SOURCE  # ticked already: kept as it was
+    assert (rows[areas[4].id].covered, rows[areas[4].id].basis) == (True, Basis.EDITORIAL)
+    assert (rows[areas[6].id].covered, rows[areas[6].id].basis) == (True, Basis.EDITORIAL)
+    assert rows[areas[3].id].covered is False  # judged not covered, not ticked: stays so
+    items.set_areas(editor, qual, {areas[4].id, areas[6].id})
+    assert areas[1].id not in {j.area_id for j in db.session.scalars(
+        select(ItemArea).where(ItemArea.item_id == qual.id))}  # unticked: not yet judged
+    change = items.item_details(qual).changes[0]
+    assert change.action == "Common Core areas changed" and change.summary.startswith("−")
+
+
+def test_facts_with_their_sources_links_only_for_http(make_item):
+    item = make_item("Certificate")
+    item.facts = [
+        ItemFact(field="Available from", value="September 2013 (planned)", position=0,
+                 sources="https://example.org/cme\njavascript:alert(1)\n"),
+        ItemFact(field="glh", value="442-525", position=1, sources="ftp://example.org/x")]
+    db.session.commit()
+    first, second = items.item_details(item).facts
+    assert (first.label, first.value) == ("Available from", "September 2013 (planned)")
+    assert [(s.address, s.is_link) for s in first.sources] == [
+        ("https://example.org/cme", True), ("javascript:alert(1)", False)]
+    assert (second.label, second.value, second.sources[0].is_link) == (
+        "Guided learning hours", "442-525", False)
+    assert items.item_details(item).shared_sources is None
+
+
+def test_roles_say_what_the_link_rests_on(make_item):
+    item = make_item("Certificate")
+    named, suggested = JobRole(name="Music leader"), JobRole(name="Youth worker")
+    db.session.add_all([named, suggested])
+    db.session.flush()
+    db.session.add_all([ItemRole(item_id=item.id, job_role_id=named.id, basis=Basis.SOURCE),
+                        ItemRole(item_id=item.id, job_role_id=suggested.id)])
+    db.session.commit()
+    details = items.item_details(item)
+    assert [r.name for r in details.roles] == ["Music leader", "Youth worker"]
+    assert details.role_bases == {named.id: Basis.SOURCE, suggested.id: Basis.EDITORIAL}

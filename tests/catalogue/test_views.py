@@ -1,6 +1,8 @@
-from tests.conftest import HTMX
+import pytest
+
+from tests.conftest import HTMX, count_queries
 from workspace.extensions import db
-from workspace.models import CatalogueChange
+from workspace.models import Basis, CatalogueChange, ItemArea, ItemFact, ItemRole, JobRole
 from workspace.services.catalogue import items
 from workspace.services.catalogue.seed import load_catalogue_seed
 
@@ -137,3 +139,123 @@ def test_changes_page_lists_who_and_what(client, auth, editor):
     auth.login(editor)
     page = _text(client.get("/catalogue/changes"))
     assert "Edith Editor" in page and "A new unit" in page
+
+
+# --- the item page: coverage in three states, facts with their sources, roles with a basis ---
+
+
+def _judge(item, area, covered, basis=Basis.EDITORIAL, words=""):
+    db.session.add(ItemArea(item_id=item.id, area_id=area.id, covered=covered, basis=basis,
+                            basis_text=words))
+
+
+@pytest.fixture
+def sourced(make_item, areas):
+    """A qualification with one unit, some judgements, facts, words and two roles."""
+    qual = make_item("Certificate for Music Educators", is_qualification=True,
+                     entry_requirements="Regular teaching work & a current DBS check.",
+                     progression="")
+    unit = make_item("Safeguarding children and young people")
+    items.add_component(None, qual, unit)
+    _judge(qual, areas[1], True, Basis.SOURCE, "The specification's unit 4 <outcomes>.")
+    _judge(unit, areas[3], True, words="Learning outcome 1 reads 'safeguard'.")
+    _judge(qual, areas[5], False)
+    _judge(unit, areas[5], False)
+    qual.facts = [
+        ItemFact(field="Available from", value="September 2013 (planned <b>availability</b>)",
+                 position=0, sources='https://example.org/cme?a=1&b="2"\njavascript:alert(1)'),
+        ItemFact(field="glh", value="442-525", position=1, sources="https://example.org/spec")]
+    named, suggested = JobRole(name="Music leader"), JobRole(name="Youth worker")
+    db.session.add_all([named, suggested])
+    db.session.flush()
+    db.session.add_all([ItemRole(item_id=qual.id, job_role_id=named.id, basis=Basis.SOURCE),
+                        ItemRole(item_id=qual.id, job_role_id=suggested.id,
+                                 basis=Basis.EDITORIAL)])
+    db.session.commit()
+    return qual, unit
+
+
+def _area_item(html: str, number: int) -> str:
+    start = html.index(f'<span class="area-name">{number}. ')
+    return html[start:html.index("</li>\n", start)]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_item_page_shows_each_area_in_one_of_three_states(client, auth, make_user, sourced,
+                                                          headers):
+    qual, _ = sourced
+    auth.login(make_user())
+    response = client.get(f"/catalogue/items/{qual.id}", headers=headers)
+    assert response.status_code == 200
+    page = _text(response)
+    one, three, five, six = (_area_item(page, n) for n in (1, 3, 5, 6))
+    assert "Covered" in one and "Stated by a source" in one
+    assert "The specification&#39;s unit 4 &lt;outcomes&gt;." in one
+    assert "Covered" in three and "Through its components" in three
+    assert "Catalogue editors&#39; judgement" in three and "Safeguarding children" in three
+    assert "Judged not covered" in five and "Not yet judged" not in five
+    assert "Not yet judged" in six and "Covered" not in six
+    assert "3 of 6 areas not yet judged" in page  # 2, 4 and 6, and none is a gap
+
+
+def test_item_page_shows_facts_words_and_roles(client, auth, make_user, sourced):
+    qual, _ = sourced
+    auth.login(make_user())
+    page = _text(client.get(f"/catalogue/items/{qual.id}"))
+    facts = page[page.index('id="facts"'):page.index("</section>", page.index('id="facts"'))]
+    assert "Available from" in facts and "Guided learning hours" in facts
+    assert "September 2013 (planned &lt;b&gt;availability&lt;/b&gt;)" in facts
+    assert "442-525" in facts
+    link = 'https://example.org/cme?a=1&amp;b=&#34;2&#34;'
+    assert f'<a href="{link}" rel="noopener nofollow">{link}</a>' in facts
+    assert '<a href="javascript' not in page and "<span>javascript:alert(1)</span>" in facts
+    assert '<a href="https://example.org/spec"' in facts
+    assert "Regular teaching work &amp; a current DBS check." in page
+    assert "<h2>Entry requirements</h2>" in page and "<h2>Progression</h2>" not in page
+    roles = page[page.index('class="item-roles"'):]
+    roles = roles[:roles.index("</ul>")]
+    assert "Music leader</a>\n        <small class=\"basis-tag basis-source\">named by a source" \
+        in roles
+    assert "Youth worker</a>\n        <small class=\"basis-tag basis-editorial\">editors&#39; " \
+        "suggestion" in roles
+
+
+def test_item_page_with_shared_sources_lists_them_once(client, auth, make_user, make_item):
+    item = make_item("Award")
+    item.facts = [ItemFact(field=f, value=v, position=n, sources="https://example.org/a")
+                  for n, (f, v) in enumerate([("Level", "4 (RQF)"), ("Credits", "32")])]
+    db.session.commit()
+    auth.login(make_user())
+    page = _text(client.get(f"/catalogue/items/{item.id}"))
+    assert page.count('<a href="https://example.org/a"') == 1
+    assert "Sources of these facts" in page
+
+
+def test_editors_see_which_areas_are_judged_not_covered(client, auth, editor, sourced):
+    qual, _ = sourced
+    auth.login(editor)
+    page = _text(client.get(f"/catalogue/items/{qual.id}"))
+    panel = page[page.index("Common Core areas of this item"):]
+    panel = panel[:panel.index("</fieldset>")]
+    assert panel.count("(judged not covered)") == 1
+    assert panel.count("checked") == 1  # area 1, the item's own covered area
+
+
+def test_item_page_queries_do_not_grow_with_its_rows(client, auth, make_user, sourced,
+                                                     make_item, areas):
+    qual, unit = sourced
+    auth.login(make_user())
+    url = f"/catalogue/items/{qual.id}"
+    before = count_queries(client, url)
+    for n in range(4):
+        extra = make_item(f"Extra unit {n}")
+        items.add_component(None, unit, extra)
+        _judge(extra, areas[1 + n], n % 2 == 0, words=f"Outcome {n}")
+        role = JobRole(name=f"Role {n}")
+        db.session.add(role)
+        db.session.flush()
+        db.session.add(ItemRole(item_id=qual.id, job_role_id=role.id))
+        db.session.add(ItemFact(item_id=qual.id, field=f"Fact {n}", value="x", position=5 + n,
+                                sources="https://example.org/x"))
+    db.session.commit()
+    assert count_queries(client, url) == before

@@ -1,10 +1,14 @@
+from datetime import date, time
 
 import pytest
 
 from tests.clock import FROZEN_NOW
 from tests.progress.conftest import TODAY
 from workspace.exceptions import DomainError, NotFound
+from workspace.extensions import db
+from workspace.models import ItemArea
 from workspace.models.progress import UnitStatus
+from workspace.services.cpd import sessions
 from workspace.services.progress import tracking
 
 NOW = FROZEN_NOW
@@ -88,7 +92,9 @@ def test_role_and_next_level_and_missing_areas(make_user, shelf, areas):
     tracking.add_held(jan, shelf["l3"])
     plan = tracking.progression(jan, TODAY, NOW)
     assert plan.highest_level == 3 and [i.stable_id for i in plan.next_level] == ["L4"]
-    assert [a.number for a in plan.areas_missing] == [2, 4, 5, 6]
+    # Nothing in the shelf is judged not to cover an area: the rest is not yet judged, no gap.
+    assert [a.number for a in plan.areas_missing] == []
+    assert [a.number for a in plan.areas_not_judged] == [2, 4, 5, 6]
 
 
 def test_enrolment_rules(make_user, shelf, make_item_closed):
@@ -121,3 +127,49 @@ def make_item_closed(app):
 
     return items.create_item(None, "OLD", title="Old certificate", is_qualification=True,
                                  operational_end=date(2020, 1, 1))
+
+
+# --- Common Core areas in the record: covered, not covered, not yet judged -------------------
+
+
+def _judge_not_covered(items_, area):
+    db.session.add_all(ItemArea(item_id=i.id, area_id=area.id, covered=False) for i in items_)
+    db.session.commit()
+
+
+def _numbers(areas_):
+    return [a.number for a in areas_]
+
+
+def test_an_empty_record_covers_nothing_and_leaves_nothing_unjudged(make_user, shelf):
+    plan = tracking.progression(make_user(), TODAY, NOW)
+    assert _numbers(plan.areas_missing) == [1, 2, 3, 4, 5, 6] and plan.areas_not_judged == []
+
+
+def test_an_area_is_a_gap_only_when_everything_held_is_judged_not_to_cover_it(
+        make_user, shelf, areas):
+    jan = make_user()
+    tracking.add_held(jan, shelf["l3"])  # with its units: safeguarding (3), practice (1)
+    _judge_not_covered([shelf["l3"], shelf["safeguarding"]], areas[2])
+    plan = tracking.progression(jan, TODAY, NOW)
+    assert _numbers(plan.areas_not_judged) == [2, 4, 5, 6]  # practice is unjudged on 2
+    _judge_not_covered([shelf["practice"]], areas[2])
+    plan = tracking.progression(jan, TODAY, NOW)
+    assert _numbers(plan.areas_missing) == [2] and _numbers(plan.areas_not_judged) == [4, 5, 6]
+    assert tracking.record_areas(jan) == {areas[1].id, areas[3].id}
+
+
+def test_sessions_are_suggested_for_gaps_not_for_areas_not_yet_judged(
+        make_user, make_partnership, add_member, shelf, areas):
+    jan, lead = make_user(), make_user()
+    hub = make_partnership(lead=lead)
+    add_member(hub, jan)
+    network = sessions.create_network(hub, name="Network", coordinator=lead)
+    for title, number in (("On area 2", 2), ("On area 4", 4)):
+        sessions.schedule_session(hub, network, sessions.SessionFields(
+            title=title, day=date(2030, 3, 3), start=time(9), end=time(12), capacity=5,
+            area_ids=frozenset({areas[number].id})))
+    tracking.add_held(jan, shelf["l3"])
+    _judge_not_covered([shelf["l3"], shelf["safeguarding"], shelf["practice"]], areas[2])
+    plan = tracking.progression(jan, TODAY, NOW)
+    assert [s.title for s in plan.sessions] == ["On area 2"]  # area 4 is not yet judged

@@ -1,5 +1,9 @@
+import pytest
+
 from tests.conftest import HTMX
 from tests.progress.conftest import TODAY
+from workspace.extensions import db
+from workspace.models import ItemArea
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
 from workspace.services.progress import tracking
@@ -87,6 +91,40 @@ def test_next_steps_page(client, auth, make_user, shelf):
     page = _text(client.get("/me/next-steps"))
     assert "Level 4 Award in Music Education" in page
     assert "Level 5 Diploma" not in page
+
+
+def _section(html: str, list_id: str) -> str:
+    start = html.index(f'id="{list_id}"')
+    return html[start:html.index("</ul>", start)]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_next_steps_tell_gaps_from_areas_not_yet_judged(client, auth, make_user, shelf, areas,
+                                                        headers):
+    jan = make_user()
+    tracking.add_held(jan, shelf["l3"])  # its units cover areas 1 and 3
+    db.session.add_all(ItemArea(item_id=shelf[k].id, area_id=areas[2].id, covered=False)
+                       for k in ("l3", "safeguarding", "practice"))
+    db.session.commit()
+    auth.login(jan)
+    response = client.get("/me/next-steps", headers=headers)
+    assert response.status_code == 200
+    page = _text(response)
+    assert "2. " in _section(page, "areas-missing") and "4. " not in _section(
+        page, "areas-missing")
+    not_judged = _section(page, "areas-not-judged")
+    assert all(f"{n}. " in not_judged for n in (4, 5, 6)) and "2. " not in not_judged
+    assert "Not yet judged" in page and "(3 of 6)" in page
+    assert "not counted as gaps" in page
+
+
+def test_next_steps_with_nothing_judged_not_covered(client, auth, make_user, shelf):
+    jan = make_user()
+    tracking.add_held(jan, shelf["l3"])
+    auth.login(jan)
+    page = _text(client.get("/me/next-steps"))
+    assert "No area is judged not covered by your record." in _section(page, "areas-missing")
+    assert "(4 of 6)" in page
 
 
 def test_leads_verify_their_members_claims(client, auth, make_user, make_partnership,

@@ -23,10 +23,11 @@ import pytest
 from tests.conftest import HTMX
 from tests.progress.conftest import TODAY
 from workspace.extensions import db
-from workspace.models import CommonCoreArea, JobRole
+from workspace.models import CommonCoreArea, ItemArea, JobRole
 from workspace.models.cpd import Attendance
 from workspace.models.progress import UnitStatus
 from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue.coverage import AreaState
 from workspace.services.cpd import sessions
 from workspace.services.partnerships.membership import list_members
 from workspace.services.progress import tracking
@@ -44,6 +45,10 @@ QUALIFICATIONS = {  # title: (hold, working towards), in the order shown
     "Level 5 Diploma in Arts Leadership": (1, 0),  # Lena
 }
 AREAS = {1: 3, 2: 3, 3: 1, 4: 1, 5: 1, 6: 0}  # 1: Ann Bob Eve; 2: Ann Bob Dan; 3, 4: Dan; 5: Eve
+# Members whose record does not cover the area and is not yet judged on it (no item is judged
+# not to cover anything): Lena (L5, unjudged) on every area; Ann and Bob (L3-CCP) on 3-6; Dan
+# on 1, 5, 6; Eve (U-A, CPD on 5) on 2, 3, 4, 6; Cat holds nothing, so nothing to judge.
+NOT_JUDGED = {1: 2, 2: 2, 3: 4, 4: 4, 5: 4, 6: 5}
 
 
 @pytest.fixture
@@ -145,6 +150,20 @@ def test_coverage_follows_each_persons_own_record(hub):
         a.area.id: sum(a.area.id in areas for areas in own) for a in figures.areas}
 
 
+def test_areas_not_yet_judged_are_counted_apart(hub, items):
+    figures = workforce(hub[0])
+    assert {a.area.number: a.not_judged for a in figures.areas} == NOT_JUDGED
+    own = [tracking.record_coverage(m.user) for m in list_members(hub[0])]
+    assert {a.area.number: a.not_judged for a in figures.areas} == {
+        n: sum(c.state(n) is AreaState.NOT_JUDGED for c in own) for n in AREAS}
+    db.session.add(ItemArea(item_id=items["l5"].id, area_id=items["areas"][5].id,
+                            covered=False))
+    db.session.commit()
+    figures = workforce(hub[0])
+    assert {a.area.number: a.not_judged for a in figures.areas}[6] == 4  # Lena: now a gap
+    assert {a.area.number: a.members for a in figures.areas} == AREAS
+
+
 def test_only_members_who_share_are_listed_with_their_detail(hub):
     figures = workforce(hub[0])
     assert [r.user.name for r in figures.consented] == ["=Eve", "Ann", "Lena"]  # by name
@@ -177,6 +196,11 @@ def test_key_qualifications_are_listed_even_when_nobody_has_them(make_partnershi
 # --- the page and the CSV -------------------------------------------------------------------
 
 
+def _row(html: str, label: str) -> str:
+    start = html.index(f"{label}</th>")
+    return html[start:html.index("</tr>", start)]
+
+
 def _row_count(html: str, label: str) -> list[int]:
     cells = re.search(rf"{re.escape(label)}(?:</a>.*?)?</th>((?:\s*<td class=\"count\">\d+</td>)+)",
                       html, re.S)
@@ -199,6 +223,8 @@ def test_the_page_shows_the_figures_and_no_private_name(hub, client, auth, heade
         assert _row_count(html, title) == list(counts)
     for number, count in AREAS.items():
         assert _row_count(html, f"{number}. Area {number}") == [count]
+        assert f'<td class="count not-judged">{NOT_JUDGED[number]}</td>' in _row(
+            html, f"{number}. Area {number}")
     assert "=Eve" in html and "1 of 2 mandatory units" in html
 
 

@@ -19,6 +19,7 @@ from workspace.models import CatalogueItem, CommonCoreArea, ItemRole, Partnershi
 from workspace.models.audits import AgePhase, ArtForm, Audit, Need, Priority, Provision
 from workspace.services.audits import records as audits
 from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue.coverage import AreaState, combine, coverage_of
 from workspace.services.progress import workforce
 
 DIMENSIONS = {"group": "Target group", "phase": "Age phase", "art_form": "Art form",
@@ -331,7 +332,7 @@ def workforce_panel(partnership: Partnership, needs: list[Need]) -> WorkforcePan
     for need in needs:
         if need.job_role is not None:
             wanted.setdefault(need.job_role_id, []).append(need)
-    roles, area_ids = [], set()
+    roles, item_ids = [], set()
     for role_id, role_needs in wanted.items():
         items = list(db.session.scalars(
             select(CatalogueItem).join(ItemRole, ItemRole.item_id == CatalogueItem.id)
@@ -339,11 +340,11 @@ def workforce_panel(partnership: Partnership, needs: list[Need]) -> WorkforcePan
         ids = {i.id for i in items}
         holding = sum(1 for r in records if ids & {i.id for i in r.held})
         roles.append(RoleRow(role_needs[0].job_role.name, len(role_needs), items, holding))
-        for item in items:
-            area_ids |= catalogue.covered_areas(item.id)
+        item_ids |= ids
     roles.sort(key=lambda r: (-r.needs, r.name.casefold()))
+    covered = combine(coverage_of(item_ids).values())  # judged covered by any of them
     areas = [AreaRow(a, sum(a.id in r.areas for r in records))
-             for a in catalogue.list_areas() if a.id in area_ids]
+             for a in catalogue.list_areas() if covered.state(a.number) is AreaState.COVERED]
     return WorkforcePanel(members=len(records), roles=roles, areas=areas)
 
 

@@ -1,26 +1,30 @@
 """Analysis of the shared catalogue: Common Core coverage, gaps, over-provision, counts per
 role and cluster (as SHU Annexe 3) and progression maps.
 
-Definitions, shown on the pages too:
+Definitions, shown on the pages too (the three states and how parts combine are the rule of
+`catalogue.coverage`):
 
 - *Attached qualifications* of a role: the items attached to it (ItemRole) that are not
   withdrawn; a withdrawn qualification can no longer be taken, so it fills no gap.
   Those of a cluster: the attached qualifications of any of its roles, each counted once.
-- *Coverage of a qualification*: the areas of the item itself and of all its components,
-  however deep (as `catalogue.covered_areas`).
-- *Coverage of a role or cluster*: the union of the coverage of its attached KEY
-  qualifications (SHU mapped key qualifications to the Common Core); the pages can include
-  all attached qualifications instead. Each area also shows how many of them cover it.
-- *Gap*: an area that no attached key qualification of the role or cluster covers. A role
-  or cluster with no key qualification at all has every area as a gap and is flagged apart.
+- *Coverage of a qualification*: each area covered, judged not covered or not yet judged, by
+  the item itself and all its components, however deep.
+- *Coverage of a role or cluster*: the same, taken over its attached KEY qualifications (SHU
+  mapped key qualifications to the Common Core); the pages can include all attached
+  qualifications instead. Each area also shows how many of them cover it.
+- *Gap*: an area that every attached key qualification of the role or cluster is judged not
+  to cover. An area that none covers but some have not yet been judged on is *not yet
+  judged*, never a gap: the pages count those apart. A role or cluster with no key
+  qualification has nothing to judge its areas by: it has no gap and is listed apart, for
+  editors to mark its key qualifications.
 - *Overlapping qualification*: an attached qualification (key or not) that covers at least
   one area and whose coverage is equal to, or contained in, the coverage of another attached
   qualification of the same role or cluster: it adds no area of its own.
   *Over-provision*: at least `threshold` overlapping qualifications (default 5).
 
-Coverage is computed in SQL: one recursive query over components from the qualifications in
-question, joined to their areas and grouped into a bit mask per qualification (area n is
-bit n-1), so a page costs a fixed number of queries however large the catalogue is.
+Coverage is computed in SQL (`coverage.closure_coverage`): one recursive query over
+components from the qualifications in question, grouped into masks per qualification, so a
+page costs a fixed number of queries however large the catalogue is.
 """
 
 import math
@@ -28,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, distinct, func, literal_column, select, union
+from sqlalchemy import Select, case, distinct, func, select, union
 from sqlalchemy.orm import joinedload
 
 from workspace.clock import london_today
@@ -39,8 +43,6 @@ from workspace.models import (
     ClusterRole,
     ClusterSet,
     CommonCoreArea,
-    Component,
-    ItemArea,
     ItemRole,
     ItemStatus,
     JobRole,
@@ -48,6 +50,14 @@ from workspace.models import (
 )
 from workspace.models.catalogue import LEVEL_LABELS
 from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue.coverage import (
+    AreaState,
+    Coverage,
+    bit,
+    closure_coverage,
+    combine,
+    coverage_of,
+)
 
 PER_PAGE = 50
 OVERLAP_THRESHOLD = 5
@@ -55,45 +65,7 @@ ROW_KINDS = ("roles", "clusters", "qualifications")
 COLUMN_CAP = 60  # a progression column lists this many items, then says how many more
 
 
-def bit(number: int) -> int:
-    """The mask bit of Common Core area `number` (1..6)."""
-    return 1 << (number - 1)
-
-
-# --- coverage in SQL ----------------------------------------------------------------------
-
-
-def _closure(roots: Select):
-    """(root_id, item_id): each root with itself and every component inside it."""
-    anchor = roots.subquery("roots")
-    closure = select(anchor.c.id.label("root_id"), anchor.c.id.label("item_id")) \
-        .cte("closure", recursive=True)
-    return closure.union(select(closure.c.root_id, Component.child_id)
-                         .join(closure, Component.parent_id == closure.c.item_id))
-
-
-def coverage_masks(roots: Select):
-    """A subquery of (item_id, mask): the areas each root item covers, as a bit mask.
-
-    `roots` selects one column named `id`. Area bits are summed once each per root, so a
-    module reached along two paths (or shared by two components) counts once.
-    """
-    closure = _closure(roots)
-    area_bit = literal_column("1").op("<<")(CommonCoreArea.number - 1)
-    return (select(closure.c.root_id.label("item_id"),
-                   func.coalesce(func.sum(distinct(area_bit)), 0).label("mask"))
-            .select_from(closure)
-            .outerjoin(ItemArea, ItemArea.item_id == closure.c.item_id)
-            .outerjoin(CommonCoreArea, CommonCoreArea.id == ItemArea.area_id)
-            .group_by(closure.c.root_id)).subquery("coverage")
-
-
-def masks_of(item_ids: list[int]) -> dict[int, int]:
-    """Coverage masks of the given items, in one query."""
-    if not item_ids:
-        return {}
-    masks = coverage_masks(select(CatalogueItem.id).where(CatalogueItem.id.in_(item_ids)))
-    return {row.item_id: row.mask for row in db.session.execute(select(masks))}
+# --- attached qualifications and their coverage -------------------------------------------
 
 
 _CURRENT = CatalogueItem.status != ItemStatus.WITHDRAWN
@@ -107,12 +79,19 @@ def _role_attachments(role_ids: Select):
 
 @dataclass
 class Profile:
-    """A role's or cluster's attached qualifications: id -> (is key, coverage mask)."""
+    """A role's or cluster's attached qualifications: id -> (is key, coverage)."""
 
-    qualifications: dict[int, tuple[bool, int]] = field(default_factory=dict)
+    qualifications: dict[int, tuple[bool, Coverage]] = field(default_factory=dict)
+
+    def coverages(self, key_only: bool = True) -> list[Coverage]:
+        return [c for is_key, c in self.qualifications.values() if is_key or not key_only]
 
     def masks(self, key_only: bool = True) -> list[int]:
-        return [mask for is_key, mask in self.qualifications.values() if is_key or not key_only]
+        """What each qualification counted covers, as a mask."""
+        return [c.covered for c in self.coverages(key_only)]
+
+    def coverage(self, key_only: bool = True) -> Coverage:
+        return combine(self.coverages(key_only))
 
     @property
     def total(self) -> int:
@@ -144,14 +123,16 @@ def overlapping(masks: list[int]) -> int:
 
 def _profiles(attached) -> dict[int, Profile]:
     """Profiles per owner, in one query (recursive coverage of the attached items)."""
-    masks = coverage_masks(select(attached.c.item_id.label("id")).distinct())
+    found = closure_coverage(select(attached.c.item_id.label("id")).distinct())
     rows = db.session.execute(
-        select(attached.c.owner_id, attached.c.item_id, CatalogueItem.is_key, masks.c.mask)
+        select(attached.c.owner_id, attached.c.item_id, CatalogueItem.is_key, found.c.covered,
+               found.c.judged)
         .join(CatalogueItem, CatalogueItem.id == attached.c.item_id)
-        .join(masks, masks.c.item_id == attached.c.item_id))
+        .join(found, found.c.item_id == attached.c.item_id))
     profiles: dict[int, Profile] = {}
-    for owner_id, item_id, is_key, mask in rows:
-        profiles.setdefault(owner_id, Profile()).qualifications[item_id] = (bool(is_key), mask)
+    for owner_id, item_id, is_key, covered, judged in rows:
+        profiles.setdefault(owner_id, Profile()).qualifications[item_id] = (
+            bool(is_key), Coverage(int(covered), int(judged)))
     return profiles
 
 
@@ -187,9 +168,11 @@ class Row:
 
     subject: object
     counts: dict[int, int]  # area number -> qualifications covering it (1/0 for an item)
+    states: dict[int, AreaState] = field(default_factory=dict)  # of the qualifications counted
     key_count: int = 0
     total: int = 0
-    missing: list[CommonCoreArea] = field(default_factory=list)
+    missing: list[CommonCoreArea] = field(default_factory=list)  # gaps (key qualifications)
+    not_judged: list[CommonCoreArea] = field(default_factory=list)  # (key qualifications)
     overlapping: int = 0
 
     @property
@@ -201,10 +184,14 @@ def _row(subject, profile: Profile | None, areas: list[CommonCoreArea],
          key_only: bool = True) -> Row:
     profile = profile or Profile()
     numbers = [a.number for a in areas]
-    key_counts = profile.counts(numbers, key_only=True)
+    shown, key = profile.coverage(key_only), profile.coverage(key_only=True)
     return Row(subject=subject, counts=profile.counts(numbers, key_only),
+               states={n: shown.state(n) for n in numbers},
                key_count=profile.key_count, total=profile.total,
-               missing=[a for a in areas if not key_counts[a.number]],
+               missing=[a for a in areas if profile.key_count
+                        and key.state(a.number) is AreaState.NOT_COVERED],
+               not_judged=[a for a in areas if not profile.key_count
+                           or key.state(a.number) is AreaState.NOT_JUDGED],
                overlapping=profile.overlapping())
 
 
@@ -265,16 +252,22 @@ def cluster_matrix(areas, *, key_only=True, cluster_set_id=None, page=1) -> Matr
                   page, total, key_only)
 
 
+def _item_row(item: CatalogueItem, coverage: Coverage, areas: list[CommonCoreArea]) -> Row:
+    states = {a.number: coverage.state(a.number) for a in areas}
+    return Row(subject=item, counts={n: int(s is AreaState.COVERED) for n, s in states.items()},
+               states=states, key_count=int(item.is_key), total=1,
+               missing=[a for a in areas if states[a.number] is AreaState.NOT_COVERED],
+               not_judged=[a for a in areas if states[a.number] is AreaState.NOT_JUDGED])
+
+
 def qualification_matrix(areas, *, key_only=True, cluster_id=None, role_id=None, q="",
                          page=1, today: date | None = None) -> Matrix:
     """Qualifications found as the catalogue search finds them, with their coverage."""
     found = catalogue.search_items(catalogue.CatalogueQuery(
         q=q, kind="qualification", key_only=key_only, cluster_id=cluster_id, role_id=role_id,
         page=page, per_page=PER_PAGE), today or london_today())
-    masks = masks_of([i.id for i in found.items])
-    rows = [Row(subject=i, counts={a.number: int(bool(masks.get(i.id, 0) & bit(a.number)))
-                                   for a in areas}, key_count=int(i.is_key), total=1)
-            for i in found.items]
+    coverages = coverage_of(i.id for i in found.items)
+    rows = [_item_row(i, coverages[i.id], areas) for i in found.items]
     return Matrix("qualifications", areas, rows, found.page, min(found.total, catalogue.COUNT_CAP),
                   key_only)
 
@@ -308,6 +301,15 @@ class GapReport:
     @property
     def clusters_with_gaps(self) -> list[Row]:
         return self._split(self.clusters)[1]
+
+    @property
+    def roles_not_judged(self) -> int:
+        """Role-area pairs not yet judged (roles with key qualifications): not gaps."""
+        return sum(len(r.not_judged) for r in self.roles if not r.no_key)
+
+    @property
+    def clusters_not_judged(self) -> int:
+        return sum(len(r.not_judged) for r in self.clusters if not r.no_key)
 
     @property
     def roles_over(self) -> list[Row]:

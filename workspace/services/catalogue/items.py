@@ -4,6 +4,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ARRAY,
@@ -29,6 +30,7 @@ from workspace.clock import london_today
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
 from workspace.models import (
+    Basis,
     CatalogueChange,
     CatalogueItem,
     Cluster,
@@ -42,6 +44,14 @@ from workspace.models import (
     JobRole,
     Prerequisite,
     User,
+)
+from workspace.services.catalogue.coverage import (
+    AreaState,
+    Coverage,
+    combine,
+    coverage_of,
+    ids_in_state,
+    own_coverage,
 )
 
 # --- reading ------------------------------------------------------------------------------
@@ -218,7 +228,8 @@ def build_search(query: CatalogueQuery, today: date) -> Select:
             select(ItemRole.item_id).where(ItemRole.job_role_id.in_(roles))))
     if query.area_id is not None:
         stmt = stmt.where(CatalogueItem.id.in_(
-            select(ItemArea.item_id).where(ItemArea.area_id == query.area_id)))
+            select(ItemArea.item_id).where(ItemArea.area_id == query.area_id,
+                                           ItemArea.covered.is_(True))))
     return stmt
 
 
@@ -382,10 +393,10 @@ def required_before(item_id: int) -> set[int]:
 
 
 def covered_areas(item_id: int) -> set[int]:
-    """The Common Core areas an item covers: its own and those of all its components."""
-    ids = descendants(item_id) | {item_id}
-    return set(db.session.scalars(
-        select(ItemArea.area_id).where(ItemArea.item_id.in_(ids)).distinct()))
+    """Ids of the Common Core areas an item covers, itself or through its components
+    (judged covered: an area not yet judged is not among them)."""
+    coverage = coverage_of([item_id]).get(item_id, Coverage(judged=0))
+    return ids_in_state(coverage, list_areas(), AreaState.COVERED)
 
 
 @dataclass(frozen=True)
@@ -407,6 +418,31 @@ class Use:
 
 
 @dataclass
+class AreaLine:
+    """One Common Core area on an item's page: its state and what the state rests on."""
+
+    area: CommonCoreArea
+    state: AreaState
+    own: ItemArea | None  # the item's own judgement of the area, if any
+    through: list[tuple[ItemRef, ItemArea]]  # components judged to cover it
+    components: int  # how many components the item has, however deep
+    unjudged_components: int  # of those, how many have no judgement of the area
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    address: str
+    is_link: bool  # an http(s) address, safe to link to
+
+
+@dataclass
+class FactLine:
+    label: str
+    value: str
+    sources: list[SourceLink]
+
+
+@dataclass
 class ItemDetails:
     item: CatalogueItem
     mandatory: list[Component]
@@ -415,9 +451,82 @@ class ItemDetails:
     prerequisites: list[Prerequisite]
     leads_to: list[CatalogueItem]
     roles: list[JobRole]
-    own_areas: list[CommonCoreArea]
-    covered: list[tuple[CommonCoreArea, bool]]
+    role_bases: dict[int, Basis]  # role id -> what the link rests on
+    areas: list[AreaLine]
+    facts: list[FactLine]
     changes: list[CatalogueChange]
+
+    @property
+    def own_areas(self) -> list[CommonCoreArea]:
+        """Areas the item itself is judged to cover (what editors tick)."""
+        return [line.area for line in self.areas if line.own and line.own.covered]
+
+    @property
+    def not_judged(self) -> int:
+        return sum(line.state is AreaState.NOT_JUDGED for line in self.areas)
+
+    @property
+    def shared_sources(self) -> list[SourceLink] | None:
+        """The facts' sources when every fact has the same ones (shown once), else None."""
+        first = self.facts[0].sources if self.facts else None
+        return first if all(f.sources == first for f in self.facts) else None
+
+    @property
+    def source_link(self) -> SourceLink:
+        return source_link(self.item.source_url)
+
+
+# Labels for facts stored under a field name rather than a label.
+FACT_LABELS = {"awarding_body": "Awarding body", "qualification_number": "Qualification number",
+               "glh": "Guided learning hours", "tqt": "Total qualification time",
+               "start_date": "Available from", "end_date": "End dates"}
+
+
+def fact_label(field_name: str) -> str:
+    if field_name in FACT_LABELS:
+        return FACT_LABELS[field_name]
+    return field_name.replace("_", " ").capitalize() if "_" in field_name else field_name
+
+
+def source_link(address: str) -> SourceLink:
+    parts = urlsplit(address.strip())
+    return SourceLink(address.strip(), parts.scheme.lower() in ("http", "https")
+                      and bool(parts.netloc))
+
+
+def _fact_lines(item: CatalogueItem) -> list[FactLine]:
+    return [FactLine(fact_label(f.field), f.value, [source_link(a) for a in f.source_list])
+            for f in item.facts]
+
+
+def _judgements(item_ids: set[int]) -> list[tuple[ItemArea, str]]:
+    """The Common Core judgements of these items, with each item's title."""
+    return list(db.session.execute(
+        select(ItemArea, CatalogueItem.title).join(CatalogueItem,
+                                                   CatalogueItem.id == ItemArea.item_id)
+        .where(ItemArea.item_id.in_(item_ids)).order_by(CatalogueItem.title, ItemArea.id)))
+
+
+def _area_lines(item: CatalogueItem, areas: list[CommonCoreArea]) -> list[AreaLine]:
+    """Each area's state for the item with its components (by `combine`), with its basis."""
+    parts = descendants(item.id) | {item.id}
+    rows = _judgements(parts)
+    number = {a.id: a.number for a in areas}
+    own: dict[int, list[tuple[int, bool]]] = {}
+    for judgement, _ in rows:
+        own.setdefault(judgement.item_id, []).append((number[judgement.area_id],
+                                                      judgement.covered))
+    coverage = combine(own_coverage(own.get(p, [])) for p in parts)
+    return [_area_line(area, coverage.state(area.number), item.id, len(parts) - 1,
+                       [(j, t) for j, t in rows if j.area_id == area.id]) for area in areas]
+
+
+def _area_line(area, state, item_id: int, components: int, rows) -> AreaLine:
+    own = next((j for j, _ in rows if j.item_id == item_id), None)
+    through = [(ItemRef(j.item_id, title), j) for j, title in rows
+               if j.item_id != item_id and j.covered]
+    judged_components = sum(1 for j, _ in rows if j.item_id != item_id)
+    return AreaLine(area, state, own, through, components, components - judged_components)
 
 
 def item_details(item: CatalogueItem) -> ItemDetails:
@@ -447,20 +556,18 @@ def item_details(item: CatalogueItem) -> ItemDetails:
     leads_to = db.session.scalars(
         select(CatalogueItem).join(Prerequisite, Prerequisite.item_id == CatalogueItem.id)
         .where(Prerequisite.required_id == item.id).order_by(CatalogueItem.title)).all()
-    roles = db.session.scalars(
-        select(JobRole).join(ItemRole).where(ItemRole.item_id == item.id)
+    roles = db.session.execute(
+        select(JobRole, ItemRole.basis).join(ItemRole).where(ItemRole.item_id == item.id)
         .order_by(JobRole.name)).all()
-    areas = list_areas()
-    own = set(db.session.scalars(select(ItemArea.area_id).where(ItemArea.item_id == item.id)))
-    covered = covered_areas(item.id)
     changes = db.session.scalars(
         select(CatalogueChange).options(selectinload(CatalogueChange.actor))
         .where(CatalogueChange.item_id == item.id)
         .order_by(CatalogueChange.created_at.desc(), CatalogueChange.id.desc()).limit(20)).all()
     return ItemDetails(item=item, mandatory=mandatory, optional=optional, used_in=used_in,
                        prerequisites=list(prerequisites), leads_to=list(leads_to),
-                       roles=list(roles), own_areas=[a for a in areas if a.id in own],
-                       covered=[(a, a.id in covered) for a in areas], changes=list(changes))
+                       roles=[r for r, _ in roles], role_bases={r.id: b for r, b in roles},
+                       areas=_area_lines(item, list_areas()), facts=_fact_lines(item),
+                       changes=list(changes))
 
 
 # --- editing ------------------------------------------------------------------------------
@@ -468,8 +575,8 @@ def item_details(item: CatalogueItem) -> ItemDetails:
 ITEM_FIELDS = ("title", "is_qualification", "is_key", "item_type", "accrediting_body", "level",
                "learning_hours", "unit_code", "reference_number", "credits",
                "guided_learning_hours", "total_qualification_time", "operational_start",
-               "operational_end", "certification_end", "status", "notes", "source",
-               "source_url")
+               "operational_end", "certification_end", "status", "notes", "entry_requirements",
+               "progression", "source", "source_url")
 
 
 def _record(actor: User | None, item: CatalogueItem | None, action: str, summary: str) -> None:
@@ -642,10 +749,26 @@ def set_roles(actor: User | None, item: CatalogueItem, role_ids: set[int]) -> No
 
 
 def set_areas(actor: User | None, item: CatalogueItem, area_ids: set[int]) -> None:
+    """The areas the item itself covers, in the editors' judgement. An area ticked becomes
+    covered (basis: editorial); one unticked loses its judgement (not yet judged again);
+    an area judged not covered stays so unless ticked."""
     names = {a.id: f"{a.number}. {a.title}" for a in list_areas()}
     if area_ids - names.keys():
         raise DomainError("Choose Common Core areas from the list.", field="areas")
-    _set_links(actor, item, ItemArea, "area_id", area_ids, names, "Common Core areas changed")
+    current = {j.area_id: j for j in db.session.scalars(
+        select(ItemArea).where(ItemArea.item_id == item.id))}
+    covered = {area_id for area_id, j in current.items() if j.covered}
+    added, removed = area_ids - covered, covered - area_ids
+    for area_id in removed:
+        db.session.delete(current[area_id])
+    for area_id in added:
+        judgement = current.get(area_id) or ItemArea(item_id=item.id, area_id=area_id)
+        judgement.covered, judgement.basis, judgement.basis_text = True, Basis.EDITORIAL, ""
+        db.session.add(judgement)
+    if added or removed:
+        _record(actor, item, "Common Core areas changed", "; ".join(
+            [f"+ {names[k]}" for k in sorted(added)] + [f"− {names[k]}" for k in sorted(removed)]))
+    db.session.commit()
 
 
 def recent_changes(limit: int = 50) -> list[CatalogueChange]:

@@ -18,6 +18,7 @@ from workspace.extensions import db
 from workspace.infra import uploads
 from workspace.models import (
     CatalogueItem,
+    CommonCoreArea,
     Component,
     ComponentGroup,
     CpdSession,
@@ -38,6 +39,14 @@ from workspace.models.catalogue import ItemStatus
 from workspace.models.cpd import SessionStatus
 from workspace.models.progress import ClaimState, UnitStatus
 from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue.coverage import (
+    AreaState,
+    Coverage,
+    combine,
+    coverage_of,
+    covering,
+    ids_in_state,
+)
 from workspace.services.cpd import sessions as cpd
 
 # --- profile ------------------------------------------------------------------------------
@@ -405,7 +414,8 @@ class Progression:
     for_role: list[CatalogueItem]
     next_level: list[CatalogueItem]
     highest_level: int | None
-    areas_missing: list
+    areas_missing: list  # judged not covered by the record: gaps
+    areas_not_judged: list  # covered by nothing in the record, and not yet judged: not gaps
     sessions: list[CpdSession]
 
 
@@ -437,23 +447,30 @@ def progression(user: User, today: date, now: datetime) -> Progression:
             select(CatalogueItem).where(CatalogueItem.id.in_(open_items)), today)
         if highest is not None:
             next_level = [i for i in for_role if i.level == highest + 1]
-    covered = record_areas(user)
-    missing = [a for a in catalogue.list_areas() if a.id not in covered]
-    return Progression(next_steps, for_role, next_level, highest, missing,
-                       sessions_filling(user, {a.id for a in missing}, now))
+    areas, coverage = catalogue.list_areas(), record_coverage(user)
+    missing = [a for a in areas if coverage.state(a.number) is AreaState.NOT_COVERED]
+    return Progression(next_steps, for_role, next_level, highest, areas_missing=missing,
+                       areas_not_judged=[a for a in areas
+                                         if coverage.state(a.number) is AreaState.NOT_JUDGED],
+                       sessions=sessions_filling(user, {a.id for a in missing}, now))
+
+
+def record_coverage(user: User) -> Coverage:
+    """What the person's record says of the six areas: what they hold or achieved (with
+    everything inside it) and the CPD sessions they attended, taken together by the rule of
+    catalogue.coverage. An area nothing covers is not covered only when every item judges so;
+    with nothing in the record, every area is not covered."""
+    items = set(credit_sources(user)) | qualifications_held(user)
+    attended = [entry.session.id for entry in cpd.attended_sessions(user)]
+    numbers = db.session.scalars(
+        select(CommonCoreArea.number).join(SessionArea, SessionArea.area_id == CommonCoreArea.id)
+        .where(SessionArea.session_id.in_(attended or [0])))
+    return combine([*coverage_of(items).values(), covering(numbers)])
 
 
 def record_areas(user: User) -> set[int]:
-    """Common Core areas the person's record covers: what they hold or achieved, and the
-    areas of CPD sessions they attended."""
-    items = set(credit_sources(user)) | qualifications_held(user)
-    areas = set()
-    for item_id in items:
-        areas |= catalogue.covered_areas(item_id)
-    attended = [entry.session.id for entry in cpd.attended_sessions(user)]
-    areas |= set(db.session.scalars(select(SessionArea.area_id).where(
-        SessionArea.session_id.in_(attended or [0]))))
-    return areas
+    """Ids of the Common Core areas the person's record covers."""
+    return ids_in_state(record_coverage(user), catalogue.list_areas(), AreaState.COVERED)
 
 
 def sessions_filling(user: User, area_ids: set[int], now: datetime) -> list[CpdSession]:

@@ -18,10 +18,8 @@ from workspace.models import (
     Booking,
     CatalogueItem,
     CommonCoreArea,
-    Component,
     Enrolment,
     HeldQualification,
-    ItemArea,
     Partnership,
     PractitionerProfile,
     PriorLearningClaim,
@@ -32,6 +30,14 @@ from workspace.models import (
 from workspace.models.cpd import Attendance
 from workspace.models.progress import ClaimState, UnitStatus
 from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue.coverage import (
+    AreaState,
+    Coverage,
+    combine,
+    coverage_of,
+    covering,
+    ids_in_state,
+)
 from workspace.services.partnerships.membership import list_members
 from workspace.services.progress import tracking
 
@@ -56,7 +62,8 @@ class QualificationCount:
 @dataclass
 class AreaCount:
     area: CommonCoreArea
-    members: int
+    members: int  # whose record covers the area
+    not_judged: int = 0  # whose record does not cover it, but is not yet judged on it
 
 
 @dataclass
@@ -68,7 +75,8 @@ class MemberRecord:
     shared: bool
     held: list[CatalogueItem]  # held outright or completed here
     working_towards: list[tracking.EnrolmentProgress]
-    areas: set[int] = field(default_factory=set)
+    areas: set[int] = field(default_factory=set)  # ids of the areas the record covers
+    not_judged: set[int] = field(default_factory=set)  # nothing covers, not yet judged
 
     @property
     def highest_level(self) -> int | None:
@@ -146,8 +154,9 @@ def _record(user: User, profile: PractitionerProfile | None, held: list[HeldQual
 
 
 def _add_areas(records: list[MemberRecord]) -> None:
-    """Each record's Common Core areas, by the rule of tracking.record_areas (what the person
-    holds or achieved, with everything inside it, and CPD attended) in a few queries for all."""
+    """Each record's Common Core coverage, by the rule of tracking.record_coverage (what the
+    person holds or achieved, with everything inside it, and CPD attended) in a few queries
+    for all."""
     by_id = {r.user.id: r for r in records}
     credited = union(
         select(HeldQualification.user_id, HeldQualification.item_id)
@@ -161,40 +170,21 @@ def _add_areas(records: list[MemberRecord]) -> None:
     items = {(r.user.id, i.id) for r in records for i in r.held}  # completed here, too
     items |= {(user_id, item_id) for user_id, item_id in db.session.execute(
         select(credited.c.user_id, credited.c.item_id))}
-    roots = {item_id for _, item_id in items}
-    inside = _descendants(roots)
-    areas = _item_areas(roots.union(*inside.values()))
+    coverages = coverage_of(item_id for _, item_id in items)
+    parts: dict[int, list[Coverage]] = {}
     for user_id, item_id in items:
-        for covered in {item_id} | inside.get(item_id, set()):
-            by_id[user_id].areas |= areas.get(covered, set())
-    attended = db.session.execute(
-        select(Booking.user_id, SessionArea.area_id)
-        .join(SessionArea, SessionArea.session_id == Booking.session_id)
-        .where(Booking.user_id.in_(list(by_id)), Booking.attendance == Attendance.ATTENDED))
-    for user_id, area_id in attended:
-        by_id[user_id].areas.add(area_id)
-
-
-def _descendants(item_ids: set[int]) -> dict[int, set[int]]:
-    """Item id -> every item inside it, however deep, for all these items in one query."""
-    if not item_ids:
-        return {}
-    tree = select(Component.parent_id.label("root"), Component.child_id.label("id")).where(
-        Component.parent_id.in_(item_ids)).cte("tree", recursive=True)
-    tree = tree.union(select(tree.c.root, Component.child_id)
-                      .join(tree, Component.parent_id == tree.c.id))
-    inside: dict[int, set[int]] = {}
-    for root, child in db.session.execute(select(tree.c.root, tree.c.id)):
-        inside.setdefault(root, set()).add(child)
-    return inside
-
-
-def _item_areas(item_ids: set[int]) -> dict[int, set[int]]:
-    areas: dict[int, set[int]] = {}
-    for item_id, area_id in db.session.execute(
-            select(ItemArea.item_id, ItemArea.area_id).where(ItemArea.item_id.in_(item_ids))):
-        areas.setdefault(item_id, set()).add(area_id)
-    return areas
+        parts.setdefault(user_id, []).append(coverages[item_id])
+    for user_id, number in db.session.execute(
+            select(Booking.user_id, CommonCoreArea.number)
+            .join(SessionArea, SessionArea.session_id == Booking.session_id)
+            .join(CommonCoreArea, CommonCoreArea.id == SessionArea.area_id)
+            .where(Booking.user_id.in_(list(by_id)), Booking.attendance == Attendance.ATTENDED)):
+        parts.setdefault(user_id, []).append(covering([number]))
+    areas = catalogue.list_areas()
+    for record in records:
+        coverage = combine(parts.get(record.user.id, []))
+        record.areas = ids_in_state(coverage, areas, AreaState.COVERED)
+        record.not_judged = ids_in_state(coverage, areas, AreaState.NOT_JUDGED)
 
 
 # --- counting -------------------------------------------------------------------------------
@@ -228,7 +218,8 @@ def _qualification_counts(records: list[MemberRecord]) -> list[QualificationCoun
 
 
 def _area_counts(records: list[MemberRecord]) -> list[AreaCount]:
-    return [AreaCount(area, sum(area.id in r.areas for r in records))
+    return [AreaCount(area, sum(area.id in r.areas for r in records),
+                      sum(area.id in r.not_judged for r in records))
             for area in catalogue.list_areas()]
 
 
