@@ -31,7 +31,8 @@ def editor_command(email: str, revoke: bool) -> None:
 def seed_command(force: bool) -> None:
     """Load the catalogue seed, and the demo partnership when the database has no accounts."""
     seed.load_catalogue_seed()
-    click.echo("Catalogue seed loaded (Common Core, SSC clusters and roles, seed qualifications).")
+    click.echo("Catalogue seed loaded (Common Core, SSC clusters and roles, the catalogue pack's "
+               "workforce roles and sourced qualifications).")
     if demo.load_demo(force=force):
         click.echo("Demo partnership loaded.")
     logins = demo.demo_logins()

@@ -5,9 +5,9 @@ that every URL argument `<table>_id` has a row of theirs to try. `people` holds
 `theirs` (the partnership), `lead`, `member` and `steer` (users).
 """
 
-from tests.access_samples import audits, chat, steering
+from tests.access_samples import audits, centres, chat, steering
 
-AREAS = [audits, steering, chat]
+AREAS = [audits, steering, chat, centres]
 
 
 def add_samples(people: dict) -> None:

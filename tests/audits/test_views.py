@@ -2,12 +2,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.audits.conftest import add_need, add_provision, group_ids
 from tests.conftest import HTMX
 from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.models import Cluster, ClusterRole, ClusterSet, JobRole
 from workspace.models.audits import AuditStatus
 from workspace.services.audits import records
+from workspace.services.catalogue import items
 
 
 def _text(response) -> str:
@@ -159,13 +163,109 @@ def test_provision_form_and_422(client, auth, hub, audit, steer):
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
                            data={**data, "children_reached": "12"})
     assert response.status_code == 422
-    assert "No catalogue item has the ID NOPE." in _text(response)
+    assert "Search for the qualification by its title and pick it from the list." in _text(
+        response)
     response = client.post(f"/p/{hub.id}/audits/{audit.id}/provision/new",
                            data={**data, "children_reached": "12", "qualifications": ""})
     assert response.status_code == 302
     provision = records.list_provision(audit)[0]
     page = _text(client.get(f"/p/{hub.id}/provision/{provision.id}/edit"))
     assert 'value="Adapted ukulele"' in page and f'value="{send}" checked' in page
+
+
+# --- staff qualifications and roles are picked, never typed as IDs --------------------------
+
+
+@pytest.fixture
+def qualifications(app):
+    make = lambda sid, title, **kw: items.create_item(None, sid, title=title, **kw)  # noqa
+    cme = make("CME-T", "Certificate for Music Educators", is_qualification=True, level=4,
+               accrediting_body="Trinity College London")
+    ccp = make("L3-CCP", "Level 3 Certificate for Creative and Cultural Practitioners",
+               is_qualification=True, level=3)
+    unit = make("CME-T-U6", "Safeguarding in music education")
+    items.add_component(None, cme, unit)
+    return {"cme": cme, "ccp": ccp, "unit": unit}
+
+
+PROVISION_DATA = {"provider_name": "Riverside Music Service", "activity": "Adapted ukulele",
+                  "art_form": "music", "phase": "ks2", "ward": "Northgate",
+                  "children_reached": "12", "settings_reached": "1"}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_provision_staff_qualifications_are_picked(client, auth, hub, audit, steer,
+                                                   qualifications, headers):
+    cme, ccp, unit = qualifications["cme"], qualifications["ccp"], qualifications["unit"]
+    auth.login(steer)
+    url = f"/p/{hub.id}/audits/{audit.id}/provision/new"
+    page = _text(client.get(url, headers=headers))
+    assert "comma-separated" not in page and 'name="qualifications-q"' in page
+    assert "/catalogue/suggest?field=qualifications&amp;kind=qualification" in page
+    response = client.post(url, headers=headers, data={**PROVISION_DATA, "qualifications": [
+        str(cme.id), str(unit.id)]})
+    page = _text(response)
+    assert response.status_code == 422 and records.list_provision(audit) == []
+    assert "Safeguarding in music education is a unit: pick a qualification." in page
+    assert 'value="Adapted ukulele"' in page
+    response = client.post(url, headers=headers, data={**PROVISION_DATA, **{
+        "qualifications": str(cme.id), "qualifications-q": "certificate",
+        "pick-search": "qualifications"}})  # without JavaScript: Search
+    page = _text(response)
+    assert response.status_code == 200 and records.list_provision(audit) == []
+    assert f'<input type="checkbox" name="qualifications" value="{ccp.id}"> <span>{ccp.title} ' \
+        in page
+    response = client.post(url, headers=headers, data={**PROVISION_DATA, "qualifications": [
+        str(cme.id), str(ccp.id)]})
+    assert response.status_code == 302
+    provision = records.list_provision(audit)[0]
+    assert {q.id for q in provision.qualifications} == {cme.id, ccp.id}
+    page = _text(client.get(f"/p/{hub.id}/provision/{provision.id}/edit", headers=headers))
+    assert f'<input type="hidden" name="qualifications" value="{cme.id}">' in page
+    assert "Qualification · Level 4 · Trinity College London" in page
+    response = client.post(f"/p/{hub.id}/provision/{provision.id}/edit", headers=headers,
+                           data={**PROVISION_DATA, "qualifications": str(ccp.id)})
+    assert response.status_code == 302
+    assert [q.id for q in records.get_provision(hub, provision.id).qualifications] == [ccp.id]
+
+
+def _roles(*sets) -> None:
+    for set_name, role_names in sets:
+        cluster = Cluster(cluster_set=ClusterSet(name=set_name), name="All")
+        db.session.add(cluster)
+        for role_name in role_names:
+            role = JobRole(name=role_name)
+            db.session.add(role)
+            db.session.flush()
+            db.session.add(ClusterRole(cluster_id=cluster.id, job_role_id=role.id))
+    db.session.commit()
+
+
+def _optgroups(page: str) -> list[str]:
+    select = page[page.index('<select id="job_role"'):]
+    return re.findall(r'<optgroup label="([^"]+)">', select[:select.index("</select>")])
+
+
+def test_need_roles_offer_the_workforce_set_first(client, auth, hub, audit, steer):
+    _roles(("SSC clusters", ["Youth worker"]),
+           ("Music and cultural education workforce", ["Music leader"]))
+    leader = db.session.scalar(select(JobRole).where(JobRole.name == "Music leader"))
+    token = _collecting(audit)
+    page = _text(client.get(f"/needs/{token}"))  # the public form, answered without an account
+    assert _optgroups(page) == ["Music and cultural education workforce", "SSC clusters"]
+    auth.login(steer)
+    url = f"/p/{hub.id}/audits/{audit.id}/needs/new"
+    for headers in ({}, HTMX):
+        assert _optgroups(_text(client.get(url, headers=headers))) == [
+            "Music and cultural education workforce", "SSC clusters"]
+    response = client.post(url, data={**ANSWER, "job_role": "99999"})
+    assert response.status_code == 422 and "Choose a role from the list." in _text(response)
+    response = client.post(url, data={**ANSWER, "job_role": str(leader.id)})
+    assert response.status_code == 302
+    need = records.list_needs(audit)[0]
+    assert need.job_role_id == leader.id
+    page = _text(client.get(f"/p/{hub.id}/needs/{need.id}/edit"))
+    assert f'<option value="{leader.id}" selected>Music leader</option>' in page
 
 
 def _three_send_children(hub, audit, lead):

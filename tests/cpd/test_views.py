@@ -1,7 +1,10 @@
+import pytest
+
 from tests.conftest import HTMX
 from tests.cpd.conftest import NOW
 from workspace.models.cpd import Attendance, BookingStatus
 from workspace.models.partnerships import Role
+from workspace.services.catalogue import items
 from workspace.services.cpd import sessions
 
 
@@ -54,8 +57,100 @@ def test_invalid_session_form_keeps_input_and_says_why(client, auth, hub, networ
     assert "The session must end after it starts." in _text(response)
     response = client.post(f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new",
                            data=_schedule_data(modules="NOT-AN-ID"))
-    assert "No catalogue item has the ID NOT-AN-ID." in _text(response)
+    assert response.status_code == 422
+    assert "Search for the unit by its title and pick it from the list." in _text(response)
     assert sessions.list_sessions(hub) == []
+
+
+# --- catalogue units are picked by title, never typed as IDs ---------------------------------
+
+
+@pytest.fixture
+def cme_units(app):
+    qual = items.create_item(None, "CME-T", title="Certificate for Music Educators",
+                             is_qualification=True, level=4,
+                             accrediting_body="Trinity College London")
+    units = [items.create_item(None, f"CME-T-U{n}", title=title, level=4) for n, title in (
+        (2, "Planning musical learning"), (3, "Reflective practice in music education"),
+        (6, "Safeguarding in music education"))]
+    for unit in units:
+        items.add_component(None, qual, unit)
+    return qual, units
+
+
+def _new_session_url(hub, network) -> str:
+    return f"/p/{hub.id}/cpd/networks/{network.id}/sessions/new"
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_session_form_picks_units_by_title(client, auth, hub, network, lead, cme_units, headers):
+    _, (planning, reflective, _) = cme_units
+    auth.login(lead)
+    page = _text(client.get(_new_session_url(hub, network), headers=headers))
+    assert "stable ID" not in page and "comma-separated" not in page
+    assert 'name="modules-q"' in page and 'hx-trigger="input changed delay:250ms"' in page
+    assert "/catalogue/suggest?field=modules&amp;kind=unit" in page
+    assert "picker.js" in page and "<script>" not in page and " onclick=" not in page
+    response = client.post(_new_session_url(hub, network), headers=headers, data=_schedule_data(
+        modules=[str(reflective.id), str(planning.id)]))
+    assert response.status_code == 302
+    (row,) = sessions.list_sessions(hub)
+    modules, _ = sessions.session_links(row.session)
+    assert {m.id for m in modules} == {planning.id, reflective.id}
+    edit = _text(client.get(f"/p/{hub.id}/cpd/sessions/{row.session.id}/edit", headers=headers))
+    for unit in (planning, reflective):  # chips, each holding the unit's id
+        assert f'<input type="hidden" name="modules" value="{unit.id}"><span><span ' \
+               f'class="picker-chip-title">{unit.title}</span>' in edit
+        assert f'aria-label="Remove {unit.title}"' in edit
+
+
+def test_session_form_refuses_a_qualification_or_an_unknown_id(client, auth, hub, network, lead,
+                                                               cme_units):
+    qual, (planning, _, _) = cme_units
+    auth.login(lead)
+    response = client.post(_new_session_url(hub, network), data=_schedule_data(
+        modules=[str(planning.id), str(qual.id)]))
+    page = _text(response)
+    assert response.status_code == 422
+    assert "Certificate for Music Educators is a qualification: pick a unit." in page
+    assert 'value="Composing with KS2"' in page and 'aria-invalid="true"' in page
+    assert f'name="modules" value="{planning.id}"' in page  # what was picked stays picked
+    response = client.post(_new_session_url(hub, network), data=_schedule_data(modules="99999"))
+    assert response.status_code == 422 and "not in the catalogue any more" in _text(response)
+    assert sessions.list_sessions(hub) == []
+
+
+def test_session_form_without_javascript_searches_and_removes(client, auth, hub, network, lead,
+                                                             cme_units):
+    _, (planning, reflective, safeguarding) = cme_units
+    auth.login(lead)
+    url = _new_session_url(hub, network)
+    response = client.post(url, data=_schedule_data(**{
+        "modules": str(planning.id), "modules-q": "music educ", "pick-search": "modules"}))
+    page = _text(response)
+    assert response.status_code == 200  # a search, not a submission: nothing to correct
+    assert "Matches for &ldquo;music educ&rdquo;" in page
+    for unit in (reflective, safeguarding):
+        assert f'<input type="checkbox" name="modules" value="{unit.id}"> <span>{unit.title} ' \
+            in page
+    assert f'type="checkbox" name="modules" value="{planning.id}"' not in page  # a chip already
+    assert 'value="Composing with KS2"' in page and sessions.list_sessions(hub) == []
+    response = client.post(url, data=_schedule_data(**{
+        "modules": [str(planning.id), str(safeguarding.id)], "modules-remove": str(planning.id)}))
+    page = _text(response)
+    assert response.status_code == 200 and sessions.list_sessions(hub) == []
+    assert f'name="modules" value="{safeguarding.id}"' in page
+    assert f'name="modules" value="{planning.id}"' not in page
+    response = client.post(url, data=_schedule_data(**{
+        "modules": str(safeguarding.id), "modules-q": "reflective"}))  # typed, not picked
+    page = _text(response)
+    assert response.status_code == 422 and sessions.list_sessions(hub) == []
+    assert "You typed \u201creflective\u201d but picked nothing" in page
+    assert f'name="modules" value="{reflective.id}"' in page
+    response = client.post(url, data=_schedule_data(**{
+        "modules": [str(safeguarding.id), str(reflective.id)], "modules-q": "",
+        "pick-search": "modules"}))  # Enter in another field presses Search first
+    assert response.status_code == 302
 
 
 def test_members_cannot_schedule_or_take_registers(client, auth, hub, network, teacher,

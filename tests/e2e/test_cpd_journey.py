@@ -40,7 +40,11 @@ def test_waiting_list_attendance_and_calendar(live_server, new_page, hub_with_te
     lead.get_by_label("Venue").fill("Riverside Music Centre")
     lead.get_by_label("Places").fill("2")
     lead.get_by_label("Learning hours").fill("5.5")
-    lead.get_by_label("Catalogue modules (stable IDs, comma-separated)").fill("CME-U2")
+    # The unit is picked by part of its title; Trinity's and ABRSM's CME share the title.
+    lead.get_by_label("Catalogue units", exact=True).press_sequentially("planning, facil")
+    lead.locator(".picker-option", has_text="Planning, facilitating and evaluating").filter(
+        has_text="Trinity CME").click()
+    expect(lead.locator(".picker-chip")).to_contain_text("Planning, facilitating and evaluating")
     lead.get_by_role("button", name="Schedule").click()
     expect(lead.get_by_text("Singing in the primary classroom is scheduled.")).to_be_visible()
     lead.get_by_role("link", name="Singing in the primary classroom").click()

@@ -53,12 +53,13 @@ def test_jan_the_childminder(live_server, new_page, early_years, shot):
 
     page.get_by_role("link", name="My progress").click()
     page.get_by_role("link", name="edit profile").click()
-    page.get_by_label("Job role").fill("Childminder")
+    page.get_by_label("Job role").select_option(label="Childminder")
     page.get_by_label("Organisation").fill("Jan's home childcare")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Childminder · Jan's home childcare")).to_be_visible()
 
-    page.get_by_label("Unit (ID)").fill("HBC-U1")
+    page.get_by_label("Unit", exact=True).press_sequentially("setting up a home")
+    page.get_by_role("button", name="Setting up a home-based childcare service").click()
     page.get_by_label("Your experience or learning that covers it").fill(
         "Three years helping to run my children's playgroup and an after-school club.")
     page.get_by_role("button", name="Claim prior learning").click()
@@ -68,8 +69,9 @@ def test_jan_the_childminder(live_server, new_page, early_years, shot):
     tracking.decide_claim(early_years["partnership"].id, claim.id, early_years["lead"], True,
                           datetime.now(UTC))  # her partnership's lead verifies it
 
-    page.get_by_label("Qualification (ID)").fill("HBC-3")
-    page.get_by_role("button", name="Enrol").click()
+    page.get_by_label("Qualification", exact=True).press_sequentially("home-based")
+    page.get_by_role("button", name="Level 3 Certificate in Home-based Childcare").click()
+    page.get_by_role("button", name="Enrol", exact=True).click()
     expect(page.get_by_role("heading", name="Level 3 Certificate in Home-based Childcare")) \
         .to_be_visible()
     expect(page.get_by_text("Counts already: verified prior learning")).to_be_visible()

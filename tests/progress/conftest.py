@@ -4,7 +4,12 @@
 import pytest
 
 from tests.clock import FROZEN_NOW
+from workspace.models.centres import StaffRole
+from workspace.models.partnerships import Sector
 from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import load_catalogue_seed
+from workspace.services.partnerships import membership as partnerships
+from workspace.services.progress import centres
 
 TODAY = FROZEN_NOW.date()
 
@@ -46,3 +51,23 @@ def areas(app):
     db.session.add_all(rows.values())
     db.session.commit()
     return rows
+
+
+@pytest.fixture
+def cme_hub(app, make_user, make_partnership, add_member):
+    """A hub whose member organisation is a CME centre with an assessor; a practitioner."""
+    load_catalogue_seed()
+    lead = make_user(name="Lena Lead")
+    partnership = make_partnership(lead=lead, name="Riverside Music Education Hub")
+    assessor = make_user(name="Asha Assessor")
+    learner = make_user(name="Pat Practitioner")
+    assessor_membership = add_member(partnership, assessor)
+    add_member(partnership, learner)
+    organisation = partnerships.add_organisation(partnership, name="Riverside Music Service",
+                                                 sector=Sector.MUSIC_HUB)
+    cme = items.find_item("CME")
+    centre = centres.create_centre(partnership, organisation.id, cme)
+    centres.add_staff(centre, assessor_membership.id, StaffRole.ASSESSOR)
+    return {"partnership": partnership, "lead": lead, "assessor": assessor,
+            "learner": learner, "centre": centre, "cme": cme, "organisation": organisation,
+            "unit": items.find_item("CME-U1")}

@@ -3,7 +3,7 @@ import pytest
 from tests.conftest import HTMX
 from tests.progress.conftest import TODAY
 from workspace.extensions import db
-from workspace.models import ItemArea
+from workspace.models import Cluster, ClusterRole, ClusterSet, ItemArea, JobRole
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
 from workspace.services.progress import tracking
@@ -13,35 +13,65 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_profile_with_a_catalogue_role(client, auth, make_user, shelf):
-    from workspace.extensions import db
-    from workspace.models import JobRole
-
-    db.session.add(JobRole(name="Childminder"))
+def _role_sets() -> dict[str, JobRole]:
+    """A role in each of the two shipped role sets, and one in none."""
+    roles = {}
+    for set_name, role_name in (("SSC clusters", "Childminder"),
+                                ("Music and cultural education workforce", "Music leader"),
+                                (None, "Astronomer")):
+        roles[role_name] = role = JobRole(name=role_name)
+        db.session.add(role)
+        if set_name:
+            cluster = Cluster(cluster_set=ClusterSet(name=set_name), name="All")
+            db.session.add(cluster)
+            db.session.flush()
+            db.session.add(ClusterRole(cluster_id=cluster.id, job_role_id=role.id))
     db.session.commit()
+    return roles
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_profile_with_a_catalogue_role(client, auth, make_user, shelf, headers):
+    roles = _role_sets()
     jan = make_user()
     auth.login(jan)
-    assert "Childminder" in _text(client.get("/me/profile"))
-    response = client.post("/me/profile", data={"job_role": "Astronaut",
-                                                "organisation": "Home"})
+    page = _text(client.get("/me/profile", headers=headers))
+    groups = page.index('<optgroup label="Music and cultural education workforce">'), \
+        page.index('<optgroup label="SSC clusters">'), page.index('<optgroup label="Other roles">')
+    assert groups == tuple(sorted(groups))  # the workforce set first
+    assert f'<option value="{roles["Childminder"].id}">Childminder</option>' in page
+    response = client.post("/me/profile", headers=headers, data={
+        "job_role": "99999", "organisation": "Home"})
     assert response.status_code == 422
-    assert "Choose a role from the catalogue&#39;s list." in _text(response)
-    assert 'value="Astronaut"' in _text(response)
-    client.post("/me/profile", data={"job_role": "childminder", "organisation": "Home",
-                                     "share_with_leads": "y"})
+    assert "Choose a role from the list." in _text(response)
+    assert 'value="Home"' in _text(response)
+    assert tracking.get_profile(jan).job_role is None
+    client.post("/me/profile", headers=headers, data={
+        "job_role": str(roles["Childminder"].id), "organisation": "Home",
+        "share_with_leads": "y"})
     profile = tracking.get_profile(jan)
     assert profile.job_role.name == "Childminder" and profile.share_with_leads
+    page = _text(client.get("/me/profile", headers=headers))
+    assert f'<option value="{roles["Childminder"].id}" selected>Childminder</option>' in page
 
 
-def test_dashboard_enrol_and_bad_ids(client, auth, make_user, shelf):
-    auth.login(make_user())
+def test_dashboard_enrol_and_bad_picks(client, auth, make_user, shelf):
+    jan = make_user()
+    auth.login(jan)
     assert "You are not enrolled on a qualification." in _text(client.get("/me/progress"))
-    response = client.post("/me/enrol", data={"enrol-item": "NOPE"})
-    assert response.status_code == 422 and "No catalogue item has the ID NOPE." in _text(
-        response)
-    response = client.post("/me/enrol", data={"enrol-item": "U-SAFE"})
-    assert "is a unit" in _text(response)
-    response = client.post("/me/enrol", data={"enrol-item": "l3"})
+    response = client.post("/me/enrol", data={"enrol-item": "L3"})  # an ID typed: refused
+    assert response.status_code == 422 and ("Search for the qualification by its title and "
+                                             "pick it from the list.") in _text(response)
+    response = client.post("/me/enrol", data={"enrol-item": ""})
+    assert response.status_code == 422 and "Search for the qualification" in _text(response)
+    response = client.post("/me/enrol", data={"enrol-item": str(shelf["safeguarding"].id)})
+    assert response.status_code == 422
+    assert "Safeguarding children is a unit: pick a qualification." in _text(response)
+    response = client.post("/me/enrol", data={"enrol-item": [str(shelf["l3"].id),
+                                                             str(shelf["l4"].id)]})
+    assert response.status_code == 422 and "Pick one qualification." in _text(response)
+    assert tracking.list_enrolments(jan) == []
+    response = client.post("/me/enrol", data={"enrol-item": str(shelf["l3"].id)})
     assert response.status_code == 302
     page = _text(client.get(response.headers["Location"]))
     assert "0 of 2 mandatory units achieved" in page and "Safeguarding children" in page
@@ -74,14 +104,52 @@ def test_someone_elses_enrolment_is_not_found(client, auth, make_user, shelf):
 def test_held_and_prior_learning_forms(client, auth, make_user, shelf):
     jan = make_user()
     auth.login(jan)
-    response = client.post("/me/held", data={"held-item": "L3", "held-year": "1900"})
-    assert response.status_code == 422 and "Enter a year such as 2019." in _text(response)
-    client.post("/me/held", data={"held-item": "L3", "held-year": "2019"})
+    l3, planning = str(shelf["l3"].id), str(shelf["planning"].id)
+    response = client.post("/me/held", data={"held-item": l3, "held-year": "1900"})
+    page = _text(response)
+    assert response.status_code == 422 and "Enter a year such as 2019." in page
+    assert f'<input type="hidden" name="held-item" value="{l3}">' in page  # still picked
+    client.post("/me/held", data={"held-item": l3, "held-year": "2019"})
     assert [h.item.stable_id for h in tracking.list_held(jan)] == ["L3"]
-    response = client.post("/me/prior-learning", data={"rpl-item": "U-PLAN", "rpl-evidence": ""})
+    response = client.post("/me/prior-learning", data={"rpl-item": l3, "rpl-evidence": "Club"})
+    assert response.status_code == 422
+    assert "Level 3 Certificate in Creative Practice is a qualification: pick a unit." in _text(
+        response)
+    response = client.post("/me/prior-learning", data={"rpl-item": planning, "rpl-evidence": ""})
     assert response.status_code == 422 and "Describe your experience." in _text(response)
-    client.post("/me/prior-learning", data={"rpl-item": "U-PLAN", "rpl-evidence": "Ran a club"})
+    assert tracking.list_claims(jan) == []
+    client.post("/me/prior-learning", data={"rpl-item": planning, "rpl-evidence": "Ran a club"})
     assert "claimed" in _text(client.get("/me/progress"))
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+def test_dashboard_pickers_search_by_title(client, auth, make_user, shelf, headers):
+    jan = make_user()
+    auth.login(jan)
+    page = _text(client.get("/me/progress", headers=headers))
+    assert "(ID)" not in page and '<datalist id="item-suggestions">' not in page
+    for name, kind in (("enrol-item", "qualification"), ("held-item", "any"),
+                       ("rpl-item", "unit")):
+        assert f'name="{name}-q"' in page
+        assert f"/catalogue/suggest?field={name}&amp;kind={kind}" in page
+    assert page.count('hx-trigger="input changed delay:250ms"') == 3
+    # Without JavaScript: Search sends the form back with the matches to pick from.
+    response = client.post("/me/enrol", headers=headers, data={
+        "enrol-item-q": "level", "pick-search": "enrol-item"})
+    page = _text(response)
+    assert response.status_code == 200 and tracking.list_enrolments(jan) == []
+    assert "Matches for &ldquo;level&rdquo;: tick one to pick" in page
+    for key in ("l3", "l4", "l5", "other"):
+        assert f'<input type="radio" name="enrol-item" value="{shelf[key].id}">' in page
+    assert f'type="radio" name="enrol-item" value="{shelf["planning"].id}"' not in page
+    response = client.post("/me/enrol", headers=headers, data={
+        "enrol-item": str(shelf["l4"].id), "enrol-item-q": "diploma"})  # typed, not picked
+    page = _text(response)
+    assert response.status_code == 422 and tracking.list_enrolments(jan) == []
+    assert "You typed \u201cdiploma\u201d but picked nothing: pick from the matches below." \
+        in page
+    assert f'<input type="radio" name="enrol-item" value="{shelf["l4"].id}" checked>' in page
+    assert f'<input type="radio" name="enrol-item" value="{shelf["l5"].id}">' in page
 
 
 def test_next_steps_page(client, auth, make_user, shelf):
@@ -168,4 +236,6 @@ def test_next_level_items_are_not_listed_twice(client, auth, make_user, shelf):
     auth.login(jan)
     page = _text(client.get("/me/next-steps"))
     assert "At the next level" in page
-    assert page.count("Level 4 Award in Music Education</a>") == 2  # next steps, next level
+    # Once in what she can take next, once at the next level, once with its detail for the role.
+    assert page.count("Level 4 Award in Music Education</a>") == 3
+    assert page.count('class="role-step"') == 1

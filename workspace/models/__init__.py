@@ -26,6 +26,13 @@ from workspace.models.catalogue import (
     JobRole,
     Prerequisite,
 )
+from workspace.models.centres import (
+    Centre,
+    CentreStaff,
+    Registration,
+    UnitPlan,
+    UnitPlanSession,
+)
 from workspace.models.chat import (
     Channel,
     ChannelRead,
@@ -77,6 +84,11 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "Centre",
+    "CentreStaff",
+    "Registration",
+    "UnitPlan",
+    "UnitPlanSession",
     "Basis",
     "Audit",
     "Need",

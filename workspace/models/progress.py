@@ -113,6 +113,7 @@ class Enrolment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[CatalogueItem] = relationship()
+    user: Mapped[User] = relationship()
 
 
 class UnitProgress(db.Model):

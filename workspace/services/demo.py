@@ -68,10 +68,12 @@ def _load_cpd(hub, lead, provider_id: int) -> None:
     supply.set_rates(hub, lead, day_pence=11000, half_day_pence=5500)
     first = london_today() + timedelta(weeks=4)
     days = [first + timedelta(weeks=16 * n) for n in range(3)]
+    networks = []
     for name, focus in (("Primary music teachers", "Singing and composing at KS1 and KS2"),
                         ("Secondary music teachers", "Music technology and GCSE composing")):
         network = sessions.create_network(hub, name=name, coordinator=lead,
-                                     description=f"Three full-day sessions a year: {focus}.")
+                                          description=f"Three full-day sessions a year: {focus}.")
+        networks.append(network)
         sessions.schedule_series(hub, network, f"{name}: network days", days,
                             sessions.SessionFields(title=f"{name} network day", day=days[0],
                                               start=time(9, 30), end=time(15, 30),
@@ -79,6 +81,20 @@ def _load_cpd(hub, lead, provider_id: int) -> None:
                                               venue="Riverside Music Centre",
                                               provider_organisation_id=provider_id,
                                               learning_hours=Decimal("5")))
+    _load_cme_day(hub, networks[0], provider_id, first + timedelta(weeks=2))
+
+
+def _load_cme_day(hub, network, provider_id: int, day: date) -> None:
+    """A study day that delivers the CME's first two units, for teachers working towards it."""
+    units = [items.find_item(f"CME-U{n}") for n in (1, 2)]
+    if None in units:
+        return  # the catalogue seed is not loaded
+    sessions.schedule_session(hub, network, sessions.SessionFields(
+        title="CME study day: children's musical learning", day=day, start=time(9, 30),
+        end=time(15, 30), capacity=16, venue="Riverside Music Centre",
+        focus="Units 1 and 2 of the Certificate for Music Educators",
+        provider_organisation_id=provider_id, learning_hours=Decimal("5"),
+        module_ids=frozenset(u.id for u in units)))
 
 
 def _load_audit(hub, lead, provider_id: int):

@@ -13,8 +13,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, Priority
 from workspace.services.audits.records import MAX_CHILDREN
+from workspace.services.catalogue.picking import Kind
 
 PHASES = [SelectChoice(p.value, p.label) for p in AgePhase]
 ART_FORMS = [SelectChoice(a.value, a.label) for a in ArtForm]
@@ -57,7 +59,7 @@ class TargetGroupForm(FlaskForm):
     vulnerable = BooleanField("Vulnerable group (figures shown at ward level or above only)")
 
 
-class ProvisionForm(FlaskForm):
+class ProvisionForm(PickerForm):
     organisation = SelectField("Member organisation", validators=[Optional()])
     provider_name = StringField("Provider", validators=[Optional(), Length(max=200)],
                                 description="Leave empty to use the member organisation's name.")
@@ -75,9 +77,10 @@ class ProvisionForm(FlaskForm):
     cost = DecimalField("Cost (£)", places=2, validators=[
         Optional(), NumberRange(min=0, max=100_000_000, message="Enter a cost from 0.")])
     funding_source = StringField("Funding source", validators=[Optional(), Length(max=200)])
-    qualifications = StringField("Delivering staff's qualifications (catalogue IDs, "
-                                 "comma-separated)", validators=[Optional(), Length(max=1000)],
-                                 description="e.g. CME, L3-CCP")
+    qualifications = ItemPicker("Delivering staff's qualifications",
+                                kind=Kind.QUALIFICATION, multiple=True,
+                                description="Search by title and pick each qualification the "
+                                            "staff who deliver it hold.")
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
 
@@ -89,7 +92,8 @@ class NeedForm(FlaskForm):
     setting = StringField("School or setting", validators=[Optional(), Length(max=200)])
     priority = SelectField("Priority", choices=PRIORITIES, validators=[DataRequired()])
     children = _children("How many children and young people (if known)")
-    job_role = SelectField("Role that could meet it", validators=[Optional()])
+    job_role = SelectField("Role that could meet it", validators=[Optional()],
+                           invalid_choice_message="Choose a role from the list.")
     description = TextAreaField("What is needed", validators=[Optional(), Length(max=2000)])
     respondent_name = StringField("Your name", validators=[Optional(), Length(max=120)])
     respondent_organisation = StringField("School or organisation", validators=[

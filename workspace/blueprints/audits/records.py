@@ -9,12 +9,12 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.audits.forms import NeedForm, ProvisionForm
 from workspace.blueprints.audits.views import audit_url, bp
 from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.picking import role_choices
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.exceptions import DomainError
 from workspace.models.audits import AgePhase, ArtForm, NeedSource, Priority
 from workspace.models.partnerships import Role
 from workspace.services.audits import gaps, records
-from workspace.services.catalogue import items
 from workspace.services.partnerships import membership as partnership_service
 
 
@@ -54,18 +54,6 @@ def _provision_form(partnership, **kwargs) -> ProvisionForm:
     return form
 
 
-def _qualification_ids(form: ProvisionForm) -> frozenset[int]:
-    ids = set()
-    for stable_id in filter(None, (s.strip() for s in (form.qualifications.data or "").split(
-            ","))):
-        item = items.find_item(stable_id)
-        if item is None:
-            raise DomainError(f"No catalogue item has the ID {stable_id}.",
-                              field="qualifications")
-        ids.add(item.id)
-    return frozenset(ids)
-
-
 def _provision_fields(form: ProvisionForm, hidden: bool = False) -> records.ProvisionFields:
     cost = form.cost.data
     children = children_or_keep(form.children_reached, hidden)
@@ -79,7 +67,7 @@ def _provision_fields(form: ProvisionForm, hidden: bool = False) -> records.Prov
         settings_reached=form.settings_reached.data or 0,
         cost_pence=None if cost is None else int(cost * 100),
         funding_source=form.funding_source.data or "", notes=form.notes.data or "",
-        qualification_ids=_qualification_ids(form))
+        qualification_ids=frozenset(q.id for q in form.qualifications.items))
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision")
@@ -137,7 +125,7 @@ def edit_provision(partnership, provision_id: int):
         "art_form": provision.art_form.value, "phase": provision.phase.value,
         "groups": [g.id for g in provision.groups],
         "cost": None if provision.cost_pence is None else provision.cost_pence / 100,
-        "qualifications": ", ".join(q.stable_id for q in provision.qualifications)})
+        "qualifications": [q.id for q in provision.qualifications]})
     if hidden:
         hide_stored_figure(form.children_reached)
     if form.validate_on_submit():
@@ -169,8 +157,7 @@ def need_form(form_class, partnership, **kwargs):
     form = form_class(**kwargs)
     form.target_group.choices = [SelectChoice("", records.ALL_CHILDREN)] + [
         SelectChoice(str(g.id), g.name) for g in records.list_target_groups(partnership)]
-    form.job_role.choices = [SelectChoice("", "Not sure / any")] + [
-        SelectChoice(str(r.id), r.name) for r in items.list_roles()]
+    form.job_role.choices = role_choices("Not sure / any")
     return form
 
 

@@ -1,7 +1,7 @@
 """Browse and search the catalogue, item pages, and editing by catalogue editors."""
 
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, get_template_attribute, redirect, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -21,6 +21,7 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import CatalogueItem, ItemStatus
 from workspace.services.catalogue import items as service
+from workspace.services.catalogue import picking
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -83,9 +84,19 @@ def browse():
 @bp.get("/suggest")
 @login_required
 def suggest():
-    """Options for an item picker, as the editor types."""
-    q = next((value for value in request.args.values() if value), "")  # the picker's field
-    items = service.suggest_items(q.strip()) if len(q.strip()) >= 2 else []
+    """Matches for a picker as a person types, of one `kind` (qualification, unit or any).
+    With `field` (the pickers of _macros/picker.html), the titles to pick from, leaving out
+    the items already picked; without, the datalist of the editors' fields."""
+    kind = picking.Kind.of(request.args.get("kind"))
+    field = request.args.get("field")
+    if field:
+        q = request.args.get(f"{field}-q", "")
+        picked = [int(v) for v in request.args.getlist(field) if v.isdigit()]
+        found = picking.suggest(q, kind, london_today(), exclude=picked)
+        listing = get_template_attribute("_macros/picker.html", "suggestions")
+        return listing(picking.options(found, london_today()), q, kind.noun)
+    q = next((value for key, value in request.args.items() if key != "kind" and value), "")
+    items = picking.suggest(q, kind, london_today())
     return render("catalogue/_suggestions.html", "catalogue/_suggestions.html", items=items)
 
 

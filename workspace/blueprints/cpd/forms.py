@@ -24,6 +24,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from workspace.blueprints.picking import ItemPicker, PickerForm
+from workspace.services.catalogue.picking import Kind
+
 
 class NetworkForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)],
@@ -37,7 +40,7 @@ def _known_zone(form, field):
         raise ValidationError("Choose a time zone such as Europe/London.")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PickerForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160)])
     focus = TextAreaField("Focus", validators=[Optional(), Length(max=5000)],
                           description="What the session covers and who it is for.")
@@ -60,9 +63,9 @@ class SessionForm(FlaskForm):
     signup_closes_days_before = IntegerField("Sign-up closes (days before)", validators=[
         Optional(), NumberRange(min=0, max=365)],
         description="Leave empty to keep sign-up open until the session starts.")
-    modules = StringField("Catalogue modules (stable IDs, comma-separated)",
-                          validators=[Optional(), Length(max=1000)],
-                          description="e.g. CME-U6: attendance counts as evidence towards them.")
+    modules = ItemPicker("Catalogue units", kind=Kind.UNIT, multiple=True,
+                         description="Search by title and pick the units it covers: attendance "
+                                     "counts as evidence towards them.")
     areas = SelectMultipleField("Common Core areas", coerce=int, validators=[Optional()])
     more_dates = TextAreaField("Repeat on these dates too (one per line, YYYY-MM-DD)",
                                validators=[Optional(), Length(max=2000)],

@@ -134,16 +134,6 @@ def _session_form(partnership, **kwargs) -> SessionForm:
     return form
 
 
-def _module_ids(form: SessionForm) -> frozenset[int]:
-    ids = set()
-    for stable_id in filter(None, (s.strip() for s in (form.modules.data or "").split(","))):
-        item = items.find_item(stable_id)
-        if item is None:
-            raise DomainError(f"No catalogue item has the ID {stable_id}.", field="modules")
-        ids.add(item.id)
-    return frozenset(ids)
-
-
 def _fields(form: SessionForm) -> cpd.SessionFields:
     return cpd.SessionFields(
         title=form.title.data, day=form.day.data, start=form.start.data, end=form.end.data,
@@ -153,7 +143,8 @@ def _fields(form: SessionForm) -> cpd.SessionFields:
         provider_organisation_id=int(form.provider.data) if form.provider.data else None,
         learning_hours=form.learning_hours.data,
         signup_closes_days_before=form.signup_closes_days_before.data,
-        module_ids=_module_ids(form), area_ids=frozenset(form.areas.data or []))
+        module_ids=frozenset(i.id for i in form.modules.items),
+        area_ids=frozenset(form.areas.data or []))
 
 
 @bp.route("/p/<int:partnership_id>/cpd/networks/<int:network_id>/sessions/new",
@@ -215,7 +206,7 @@ def _form_values(existing: CpdSession) -> dict:
         if existing.signup_deadline else None
     return {"day": start.date(), "start": start.time(), "end": end.time(),
             "provider": str(existing.provider_organisation_id or ""),
-            "modules": ", ".join(m.stable_id for m in modules),
+            "modules": [m.id for m in modules],
             "areas": [a.id for a in areas], "signup_closes_days_before": days or None}
 
 

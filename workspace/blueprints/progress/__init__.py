@@ -1,8 +1,15 @@
 """Practitioner progress: profile, held qualifications and prior learning, enrolments and
 units, progression (views.py); the workforce view for leads (workforce.py); the person's
-CPD log and record export (record.py). All on bp."""
+CPD log and record export (record.py); centres, registration and assessing (centres.py);
+the self-assessment and personal action plan (plans.py).
+All on bp."""
 
-from workspace.blueprints.progress import record, workforce  # noqa: F401  (routes on bp)
+from workspace.blueprints.progress import (  # noqa: F401  (routes on bp)
+    centres,
+    plans,
+    record,
+    workforce,
+)
 from workspace.blueprints.progress.views import bp
 
 __all__ = ["bp"]

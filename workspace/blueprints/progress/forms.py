@@ -4,23 +4,24 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.infra import uploads
 from workspace.models.progress import UnitStatus
-
-ITEM_HINT = "Type part of a title or ID and pick from the list."
+from workspace.services.catalogue.picking import Kind
 
 
 class ProfileForm(FlaskForm):
-    job_role = StringField("Job role", validators=[Optional(), Length(max=300)],
-                           description="Start typing and choose from the catalogue's roles.")
+    job_role = SelectField("Job role", validators=[Optional()],
+                           invalid_choice_message="Choose a role from the list.",
+                           description="The music and cultural education workforce's roles "
+                                       "come first, then the SSC clusters' roles of 2005.")
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     share_with_leads = BooleanField("Let the leads of my partnerships see my individual record "
                                     "(otherwise they see me only in totals)")
 
 
-class HeldForm(FlaskForm):
-    item = StringField("Qualification or unit held (ID)",
-                       validators=[DataRequired(), Length(max=40)], description=ITEM_HINT)
+class HeldForm(PickerForm):
+    item = ItemPicker("Qualification or unit held", kind=Kind.ANY, required=True)
     year = IntegerField("Year gained", validators=[
         Optional(), NumberRange(min=1950, max=2100, message="Enter a year such as 2019.")])
     evidence_note = TextAreaField("Evidence (certificate number, where it is kept)",
@@ -40,17 +41,15 @@ class EvidenceForm(FlaskForm):
         FileAllowed(uploads.EXTENSIONS, uploads.allowed_types_message()), _within_limit])
 
 
-class PriorLearningForm(FlaskForm):
-    item = StringField("Unit (ID)", validators=[DataRequired(), Length(max=40)],
-                       description=ITEM_HINT)
+class PriorLearningForm(PickerForm):
+    item = ItemPicker("Unit", kind=Kind.UNIT, required=True)
     evidence = TextAreaField("Your experience or learning that covers it",
                              validators=[DataRequired(message="Describe your experience."),
                                          Length(max=5000)])
 
 
-class EnrolForm(FlaskForm):
-    item = StringField("Qualification (ID)", validators=[DataRequired(), Length(max=40)],
-                       description=ITEM_HINT)
+class EnrolForm(PickerForm):
+    item = ItemPicker("Qualification", kind=Kind.QUALIFICATION, required=True)
 
 
 class UnitForm(FlaskForm):

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.files import send_download, upload_folder
 from workspace.blueprints.partnerships.forms import ConfirmForm
+from workspace.blueprints.picking import role_choices
 from workspace.blueprints.progress.forms import (
     EnrolForm,
     EvidenceForm,
@@ -31,21 +32,19 @@ from workspace.infra import uploads
 from workspace.models import Enrolment, HeldQualification
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
-from workspace.services.catalogue import items
-from workspace.services.progress import tracking
+from workspace.services.catalogue import items as catalogue
+from workspace.services.catalogue import picking
+from workspace.services.progress import centres, role_steps, tracking
 
 bp = Blueprint("progress", __name__)
 
 
-def _item(stable_id: str, field: str = "item"):
-    found = items.find_item(stable_id)
-    if found is None:
-        raise DomainError(f"No catalogue item has the ID {stable_id.strip()}.", field=field)
-    return found
-
-
 HELD = "progress/_held.html"
 
+
+def _status(form) -> int:
+    """422 for a form with errors; 200 for one back to go on picking (see blueprints.picking)."""
+    return INVALID if form.errors else 200
 
 
 def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int | None = None,
@@ -77,10 +76,12 @@ def dashboard():
 @login_required
 def profile():
     current = tracking.get_profile(current_user)
-    form = ProfileForm(obj=current, job_role=current.job_role.name if current.job_role else "")
+    form = ProfileForm(job_role=str(current.job_role_id or ""), organisation=current.organisation,
+                       share_with_leads=current.share_with_leads)
+    form.job_role.choices = role_choices("No role chosen")
     if form.validate_on_submit():
         try:
-            role = tracking.find_role(form.job_role.data) if form.job_role.data else None
+            role = picking.get_role(int(form.job_role.data)) if form.job_role.data else None
             tracking.update_profile(current_user, job_role=role,
                                     organisation=form.organisation.data or "",
                                     share_with_leads=form.share_with_leads.data)
@@ -89,7 +90,7 @@ def profile():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("progress.dashboard"))
-    return render_form("progress/profile.html", form, roles=items.list_roles())
+    return render_form("progress/profile.html", form)
 
 
 @bp.post("/me/held")
@@ -98,7 +99,7 @@ def add_held():
     form = HeldForm(prefix="held")  # three item pickers share the page: prefixes keep ids apart
     if form.validate_on_submit():
         try:
-            item = _item(form.item.data)
+            item = form.item.item
             tracking.add_held(current_user, item, year=form.year.data,
                               evidence_note=form.evidence_note.data or "")
         except DomainError as error:
@@ -106,7 +107,7 @@ def add_held():
         else:
             flash(f"{item.title} is on your record.", "success")
             return redirect(url_for("progress.dashboard"))
-    return _dashboard(INVALID, held_form=form)
+    return _dashboard(_status(form), held_form=form)
 
 
 @bp.post("/me/held/<int:held_qualification_id>/remove")
@@ -184,7 +185,7 @@ def claim_prior_learning():
     form = PriorLearningForm(prefix="rpl")
     if form.validate_on_submit():
         try:
-            unit = _item(form.item.data)
+            unit = form.item.item
             tracking.claim_prior_learning(current_user, unit, form.evidence.data)
         except DomainError as error:
             add_domain_error(form, error)
@@ -192,7 +193,7 @@ def claim_prior_learning():
             flash(f"Prior learning claimed for {unit.title}: a lead of your partnership can "
                   "now verify it.", "success")
             return redirect(url_for("progress.dashboard"))
-    return _dashboard(INVALID, claim_form=form)
+    return _dashboard(_status(form), claim_form=form)
 
 
 @bp.post("/me/enrol")
@@ -201,21 +202,32 @@ def enrol():
     form = EnrolForm(prefix="enrol")
     if form.validate_on_submit():
         try:
-            enrolment = tracking.enrol(current_user, _item(form.item.data), london_today())
+            enrolment = tracking.enrol(current_user, form.item.item, london_today())
         except DomainError as error:
             add_domain_error(form, error)
         else:
             flash(f"You are enrolled on {enrolment.item.title}.", "success")
             return redirect(url_for("progress.enrolment", enrolment_id=enrolment.id))
-    return _dashboard(INVALID, enrol_form=form)
+    return _dashboard(_status(form), enrol_form=form)
+
+
+def _enrolment_page(own: Enrolment, fragment: str | None = None, status: int = 200,
+                    error: str | None = None):
+    """The enrolment with its units; registered with a centre, also its deadline, and the
+    learner's statuses stop short of achieved (the centre's assessor marks that)."""
+    registration = centres.registration_of(own)
+    today = london_today()
+    statuses = [s for s in UnitStatus if registration is None or s != UnitStatus.ACHIEVED]
+    return render("progress/enrolment.html", fragment, status=status, error=error,
+                  prog=tracking.enrolment_progress(own), today=today, statuses=statuses,
+                  registration=registration,
+                  deadline=registration and centres.deadline(registration, today))
 
 
 @bp.get("/me/enrolments/<int:enrolment_id>")
 @login_required
 def enrolment(enrolment_id: int):
-    own = tracking.get_own(Enrolment, current_user, enrolment_id)
-    return render("progress/enrolment.html", prog=tracking.enrolment_progress(own),
-                  today=london_today(), statuses=list(UnitStatus))
+    return _enrolment_page(tracking.get_own(Enrolment, current_user, enrolment_id))
 
 
 @bp.post("/me/enrolments/<int:enrolment_id>/units/<int:catalogue_item_id>")
@@ -236,10 +248,8 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)
     if htmx:
-        prog = tracking.enrolment_progress(own)
-        return render("progress/enrolment.html", "progress/_enrolment_units.html",
-                      status=INVALID if error else 200, prog=prog, error=error,
-                      today=london_today(), statuses=list(UnitStatus))
+        return _enrolment_page(own, "progress/_enrolment_units.html",
+                               INVALID if error else 200, error)
     flash(error or "Saved.", "error" if error else "success")
     return redirect(url_for("progress.enrolment", enrolment_id=own.id))
 
@@ -247,8 +257,11 @@ def update_unit(enrolment_id: int, catalogue_item_id: int):
 @bp.get("/me/next-steps")
 @login_required
 def next_steps():
-    return render("progress/next_steps.html", plan=tracking.progression(
-        current_user, london_today(), utcnow()), profile=tracking.get_profile(current_user))
+    plan, profile = tracking.progression(current_user, london_today(), utcnow()), \
+        tracking.get_profile(current_user)
+    return render("progress/next_steps.html", plan=plan, profile=profile,
+                  areas=catalogue.list_areas(), steps=role_steps.for_profile(
+                      current_user, profile.job_role, plan.for_role, utcnow()))
 
 
 # --- leads verify prior learning -----------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from workspace.clock import london_today
-from workspace.exceptions import DomainError, NotFound
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
 from workspace.infra import uploads
 from workspace.models import (
@@ -48,6 +48,7 @@ from workspace.services.catalogue.coverage import (
     ids_in_state,
 )
 from workspace.services.cpd import sessions as cpd
+from workspace.services.progress import centres
 
 # --- profile ------------------------------------------------------------------------------
 
@@ -190,14 +191,16 @@ def list_claims(user: User) -> list[PriorLearningClaim]:
 
 
 def claims_to_verify(partnership_id: int) -> list[PriorLearningClaim]:
-    """Open claims of the partnership's members, for its leads to verify."""
+    """Open claims of the partnership's members, for its leads to verify; claims on a unit of
+    a qualification the person is registered for with a centre wait for its assessors."""
     members = select(Membership.user_id).where(Membership.partnership_id == partnership_id)
-    return list(db.session.scalars(
+    claims = db.session.scalars(
         select(PriorLearningClaim).options(selectinload(PriorLearningClaim.item),
                                            selectinload(PriorLearningClaim.user))
         .where(PriorLearningClaim.user_id.in_(members),
                PriorLearningClaim.state == ClaimState.CLAIMED)
-        .order_by(PriorLearningClaim.created_at)))
+        .order_by(PriorLearningClaim.created_at))
+    return [c for c in claims if centres.claim_enrolment(c) is None]
 
 
 def decide_claim(partnership_id: int, claim_id: int, verifier: User, verified: bool,
@@ -207,6 +210,8 @@ def decide_claim(partnership_id: int, claim_id: int, verifier: User, verified: b
         Membership.partnership_id == partnership_id, Membership.user_id == claim.user_id))
     if not member:
         raise NotFound()
+    if centres.may_decide_claim(verifier, claim) is False:
+        raise Forbidden("Only the assessors of the learner's centre decide this claim.")
     if claim.user_id == verifier.id:
         raise DomainError("Someone else must verify your own prior learning.")
     if claim.state != ClaimState.CLAIMED:
@@ -377,6 +382,8 @@ def update_unit(user: User, enrolment_id: int, unit_id: int, *, status: UnitStat
         raise DomainError("The date achieved is before the start date.", field="achieved_on")
     row = db.session.scalar(select(UnitProgress).where(
         UnitProgress.enrolment_id == enrolment.id, UnitProgress.item_id == unit_id))
+    centres.check_learner_status(enrolment, row.status if row else UnitStatus.NOT_STARTED,
+                                 status)
     row = row or UnitProgress(enrolment_id=enrolment.id, item_id=unit_id)
     row.status, row.started_on, row.evidence_note = status, started_on, evidence_note.strip()
     row.achieved_on = (achieved_on or london_today()) if status == UnitStatus.ACHIEVED else None
