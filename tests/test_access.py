@@ -8,7 +8,7 @@ that partnership itself. A new argument outside the convention fails the test lo
 
 import io
 import os
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from tests.access_samples import add_samples
+from tests.clock import FROZEN_NOW
 from tests.conftest import HTMX, PASSWORD
 from workspace.extensions import db
 from workspace.models import Membership
@@ -65,9 +66,10 @@ def add_progress_sample(person) -> None:
     tracking.attach_evidence(person, held.id, "zebra-certificate.pdf",
                              io.BytesIO(b"%PDF-1.4 Zebra certificate"),
                              os.path.join(current_app.instance_path, "uploads"))
-    tracking.enrol(person, items.find_item("CME"), date(2026, 11, 23))
+    tracking.enrol(person, items.find_item("CME"), FROZEN_NOW.date())
     tracking.claim_prior_learning(person, items.find_item("CME-U6"), "Zebra experience")
-    logbook.add_entry(person, date(2026, 11, 1), "Zebra reading", Decimal("2"), "Zebra notes")
+    logbook.add_entry(person, FROZEN_NOW.date() - timedelta(days=22), "Zebra reading",
+                      Decimal("2"), "Zebra notes")
 
 
 @pytest.fixture

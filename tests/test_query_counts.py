@@ -1,9 +1,10 @@
 """List pages run the same number of queries however many rows they show (no N+1)."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from tests.conftest import count_queries
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.partnerships import Role
@@ -19,7 +20,8 @@ def hub(make_user, make_partnership, add_member):
     people = [add_member(hub, make_user(name=f"Member {n}", email=f"m{n}@example.org"),
                          Role.STEERING).user for n in range(4)]
     audit = records.create_audit(hub, lead, records.AuditFields(
-        title="Audit", period_start=date(2026, 9, 1), period_end=date(2027, 7, 31)),
+        title="Audit", period_start=FROZEN_NOW.date() - timedelta(days=83),
+        period_end=FROZEN_NOW.date() + timedelta(days=250)),
         minimum_threshold=5)
     return {"hub": hub, "lead": lead, "people": people, "audit": audit,
             "general": messages.general_channel(hub)}

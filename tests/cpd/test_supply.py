@@ -4,7 +4,7 @@ import csv
 import io
 import logging
 from collections import defaultdict
-from datetime import UTC, date, datetime, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from workspace.models.partnerships import Role
 from workspace.services.cpd import sessions as cpd
 from workspace.services.cpd import supply
 
-DECIDED = datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
+DECIDED = NOW + timedelta(days=43, hours=3)  # after the sessions, in the spring term
 DAY, HALF = 11000, 6000
 
 

@@ -232,17 +232,17 @@ class Loader:
         return len(self.changed)
 
     def _load_roles(self) -> None:
-        cluster_set = _one(ClusterSet, {"source": CLUSTER_SET_SOURCE}, name=CLUSTER_SET)
-        cluster = _one(Cluster, {"position": 0}, cluster_set_id=cluster_set.id,
-                       name=CLUSTER_SET)
+        cluster_set = get_or_add(ClusterSet, {"source": CLUSTER_SET_SOURCE}, name=CLUSTER_SET)
+        cluster = get_or_add(Cluster, {"position": 0}, cluster_set_id=cluster_set.id,
+                             name=CLUSTER_SET)
         for position, entry in enumerate(self.pack["roles"]):
-            role = _one(JobRole, {}, name=entry["name"])
+            role = get_or_add(JobRole, {}, name=entry["name"])
             for column, value in (("description", entry.get("description") or ""),
                                   ("source", _sources(entry.get("sources")))):
                 if not getattr(role, column):
                     setattr(role, column, value)
-            _one(ClusterRole, {"position": position}, cluster_id=cluster.id,
-                 job_role_id=role.id)
+            get_or_add(ClusterRole, {"position": position}, cluster_id=cluster.id,
+                       job_role_id=role.id)
             self.roles[role.name] = role
 
     def _item(self, planned: Planned) -> CatalogueItem:
@@ -290,13 +290,13 @@ class Loader:
                  for k, values in links.items()}
         for name, basis in planned.roles.items():
             if name in fresh["roles"]:
-                _one(ItemRole, {"basis": basis}, item_id=item.id,
-                     job_role_id=self.roles[name].id)
+                get_or_add(ItemRole, {"basis": basis}, item_id=item.id,
+                           job_role_id=self.roles[name].id)
         for number, words in planned.areas.items():
             if str(number) in fresh["areas"]:
-                judged = _one(ItemArea, {"covered": True, "basis": Basis.EDITORIAL,
-                                         "basis_text": words},
-                              item_id=item.id, area_id=self.areas[number].id)
+                judged = get_or_add(ItemArea, {"covered": True, "basis": Basis.EDITORIAL,
+                                               "basis_text": words},
+                                    item_id=item.id, area_id=self.areas[number].id)
                 judged.basis_text = judged.basis_text or words  # an earlier seed's, unworded
         for position, (unit_plan, mandatory) in enumerate(planned.units):
             unit = self._item(unit_plan)
@@ -313,16 +313,18 @@ class Loader:
                    position: int) -> None:
         group = None
         if mandatory is None:
-            group = _one(ComponentGroup, {"position": 0}, item_id=item.id, name=UNSTATED_GROUP)
-        _one(Component, {"mandatory": bool(mandatory), "position": position,
-                         "group_id": group.id if group else None},
-             parent_id=item.id, child_id=unit.id)
+            group = get_or_add(ComponentGroup, {"position": 0}, item_id=item.id,
+                               name=UNSTATED_GROUP)
+        get_or_add(Component, {"mandatory": bool(mandatory), "position": position,
+                               "group_id": group.id if group else None},
+                   parent_id=item.id, child_id=unit.id)
 
 
-def _one(model, defaults: dict, **keys):
+def get_or_add(model, defaults: dict | None = None, **keys):
+    """The row with these keys, added with `defaults` when there is none."""
     row = db.session.scalar(select(model).filter_by(**keys))
     if row is None:
-        row = model(**keys, **defaults)
+        row = model(**keys, **(defaults or {}))
         db.session.add(row)
         db.session.flush()
     return row

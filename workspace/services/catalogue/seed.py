@@ -6,8 +6,6 @@ qualifications with their sources (`pack`). Loading twice changes nothing.
 import json
 from importlib import resources
 
-from sqlalchemy import select
-
 from workspace.extensions import db
 from workspace.models import (
     Cluster,
@@ -17,6 +15,7 @@ from workspace.models import (
     JobRole,
 )
 from workspace.services.catalogue import pack
+from workspace.services.catalogue.pack import get_or_add
 
 COMMON_CORE = [
     "Effective communication and engagement with children, young people, their families and "
@@ -28,33 +27,25 @@ COMMON_CORE = [
     "Sharing information",
 ]
 
-def _get_or_add(model, defaults: dict | None = None, **keys):
-    row = db.session.scalar(select(model).filter_by(**keys))
-    if row is None:
-        row = model(**keys, **(defaults or {}))
-        db.session.add(row)
-        db.session.flush()
-    return row
-
 
 def _load_common_core() -> dict[int, CommonCoreArea]:
-    return {n: _get_or_add(CommonCoreArea, {"title": title}, number=n)
+    return {n: get_or_add(CommonCoreArea, {"title": title}, number=n)
             for n, title in enumerate(COMMON_CORE, start=1)}
 
 
 def _load_clusters() -> None:
     data = json.loads(resources.files("workspace.seed").joinpath("ssc_clusters.json")
                       .read_text(encoding="utf-8"))
-    cluster_set = _get_or_add(ClusterSet, {"source": data["cluster_set"]["source"]},
-                              name=data["cluster_set"]["name"])
+    cluster_set = get_or_add(ClusterSet, {"source": data["cluster_set"]["source"]},
+                             name=data["cluster_set"]["name"])
     counts = data["role_qualification_counts"]["counts"]
     for position, entry in enumerate(data["clusters"]):
-        cluster = _get_or_add(Cluster, {"position": position}, cluster_set_id=cluster_set.id,
-                              name=entry["name"])
+        cluster = get_or_add(Cluster, {"position": position}, cluster_set_id=cluster_set.id,
+                             name=entry["name"])
         for role_position, name in enumerate(entry["roles"]):
-            role = _get_or_add(JobRole, {"reference_count": counts.get(name)}, name=name)
-            _get_or_add(ClusterRole, {"position": role_position}, cluster_id=cluster.id,
-                        job_role_id=role.id)
+            role = get_or_add(JobRole, {"reference_count": counts.get(name)}, name=name)
+            get_or_add(ClusterRole, {"position": role_position}, cluster_id=cluster.id,
+                       job_role_id=role.id)
 
 
 def load_catalogue_seed() -> None:
