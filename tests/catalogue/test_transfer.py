@@ -168,7 +168,7 @@ def test_export_names_records_by_natural_keys(catalogue_data):
             "basis_text": NOT_COVERED} in document["item_areas"]
     assert {"stable_id": "cme-u1", "area": 1, "covered": True, "basis": "editorial",
             "basis_text": ""} in document["item_areas"]
-    assert {"stable_id": "CME", "role": "Music leader", "basis": "source"} in \
+    assert {"stable_id": "CME", "role": "Music leader", "basis": "source", "is_key": False} in \
         document["item_roles"]
     assert document["item_facts"][:2] == [
         {"stable_id": "CME", "field": "start_date", "value": "September 2013 (planned)",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy import true as sa_true
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -317,6 +318,13 @@ class ItemRole(db.Model):
     basis: Mapped[Basis] = mapped_column(value_enum(Basis, "role_basis"),
                                          default=Basis.EDITORIAL,
                                          server_default=Basis.EDITORIAL.value)
+    # A key qualification of this role: its Common Core coverage is what the role's gaps are
+    # judged by. An item flagged key for the whole catalogue (CatalogueItem.is_key) is key for
+    # every role it is attached to; this flag makes it key for this role alone.
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+    item: Mapped["CatalogueItem"] = relationship()
+    job_role: Mapped["JobRole"] = relationship()
 
 
 class CatalogueChange(db.Model):

@@ -10,7 +10,8 @@ Definitions, shown on the pages too (the three states and how parts combine are 
 - *Coverage of a qualification*: each area covered, judged not covered or not yet judged, by
   the item itself and all its components, however deep.
 - *Coverage of a role or cluster*: the same, taken over its attached KEY qualifications (SHU
-  mapped key qualifications to the Common Core); the pages can include all attached
+  mapped key qualifications to the Common Core): those marked key for the role, and those
+  flagged key for the whole catalogue (`KEY_FOR_ROLE`); the pages can include all attached
   qualifications instead. Each area also shows how many of them cover it.
 - *Gap*: an area that every attached key qualification of the role or cluster is judged not
   to cover. An area that none covers but some have not yet been judged on is *not yet
@@ -32,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, distinct, func, select, union
+from sqlalchemy import Select, case, distinct, func, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from workspace.clock import london_today
@@ -69,10 +70,13 @@ COLUMN_CAP = 60  # a progression column lists this many items, then says how man
 
 
 _CURRENT = CatalogueItem.status != ItemStatus.WITHDRAWN
+# Key for a role: marked key for that role, or key for the whole catalogue (the item's flag).
+KEY_FOR_ROLE = or_(ItemRole.is_key.is_(True), CatalogueItem.is_key.is_(True))
 
 
 def _role_attachments(role_ids: Select):
-    return (select(ItemRole.job_role_id.label("owner_id"), ItemRole.item_id)
+    return (select(ItemRole.job_role_id.label("owner_id"), ItemRole.item_id,
+                   KEY_FOR_ROLE.label("is_key"))
             .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
             .where(ItemRole.job_role_id.in_(role_ids), _CURRENT)).cte("attached")
 
@@ -125,9 +129,8 @@ def _profiles(attached) -> dict[int, Profile]:
     """Profiles per owner, in one query (recursive coverage of the attached items)."""
     found = closure_coverage(select(attached.c.item_id.label("id")).distinct())
     rows = db.session.execute(
-        select(attached.c.owner_id, attached.c.item_id, CatalogueItem.is_key, found.c.covered,
+        select(attached.c.owner_id, attached.c.item_id, attached.c.is_key, found.c.covered,
                found.c.judged)
-        .join(CatalogueItem, CatalogueItem.id == attached.c.item_id)
         .join(found, found.c.item_id == attached.c.item_id))
     profiles: dict[int, Profile] = {}
     for owner_id, item_id, is_key, covered, judged in rows:
@@ -382,7 +385,7 @@ def list_cluster_sets() -> list[ClusterSet]:
 def _counts_per_role() -> dict[int, tuple[int, int]]:
     rows = db.session.execute(
         select(ItemRole.job_role_id, func.count(),
-               func.sum(case((CatalogueItem.is_key.is_(True), 1), else_=0)))
+               func.sum(case((KEY_FOR_ROLE, 1), else_=0)))
         .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id).where(_CURRENT)
         .group_by(ItemRole.job_role_id))
     return {role_id: (n, int(key or 0)) for role_id, n, key in rows}

@@ -18,6 +18,7 @@ from workspace.models import (
     ItemRole,
     JobRole,
 )
+from workspace.services.catalogue.analysis import KEY_FOR_ROLE
 from workspace.services.catalogue.coverage import AreaState, Coverage, combine, coverage_of
 
 
@@ -27,6 +28,7 @@ class Called:
 
     item: CatalogueItem
     basis: Basis
+    is_key: bool = False  # key for this role (analysis.KEY_FOR_ROLE)
 
 
 @dataclass
@@ -37,7 +39,7 @@ class RoleSide:
 
     @property
     def key(self) -> list[CatalogueItem]:
-        return [c.item for c in self.called if c.item.is_key]
+        return [c.item for c in self.called if c.is_key]
 
 
 @dataclass
@@ -95,14 +97,14 @@ def roles_by_set() -> list[tuple[str, list[JobRole]]]:
 
 def _called(roles: list[JobRole]) -> dict[int, list[Called]]:
     rows = db.session.execute(
-        select(ItemRole.job_role_id, ItemRole.basis, CatalogueItem)
+        select(ItemRole.job_role_id, ItemRole.basis, KEY_FOR_ROLE, CatalogueItem)
         .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
         .where(ItemRole.job_role_id.in_([r.id for r in roles]),
                CatalogueItem.is_qualification.is_(True))
-        .order_by(CatalogueItem.is_key.desc(), CatalogueItem.level, CatalogueItem.title))
+        .order_by(KEY_FOR_ROLE.desc(), CatalogueItem.level, CatalogueItem.title))
     called: dict[int, list[Called]] = {r.id: [] for r in roles}
-    for role_id, basis, item in rows:
-        called[role_id].append(Called(item, basis))
+    for role_id, basis, is_key, item in rows:
+        called[role_id].append(Called(item, basis, bool(is_key)))
     return called
 
 

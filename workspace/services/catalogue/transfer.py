@@ -18,7 +18,7 @@ they are written:
     component     stable_id (the parent), child, mandatory, group, position
     prerequisite  stable_id (the item), required (the item to hold first)
     item_area     stable_id, area, covered, basis, basis_text
-    item_role     stable_id, role, basis
+    item_role     stable_id, role, basis, is_key (key for this role)
 
 An item's seed_values are not carried: they record what this workspace's seed loader last
 wrote, which says nothing about another workspace's catalogue, and an imported value is an
@@ -289,7 +289,7 @@ KINDS = (
           "basis_text": _text()},
          ("stable_id", "area"), (OF_ITEM, ("area_id", ("area",), "area"))),
     Kind("item_role", "item_roles", ItemRole,
-         {"stable_id": STABLE_ID, "role": ROLE_NAME, "basis": BASIS},
+         {"stable_id": STABLE_ID, "role": ROLE_NAME, "basis": BASIS, "is_key": _bool(False)},
          ("stable_id", "role"), (OF_ITEM, ("job_role_id", ("role",), "role"))),
 )
 KIND_BY_RECORD = {k.record: k for k in KINDS}
@@ -444,7 +444,8 @@ def _link_records(sid: dict[int, str], groups: dict, areas: dict[int, int],
             "basis": _plain(a.basis), "basis_text": a.basis_text}
             for a in _rows(ItemArea)], "stable_id", "area"),
         "item_roles": _sort([{"stable_id": sid[r.item_id], "role": roles[r.job_role_id],
-                              "basis": _plain(r.basis)} for r in _rows(ItemRole)],
+                              "basis": _plain(r.basis), "is_key": r.is_key}
+                             for r in _rows(ItemRole)],
                             "stable_id", "role"),
     }
 
