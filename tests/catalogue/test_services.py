@@ -300,4 +300,4 @@ def test_roles_say_what_the_link_rests_on(make_item):
     db.session.commit()
     details = items.item_details(item)
     assert [r.name for r in details.roles] == ["Music leader", "Youth worker"]
-    assert details.role_bases == {named.id: Basis.SOURCE, suggested.id: Basis.EDITORIAL}
+    assert [link.basis for link in details.links] == [Basis.SOURCE, Basis.EDITORIAL]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.conftest import HTMX, count_queries
@@ -110,15 +112,19 @@ def test_editor_attaches_components_and_a_cycle_is_refused(client, auth, editor,
 
 def test_editor_sets_prerequisites_areas_and_roles(client, auth, editor, make_item):
     load_catalogue_seed()
-    l2, l3 = make_item("L2 award", stable_id="L2"), make_item("L3 award", stable_id="L3")
+    l2 = make_item("L2 award", stable_id="L2")
+    l3 = make_item("L3 award", stable_id="L3", is_qualification=True)
     auth.login(editor)
     client.post(f"/catalogue/items/{l3.id}/prerequisites", data={"required": "L2"})
     response = client.post(f"/catalogue/items/{l2.id}/prerequisites", data={"required": "L3"})
     assert response.status_code == 422 and "would make a cycle" in _text(response)
     area = items.list_areas()[3]
     role = items.list_roles()[0]
-    client.post(f"/catalogue/items/{l3.id}/areas", data={"areas": [str(area.id)]})
-    client.post(f"/catalogue/items/{l3.id}/roles", data={"roles": [str(role.id)]})
+    client.post(f"/catalogue/items/{l3.id}/areas/{area.id}",
+                data={f"area{area.number}-state": "covered",
+                      f"area{area.number}-basis": "editorial"})
+    client.post(f"/catalogue/items/{l3.id}/roles", data={"role": str(role.id),
+                                                           "basis": "editorial"})
     details = items.item_details(l3)
     assert [p.required.title for p in details.prerequisites] == ["L2 award"]
     assert details.own_areas == [area] and details.roles == [role]
@@ -231,14 +237,19 @@ def test_item_page_with_shared_sources_lists_them_once(client, auth, make_user, 
     assert "Sources of these facts" in page
 
 
-def test_editors_see_which_areas_are_judged_not_covered(client, auth, editor, sourced):
+def test_editors_see_each_areas_own_judgement_in_its_form(client, auth, editor, sourced):
     qual, _ = sourced
     auth.login(editor)
     page = _text(client.get(f"/catalogue/items/{qual.id}"))
-    panel = page[page.index("Common Core areas of this item"):]
-    panel = panel[:panel.index("</fieldset>")]
-    assert panel.count("(judged not covered)") == 1
-    assert panel.count("checked") == 1  # area 1, the item's own covered area
+
+    def chosen(number, name):
+        select = re.search(rf'<select[^>]* name="area{number}-{name}".*?</select>', page, re.S)
+        return re.search(r'<option value="([^"]+)" selected', select.group(0)).group(1)
+
+    assert (chosen(1, "state"), chosen(1, "basis")) == ("covered", "source")
+    assert "unit 4 &lt;outcomes&gt;" in page[page.index('name="area1-words"'):][:300]
+    assert chosen(5, "state") == "not-covered"
+    assert chosen(3, "state") == "not-judged"  # covered only through its unit
 
 
 def test_item_page_queries_do_not_grow_with_its_rows(client, auth, make_user, sourced,

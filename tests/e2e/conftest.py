@@ -70,10 +70,10 @@ def htmx_idle(page) -> None:
         ".htmx-settling, .htmx-added')")
 
 
-def log_in(page, base: str, email: str) -> None:
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     """Sign in through the log-in page, and wait until the page says so."""
     page.goto(base + "/login")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

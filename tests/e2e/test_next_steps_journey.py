@@ -6,6 +6,7 @@ the hub's CPD day that delivers two of its units."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import log_in
 from workspace.services import demo
 from workspace.services.catalogue.seed import load_catalogue_seed
 
@@ -17,11 +18,7 @@ def test_demo_teacher_picks_her_role_and_sees_the_cme_with_its_units(live_server
     load_catalogue_seed()
     demo.load_demo()
     page = new_page()
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("teacher@example.org")
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    log_in(page, live_server, "teacher@example.org", demo.DEMO_PASSWORD)
 
     page.goto(live_server + "/me/profile")
     page.get_by_label("Job role").select_option(label="Instrumental and vocal teacher")

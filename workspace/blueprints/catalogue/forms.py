@@ -4,7 +4,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -12,7 +11,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from workspace.models.catalogue import LEVEL_LABELS, ItemStatus
+from workspace.blueprints.picking import ItemPicker, PickerForm
+from workspace.models.catalogue import LEVEL_LABELS, Basis, ItemStatus
+from workspace.services.catalogue.coverage import AreaState
+from workspace.services.catalogue.picking import Kind
 
 LEVEL_CHOICES = [SelectChoice("", "Any level")] + [
     SelectChoice(str(n), label) for n, label in LEVEL_LABELS.items()]
@@ -54,7 +56,9 @@ class ItemForm(FlaskForm):
                             description="A short, unchanging reference, e.g. CME.")
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     is_qualification = BooleanField("A qualification in its own right")
-    is_key = BooleanField("Key qualification")
+    is_key = BooleanField("Key qualification for every role it serves",
+                          description="To make it key for one role only, mark it on that "
+                                      "role's link.")
     item_type = StringField("Type", validators=[Optional(), Length(max=80)],
                             description="NVQ, VRQ certificate, diploma, HE award, "
                                         "apprenticeship, short course, unit...")
@@ -78,6 +82,12 @@ class ItemForm(FlaskForm):
     certification_end = DateField("Certification end", validators=[Optional()])
     status = SelectField("Status", choices=STATUS_CHOICES)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10_000)])
+    entry_requirements = TextAreaField("Entry requirements", validators=[
+        Optional(), Length(max=10_000)], description="As the source states them.")
+    progression = TextAreaField("Progression", validators=[Optional(), Length(max=10_000)],
+                                description="What it leads on to, as the source states it. "
+                                            "Items needed first are pre-requirements, below "
+                                            "on the item's page.")
     source = TextAreaField("Source", validators=[Optional(), Length(max=2000)])
     source_url = URLField("Source document URL", validators=[
         Optional(), Length(max=500), URL(message="Enter a web address starting with https://")])
@@ -103,9 +113,59 @@ class PrerequisiteForm(FlaskForm):
                            validators=[DataRequired(), Length(max=40)])
 
 
-class RolesForm(FlaskForm):
-    roles = SelectMultipleField("Roles", coerce=int, validators=[Optional()])
+# --- structure: cluster sets, clusters, roles, role links, Common Core judgements ----------
+
+BASIS_CHOICES = [SelectChoice(b.value, b.label) for b in Basis]
+JUDGEMENT_CHOICES = [SelectChoice(s.value, s.label) for s in
+                     (AreaState.COVERED, AreaState.NOT_COVERED, AreaState.NOT_JUDGED)]
+SOURCES_HINT = "Web addresses of the sources that describe it, one a line."
 
 
-class AreasForm(FlaskForm):
-    areas = SelectMultipleField("Common Core areas", coerce=int, validators=[Optional()])
+class ClusterSetForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    source = TextAreaField("Source", validators=[Optional(), Length(max=2000)],
+                           description="Where this grouping of roles comes from.")
+
+
+class ClusterForm(FlaskForm):
+    name = StringField("Cluster name", validators=[DataRequired(), Length(max=200)])
+
+
+class RoleForm(FlaskForm):
+    name = StringField("Role name", validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField("What the role does", validators=[Optional(),
+                                                                  Length(max=5000)])
+    source = TextAreaField("Sources", validators=[Optional(), Length(max=5000)],
+                           description=SOURCES_HINT)
+
+
+class PlaceRoleForm(FlaskForm):
+    cluster = SelectField("Cluster", coerce=int,
+                          invalid_choice_message="Choose a cluster from the list.")
+
+
+class LinkForm(FlaskForm):
+    """How a qualification serves a role: what the link rests on, and whether it is key."""
+
+    basis = SelectField("Basis", choices=BASIS_CHOICES,
+                        invalid_choice_message="Choose what the link rests on.")
+    is_key = BooleanField("Key qualification for this role")
+
+
+class AttachQualificationForm(PickerForm, LinkForm):
+    item = ItemPicker("Qualification", kind=Kind.QUALIFICATION, required=True)
+
+
+class AttachRoleForm(LinkForm):
+    role = SelectField("Role", validators=[DataRequired(message="Choose a role.")],
+                       invalid_choice_message="Choose a role from the list.")
+
+
+class JudgementForm(FlaskForm):
+    state = SelectField("Judgement", choices=JUDGEMENT_CHOICES,
+                        invalid_choice_message="Choose covered, judged not covered or "
+                                               "not yet judged.")
+    basis = SelectField("Rests on", choices=BASIS_CHOICES,
+                        invalid_choice_message="Choose what the judgement rests on.")
+    words = TextAreaField("In the source's or the editors' words",
+                          validators=[Optional(), Length(max=5000)])

@@ -7,21 +7,23 @@ from wtforms.fields.choices import SelectChoice
 
 from workspace.blueprints.access import editor_required
 from workspace.blueprints.catalogue.forms import (
-    AreasForm,
+    AttachRoleForm,
     ComponentForm,
     GroupForm,
     ItemForm,
+    JudgementForm,
     PrerequisiteForm,
-    RolesForm,
     SearchForm,
 )
+from workspace.blueprints.picking import role_choices
 from workspace.blueprints.rendering import INVALID, add_domain_error, render, render_form
 from workspace.clock import london_today
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.models import CatalogueItem, ItemStatus
+from workspace.models import Basis, CatalogueItem, CommonCoreArea, ItemStatus
 from workspace.services.catalogue import items as service
 from workspace.services.catalogue import picking
+from workspace.services.catalogue.coverage import AreaState
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -103,18 +105,36 @@ def suggest():
 # --- item page ----------------------------------------------------------------------------
 
 
+def judgement_prefix(area: CommonCoreArea) -> str:
+    """Each area's judgement form has its own field names and ids on the item's page."""
+    return f"area{area.number}"
+
+
+def _judgement_forms(details: service.ItemDetails, failed) -> dict:
+    forms = {}
+    for line in details.areas:
+        if failed and failed[0] == line.area.id:
+            forms[line.area.id] = (line.area, failed[1])
+            continue
+        own = line.own
+        forms[line.area.id] = (line.area, JudgementForm(
+            formdata=None, prefix=judgement_prefix(line.area),
+            state=(AreaState.COVERED if own.covered else AreaState.NOT_COVERED).value
+            if own else AreaState.NOT_JUDGED.value,
+            basis=own.basis.value if own else Basis.EDITORIAL.value,
+            words=own.basis_text if own else ""))
+    return forms
+
+
 def _editor_forms(item: CatalogueItem, details: service.ItemDetails, **given) -> dict:
     component = given.get("component_form") or ComponentForm(formdata=None)
     component.group.choices = [SelectChoice("", "No group")] + [
         SelectChoice(str(g.id), g.name) for g in item.groups]
-    roles = given.get("roles_form") or RolesForm(formdata=None,
-                                                 roles=[r.id for r in details.roles])
-    roles.roles.choices = [SelectChoice(r.id, r.name) for r in service.list_roles()]
-    areas = given.get("areas_form") or AreasForm(formdata=None,
-                                                 areas=[a.id for a in details.own_areas])
-    areas.areas.choices = [SelectChoice(a.id, f"{a.number}. {a.title}")
-                           for a in service.list_areas()]
-    return {"component_form": component, "roles_form": roles, "areas_form": areas,
+    attach = given.get("attach_role_form") or AttachRoleForm(formdata=None,
+                                                              basis=Basis.EDITORIAL.value)
+    attach.role.choices = role_choices("Choose a role")
+    return {"component_form": component, "attach_role_form": attach,
+            "judgement_forms": _judgement_forms(details, given.get("judgement_form")),
             "group_form": given.get("group_form") or GroupForm(formdata=None),
             "prerequisite_form": given.get("prerequisite_form")
             or PrerequisiteForm(formdata=None)}
@@ -140,7 +160,8 @@ def _item_fields(form: ItemForm) -> dict:
     fields = {name: form[name].data for name in service.ITEM_FIELDS if name in form}
     fields["level"] = _as_int(form.level.data)
     fields["status"] = ItemStatus(form.status.data)
-    for name in ("item_type", "accrediting_body", "notes", "source", "source_url"):
+    for name in ("item_type", "accrediting_body", "notes", "entry_requirements", "progression",
+                 "source", "source_url"):
         fields[name] = (fields[name] or "").strip()
     for name in ("unit_code", "reference_number"):
         fields[name] = (fields[name] or "").strip() or None
@@ -273,30 +294,6 @@ def remove_prerequisite(catalogue_item_id: int, prerequisite_id: int):
     existing = service.get_item(catalogue_item_id)
     service.remove_prerequisite(current_user, existing, prerequisite_id)
     return _back(existing, "Pre-requirement removed.")
-
-
-@bp.post("/items/<int:catalogue_item_id>/roles")
-@editor_required
-def set_roles(catalogue_item_id: int):
-    existing = service.get_item(catalogue_item_id)
-    form = RolesForm()
-    form.roles.choices = [SelectChoice(r.id, r.name) for r in service.list_roles()]
-    if form.validate_on_submit():
-        service.set_roles(current_user, existing, set(form.roles.data))
-        return _back(existing, "Roles saved.")
-    return _item_page(existing, INVALID, roles_form=form)
-
-
-@bp.post("/items/<int:catalogue_item_id>/areas")
-@editor_required
-def set_areas(catalogue_item_id: int):
-    existing = service.get_item(catalogue_item_id)
-    form = AreasForm()
-    form.areas.choices = [SelectChoice(a.id, a.title) for a in service.list_areas()]
-    if form.validate_on_submit():
-        service.set_areas(current_user, existing, set(form.areas.data))
-        return _back(existing, "Common Core areas saved.")
-    return _item_page(existing, INVALID, areas_form=form)
 
 
 @bp.get("/changes")

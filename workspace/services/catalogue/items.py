@@ -450,11 +450,14 @@ class ItemDetails:
     used_in: list[Use]
     prerequisites: list[Prerequisite]
     leads_to: list[CatalogueItem]
-    roles: list[JobRole]
-    role_bases: dict[int, Basis]  # role id -> what the link rests on
+    links: list[ItemRole]  # the roles it serves, each with its basis and key flag
     areas: list[AreaLine]
     facts: list[FactLine]
     changes: list[CatalogueChange]
+
+    @property
+    def roles(self) -> list[JobRole]:
+        return [link.job_role for link in self.links]
 
     @property
     def own_areas(self) -> list[CommonCoreArea]:
@@ -556,16 +559,17 @@ def item_details(item: CatalogueItem) -> ItemDetails:
     leads_to = db.session.scalars(
         select(CatalogueItem).join(Prerequisite, Prerequisite.item_id == CatalogueItem.id)
         .where(Prerequisite.required_id == item.id).order_by(CatalogueItem.title)).all()
-    roles = db.session.execute(
-        select(JobRole, ItemRole.basis).join(ItemRole).where(ItemRole.item_id == item.id)
-        .order_by(JobRole.name)).all()
+    links = db.session.scalars(
+        select(ItemRole).join(JobRole, JobRole.id == ItemRole.job_role_id)
+        .options(selectinload(ItemRole.job_role))
+        .where(ItemRole.item_id == item.id).order_by(JobRole.name)).all()
     changes = db.session.scalars(
         select(CatalogueChange).options(selectinload(CatalogueChange.actor))
         .where(CatalogueChange.item_id == item.id)
         .order_by(CatalogueChange.created_at.desc(), CatalogueChange.id.desc()).limit(20)).all()
     return ItemDetails(item=item, mandatory=mandatory, optional=optional, used_in=used_in,
                        prerequisites=list(prerequisites), leads_to=list(leads_to),
-                       roles=[r for r, _ in roles], role_bases={r.id: b for r, b in roles},
+                       links=list(links),
                        areas=_area_lines(item, list_areas()), facts=_fact_lines(item),
                        changes=list(changes))
 
@@ -579,7 +583,9 @@ ITEM_FIELDS = ("title", "is_qualification", "is_key", "item_type", "accrediting_
                "progression", "source", "source_url")
 
 
-def _record(actor: User | None, item: CatalogueItem | None, action: str, summary: str) -> None:
+def record_change(actor: User | None, item: CatalogueItem | None, action: str,
+                  summary: str) -> None:
+    """One entry of the catalogue's change record (item None: a change to its structure)."""
     db.session.add(CatalogueChange(item_id=item.id if item else None,
                                    actor_id=actor.id if actor else None,
                                    action=action, summary=summary))
@@ -608,7 +614,7 @@ def create_item(actor: User | None, stable_id: str, **fields) -> CatalogueItem:
                          **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
     db.session.add(item)
     db.session.flush()
-    _record(actor, item, "created", f"Created {item.title}")
+    record_change(actor, item, "created", f"Created {item.title}")
     db.session.commit()
     return item
 
@@ -634,7 +640,7 @@ def update_item(actor: User | None, item: CatalogueItem, stable_id: str | None =
                            f"{_describe(value)}")
             setattr(item, name, value)
     if changed:
-        _record(actor, item, "edited", "; ".join(changed))
+        record_change(actor, item, "edited", "; ".join(changed))
     db.session.commit()
     return changed
 
@@ -644,7 +650,7 @@ def withdraw_item(actor: User | None, item: CatalogueItem, on: date) -> None:
         raise DomainError(f"{item.title} is already withdrawn.")
     item.status = ItemStatus.WITHDRAWN
     item.certification_end = item.certification_end or on
-    _record(actor, item, "withdrawn", f"Withdrawn on {on.isoformat()}")
+    record_change(actor, item, "withdrawn", f"Withdrawn on {on.isoformat()}")
     db.session.commit()
 
 
@@ -665,7 +671,7 @@ def add_component(actor: User | None, parent: CatalogueItem, child: CatalogueIte
                           group_id=group.id if group else None, position=position)
     db.session.add(component)
     how = "mandatory" if mandatory else f"optional{f' ({group.name})' if group else ''}"
-    _record(actor, parent, "component added", f"{child.title} ({child.stable_id}), {how}")
+    record_change(actor, parent, "component added", f"{child.title} ({child.stable_id}), {how}")
     db.session.commit()
     return component
 
@@ -674,7 +680,7 @@ def remove_component(actor: User | None, parent: CatalogueItem, component_id: in
     component = db.session.get(Component, component_id)
     if component is None or component.parent_id != parent.id:
         raise NotFound()
-    _record(actor, parent, "component removed",
+    record_change(actor, parent, "component removed",
             f"{component.child.title} ({component.child.stable_id})")
     db.session.delete(component)
     db.session.commit()
@@ -693,7 +699,7 @@ def add_group(actor: User | None, item: CatalogueItem, name: str, *,
     db.session.add(group)
     rule = ", ".join(filter(None, [min_credits and f"at least {min_credits} credits",
                                    min_components and f"at least {min_components} units"]))
-    _record(actor, item, "group added", f"{group.name}{f' ({rule})' if rule else ''}")
+    record_change(actor, item, "group added", f"{group.name}{f' ({rule})' if rule else ''}")
     db.session.commit()
     return group
 
@@ -709,7 +715,7 @@ def add_prerequisite(actor: User | None, item: CatalogueItem,
         raise DomainError(f"{required.title} is already a pre-requirement.", field="required")
     link = Prerequisite(item_id=item.id, required_id=required.id)
     db.session.add(link)
-    _record(actor, item, "pre-requirement added", f"{required.title} ({required.stable_id})")
+    record_change(actor, item, "pre-requirement added", f"{required.title} ({required.stable_id})")
     db.session.commit()
     return link
 
@@ -718,7 +724,7 @@ def remove_prerequisite(actor: User | None, item: CatalogueItem, prerequisite_id
     link = db.session.get(Prerequisite, prerequisite_id)
     if link is None or link.item_id != item.id:
         raise NotFound()
-    _record(actor, item, "pre-requirement removed",
+    record_change(actor, item, "pre-requirement removed",
             f"{link.required.title} ({link.required.stable_id})")
     db.session.delete(link)
     db.session.commit()
@@ -736,7 +742,7 @@ def _set_links(actor, item, model, column, wanted: set[int], names: dict[int, st
     if added or removed:
         parts = [f"+ {names[k]}" for k in sorted(added)] + [f"− {names[k]}"
                                                              for k in sorted(removed)]
-        _record(actor, item, action, "; ".join(parts))
+        record_change(actor, item, action, "; ".join(parts))
     db.session.commit()
 
 
@@ -766,7 +772,7 @@ def set_areas(actor: User | None, item: CatalogueItem, area_ids: set[int]) -> No
         judgement.covered, judgement.basis, judgement.basis_text = True, Basis.EDITORIAL, ""
         db.session.add(judgement)
     if added or removed:
-        _record(actor, item, "Common Core areas changed", "; ".join(
+        record_change(actor, item, "Common Core areas changed", "; ".join(
             [f"+ {names[k]}" for k in sorted(added)] + [f"− {names[k]}" for k in sorted(removed)]))
     db.session.commit()
 
