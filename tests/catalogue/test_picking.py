@@ -217,14 +217,5 @@ def test_the_shipped_cme_is_found_by_typing_music_educ(client, auth, make_user):
     assert "Qualification ·" not in fragment
 
 
-def test_the_editors_datalist_still_answers_and_takes_a_kind(client, auth, editor, cme):
-    auth.login(editor)
-    fragment = _text(client.get("/catalogue/suggest?child=safeg", headers=HTMX))
-    assert fragment.startswith('<datalist id="item-suggestions">')
-    assert 'value="SAFE"' in fragment and 'value="CME-T-U6"' in fragment
-    fragment = _text(client.get("/catalogue/suggest?kind=unit&child=safeg", headers=HTMX))
-    assert 'value="SAFE"' not in fragment and 'value="CME-T-U6"' in fragment
-
-
 def test_suggestions_need_sign_in(client):
     assert client.get("/catalogue/suggest?field=item&item-q=music").status_code == 302

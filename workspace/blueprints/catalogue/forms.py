@@ -93,8 +93,8 @@ class ItemForm(FlaskForm):
         Optional(), Length(max=500), URL(message="Enter a web address starting with https://")])
 
 
-class ComponentForm(FlaskForm):
-    child = StringField("Item to add (stable ID)", validators=[DataRequired(), Length(max=40)])
+class ComponentForm(PickerForm):
+    child = ItemPicker("Item to add", kind=Kind.ANY, required=True)
     mandatory = SelectField("How", choices=[SelectChoice("1", "Mandatory"),
                                             SelectChoice("0", "Optional")])
     group = SelectField("Optional group", validators=[Optional()])
@@ -108,9 +108,9 @@ class GroupForm(FlaskForm):
         Optional(), NumberRange(min=1, max=1000)])
 
 
-class PrerequisiteForm(FlaskForm):
-    required = StringField("Pre-requirement (stable ID)",
-                           validators=[DataRequired(), Length(max=40)])
+class PrerequisiteForm(PickerForm):
+    required = ItemPicker("Pre-requirement", kind=Kind.ANY, required=True,
+                          description="What a person must hold before taking this item.")
 
 
 # --- structure: cluster sets, clusters, roles, role links, Common Core judgements ----------

@@ -28,7 +28,6 @@ from workspace.models import Basis, CommonCoreArea
 from workspace.services.catalogue import items, roles, structure
 from workspace.services.catalogue.coverage import AreaState
 
-
 # The structure page holds a new set's and a new role's forms: their fields are prefixed.
 NEW_SET, NEW_ROLE = "new-set", "new-role"
 

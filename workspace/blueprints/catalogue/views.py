@@ -86,20 +86,15 @@ def browse():
 @bp.get("/suggest")
 @login_required
 def suggest():
-    """Matches for a picker as a person types, of one `kind` (qualification, unit or any).
-    With `field` (the pickers of _macros/picker.html), the titles to pick from, leaving out
-    the items already picked; without, the datalist of the editors' fields."""
+    """Matches for a picker (_macros/picker.html) as a person types: the titles of one `kind`
+    (qualification, unit or any) to pick from, leaving out the items already picked."""
     kind = picking.Kind.of(request.args.get("kind"))
-    field = request.args.get("field")
-    if field:
-        q = request.args.get(f"{field}-q", "")
-        picked = [int(v) for v in request.args.getlist(field) if v.isdigit()]
-        found = picking.suggest(q, kind, london_today(), exclude=picked)
-        listing = get_template_attribute("_macros/picker.html", "suggestions")
-        return listing(picking.options(found, london_today()), q, kind.noun)
-    q = next((value for key, value in request.args.items() if key != "kind" and value), "")
-    items = picking.suggest(q, kind, london_today())
-    return render("catalogue/_suggestions.html", "catalogue/_suggestions.html", items=items)
+    field = request.args.get("field", "")
+    q = request.args.get(f"{field}-q", "")
+    picked = [int(v) for v in request.args.getlist(field) if v.isdigit()]
+    found = picking.suggest(q, kind, london_today(), exclude=picked)
+    listing = get_template_attribute("_macros/picker.html", "suggestions")
+    return listing(picking.options(found, london_today()), q, kind.noun)
 
 
 # --- item page ----------------------------------------------------------------------------
@@ -220,13 +215,6 @@ def _back(existing: CatalogueItem, message: str):
     return redirect(url_for("catalogue.item", catalogue_item_id=existing.id))
 
 
-def _picked(stable_id: str, field: str) -> CatalogueItem:
-    found = service.find_item(stable_id)
-    if found is None:
-        raise DomainError(f"No item has the ID {stable_id.strip()}.", field=field)
-    return found
-
-
 @bp.post("/items/<int:catalogue_item_id>/components")
 @editor_required
 def add_component(catalogue_item_id: int):
@@ -237,7 +225,7 @@ def add_component(catalogue_item_id: int):
     if form.validate_on_submit():
         try:
             group = next((g for g in parent.groups if str(g.id) == form.group.data), None)
-            child = _picked(form.child.data, "child")
+            child = form.child.items[0]
             service.add_component(current_user, parent, child,
                                   mandatory=form.mandatory.data == "1", group=group)
         except DomainError as error:
@@ -279,7 +267,7 @@ def add_prerequisite(catalogue_item_id: int):
     form = PrerequisiteForm()
     if form.validate_on_submit():
         try:
-            required = _picked(form.required.data, "required")
+            required = form.required.items[0]
             service.add_prerequisite(current_user, existing, required)
         except DomainError as error:
             add_domain_error(form, error)
