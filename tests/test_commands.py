@@ -1,3 +1,4 @@
+from workspace.services import demo
 from workspace.services.accounts import users
 from workspace.services.partnerships import membership
 
@@ -12,7 +13,8 @@ def test_seed_loads_the_demo_once_and_prints_logins(runner):
     lead = users.get_user_by_email("lead@example.org")
     memberships = membership.list_memberships_of(lead)
     assert [m.partnership.name for m in memberships] == ["Riverside Music Education Hub"]
-    assert len(membership.list_members(memberships[0].partnership)) == 4
+    assert len(membership.list_members(memberships[0].partnership)) == \
+        len(demo.DEMO_PEOPLE) + len(demo.SCHOOL_STAFF)
     assert users.get_user_by_email("editor@example.org").is_catalogue_editor
     assert not lead.is_catalogue_editor
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -52,6 +53,10 @@ class PractitionerProfile(db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     # Whether leads of the person's partnerships may see their individual record.
     share_with_leads: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the other people linked to their organisation in a partnership (its head or
+    # manager, say) may see it, in the organisation's team development plan.
+    share_with_organisation: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=sa_false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     job_role: Mapped[JobRole | None] = relationship()

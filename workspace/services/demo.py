@@ -1,4 +1,5 @@
-"""Demo content for a first run: a music education hub with a lead, a steering member, a teacher."""
+"""Demo content for a first run: a music education hub with a lead, a steering member, a
+teacher, and an extended school whose head plans her team's development (seed 001's Chris)."""
 
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -6,12 +7,14 @@ from decimal import Decimal
 from workspace.clock import london_today, utcnow
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource, Priority
 from workspace.models.partnerships import PartnershipKind, Role, Sector
+from workspace.models.progress import UnitStatus
 from workspace.services.accounts import users as accounts
 from workspace.services.audits import records
 from workspace.services.catalogue import items
 from workspace.services.chat import messages
 from workspace.services.cpd import sessions, supply
 from workspace.services.partnerships import membership
+from workspace.services.progress import tracking
 from workspace.services.steering import actions, meetings
 
 DEMO_PASSWORD = "workspace-demo"
@@ -20,7 +23,24 @@ DEMO_PEOPLE = [
     ("steering@example.org", "Tom Okafor", Role.STEERING, "steering group member"),
     ("teacher@example.org", "Jan Morris", Role.MEMBER, "primary music teacher"),
     ("editor@example.org", "Sam Patel", Role.MEMBER, "catalogue editor"),
+    ("head@example.org", "Chris Adeyemi", Role.MEMBER, "head of an extended school"),
 ]
+EXTENDED_SCHOOL = "Southfields Extended Primary School"
+# Chris's staff (fictional people): a playworker leads the after-school club and teaching
+# assistants work there too. (email, name, role in the shipped catalogue, shares their record)
+TEACHING_ASSISTANT = "Teaching assistant and other school learning support roles"
+SCHOOL_STAFF = [
+    ("playworker@example.org", "Dee Walsh", "Playworker", True),
+    ("ta.amir@example.org", "Amir Hussain", TEACHING_ASSISTANT, True),
+    ("ta.beth@example.org", "Beth Lowe", TEACHING_ASSISTANT, True),
+    ("ta.carl@example.org", "Carl Jennings", TEACHING_ASSISTANT, False),
+]
+# Real qualifications and units of the shipped catalogue (workspace/seed/catalogue_pack.json).
+PLAYWORK_DIPLOMA = "NCFE-CACHE-LEVEL-3-DIPLOMA-321272"  # NCFE CACHE L3 Diploma in Playwork
+TA_CERTIFICATE = "NCFE-LEVEL-2-CERTIFICATE-IN-9F925D"  # NCFE L2 Cert. Supporting Teaching...
+TA_DIPLOMA = "NCFE-CACHE-LEVEL-3-DIPLOMA-198947"  # NCFE CACHE L3 Diploma in Specialist Support
+TA_DIPLOMA_SAFEGUARDING = "NCFE-CACHE-LEVEL-3-DIPLOMA-198947-U8"
+PLAY_SPACES_SAFEGUARDING = "LEVEL-3-CERTIFICATE-IN-PLAY-AE3834-U1"  # a playwork unit
 CATALOGUE_EDITORS = {"editor@example.org"}
 
 
@@ -60,7 +80,57 @@ def load_demo(force: bool = False) -> bool:
     audit = _load_audit(hub, lead, service.id)
     action = _load_steering(hub, lead, users[1], audit)
     _load_chat(hub, lead, users[1], users[2], action)
+    _load_extended_school(hub, lead, users[4], service.id)
     return True
+
+
+def _load_extended_school(hub, lead, head, provider_id: int) -> None:
+    """Chris's extended school: she and her staff are linked to it; a playworker holds a
+    playwork diploma, one teaching assistant a Level 2 certificate, one works towards a Level 3
+    diploma, one (who does not share their record) has nothing recorded; and the hub runs a
+    safeguarding day for after-school club staff."""
+    roles = {role.name: role for role in items.list_roles()}
+    found = {sid: items.find_item(sid) for sid in (
+        PLAYWORK_DIPLOMA, TA_CERTIFICATE, TA_DIPLOMA, TA_DIPLOMA_SAFEGUARDING,
+        PLAY_SPACES_SAFEGUARDING)}
+    if None in found.values() or not {"Headteacher", "Playworker", TEACHING_ASSISTANT} <= set(
+            roles):
+        return  # the catalogue seed is not loaded
+    school = membership.add_organisation(hub, name=EXTENDED_SCHOOL, sector=Sector.SCHOOL,
+                                         school_phase="Primary")
+    staff = [(head, "Headteacher", True)] + [
+        (accounts.get_user_by_email(email) or accounts.register_user(email, name, DEMO_PASSWORD),
+         role, shares) for email, name, role, shares in SCHOOL_STAFF]
+    for user, role, shares in staff:
+        member = membership.find_membership(hub.id, user) or membership.accept_invitation(
+            membership.create_invitation(hub, lead, Role.MEMBER).token, user)
+        membership.add_representative(hub, school.id, member.id)
+        tracking.update_profile(user, job_role=roles[role], organisation=EXTENDED_SCHOOL,
+                                share_with_leads=shares, share_with_organisation=shares)
+    dee, amir, beth = (user for user, _, _ in staff[1:4])
+    tracking.add_held(dee, found[PLAYWORK_DIPLOMA], year=2017)
+    tracking.add_held(amir, found[TA_CERTIFICATE], year=2021)
+    enrolment = tracking.enrol(beth, found[TA_DIPLOMA], london_today())
+    tracking.update_unit(beth, enrolment.id, found[TA_DIPLOMA_SAFEGUARDING].id,
+                         status=UnitStatus.ACHIEVED)
+    _load_play_day(hub, lead, provider_id, found[PLAY_SPACES_SAFEGUARDING])
+
+
+def _load_play_day(hub, lead, provider_id: int, unit) -> None:
+    """A session for after-school club staff that delivers a playwork unit on safeguarding
+    (Common Core area 3)."""
+    network = sessions.create_network(
+        hub, name="Extended schools", coordinator=lead,
+        description="Staff of the borough's after-school clubs and holiday provision.")
+    safeguarding = next(a for a in items.list_areas() if a.number == 3)
+    sessions.schedule_session(hub, network, sessions.SessionFields(
+        title="Safeguarding in play spaces: after-school club staff",
+        day=london_today() + timedelta(weeks=3), start=time(16), end=time(18), capacity=20,
+        venue=EXTENDED_SCHOOL,
+        focus="Keeping children safe in play spaces, for teaching assistants and playworkers "
+              "who lead after-school provision",
+        provider_organisation_id=provider_id, learning_hours=Decimal("2"),
+        module_ids=frozenset({unit.id}), area_ids=frozenset({safeguarding.id})))
 
 
 def _load_cpd(hub, lead, provider_id: int) -> None:

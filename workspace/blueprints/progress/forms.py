@@ -18,6 +18,10 @@ class ProfileForm(FlaskForm):
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     share_with_leads = BooleanField("Let the leads of my partnerships see my individual record "
                                     "(otherwise they see me only in totals)")
+    # The words avoid "organisation": the field above answers to that label.
+    share_with_organisation = BooleanField(
+        "Let the colleagues linked to my workplace in my partnerships (my head or manager, say) "
+        "see my individual record in its team development plan")
 
 
 class HeldForm(PickerForm):
@@ -57,3 +61,15 @@ class UnitForm(FlaskForm):
     started_on = DateField("Started", validators=[Optional()])
     achieved_on = DateField("Achieved", validators=[Optional()])
     evidence_note = TextAreaField("Evidence note", validators=[Optional(), Length(max=5000)])
+
+
+class TeamMoveForm(FlaskForm):
+    """A GET form on the team plan: who in the team is moving, and to which role."""
+
+    class Meta:
+        csrf = False  # it changes nothing
+
+    from_role = SelectField("People now in", default="", validators=[Optional()],
+                            invalid_choice_message="Choose one of the team's roles.")
+    to_role = SelectField("Moving to", default="", validators=[Optional()],
+                          invalid_choice_message="Choose a role from the catalogue's list.")

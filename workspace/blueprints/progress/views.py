@@ -77,14 +77,16 @@ def dashboard():
 def profile():
     current = tracking.get_profile(current_user)
     form = ProfileForm(job_role=str(current.job_role_id or ""), organisation=current.organisation,
-                       share_with_leads=current.share_with_leads)
+                       share_with_leads=current.share_with_leads,
+                       share_with_organisation=current.share_with_organisation)
     form.job_role.choices = role_choices("No role chosen")
     if form.validate_on_submit():
         try:
             role = picking.get_role(int(form.job_role.data)) if form.job_role.data else None
             tracking.update_profile(current_user, job_role=role,
                                     organisation=form.organisation.data or "",
-                                    share_with_leads=form.share_with_leads.data)
+                                    share_with_leads=form.share_with_leads.data,
+                                    share_with_organisation=form.share_with_organisation.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -8,6 +8,7 @@ from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import london_today
 from workspace.models.partnerships import Role
+from workspace.services.partnerships.membership import list_organisations
 from workspace.services.progress import workforce as service
 
 
@@ -15,7 +16,8 @@ from workspace.services.progress import workforce as service
 @partnership_route(Role.LEAD)
 def workforce(partnership):
     return render("progress/workforce.html", partnership=partnership,
-                  figures=service.workforce(partnership))
+                  figures=service.workforce(partnership),
+                  organisations=list_organisations(partnership))
 
 
 @bp.get("/p/<int:partnership_id>/workforce.csv")

@@ -57,7 +57,8 @@ def get_profile(user: User) -> PractitionerProfile:
     profile = db.session.scalar(select(PractitionerProfile).where(
         PractitionerProfile.user_id == user.id))
     return profile or PractitionerProfile(user_id=user.id, organisation="",
-                                          share_with_leads=False)
+                                          share_with_leads=False,
+                                          share_with_organisation=False)
 
 
 def find_role(name: str) -> JobRole:
@@ -69,11 +70,13 @@ def find_role(name: str) -> JobRole:
 
 
 def update_profile(user: User, *, job_role: JobRole | None, organisation: str,
-                   share_with_leads: bool) -> PractitionerProfile:
+                   share_with_leads: bool,
+                   share_with_organisation: bool = False) -> PractitionerProfile:
     profile = get_profile(user)
     profile.job_role_id = job_role.id if job_role else None
     profile.organisation = organisation.strip()
     profile.share_with_leads = share_with_leads
+    profile.share_with_organisation = share_with_organisation
     db.session.add(profile)
     db.session.commit()
     return profile
@@ -480,17 +483,24 @@ def record_areas(user: User) -> set[int]:
     return ids_in_state(record_coverage(user), catalogue.list_areas(), AreaState.COVERED)
 
 
+def upcoming_sessions(partnership_ids, area_ids: set[int], unit_ids, now: datetime,
+                      limit: int = 20) -> list[CpdSession]:
+    """Scheduled sessions still to come in these partnerships (ids, or a select of them) that
+    cover one of the Common Core areas or deliver one of the units (ids, or a select)."""
+    by_area = select(SessionArea.session_id).where(SessionArea.area_id.in_(area_ids or {0}))
+    by_unit = select(SessionModule.session_id).where(SessionModule.item_id.in_(unit_ids))
+    return list(db.session.scalars(
+        select(CpdSession).options(selectinload(CpdSession.network))
+        .where(CpdSession.partnership_id.in_(partnership_ids),
+               CpdSession.status == SessionStatus.SCHEDULED, CpdSession.starts_at > now,
+               CpdSession.id.in_(by_area) | CpdSession.id.in_(by_unit))
+        .order_by(CpdSession.starts_at).limit(limit)))
+
+
 def sessions_filling(user: User, area_ids: set[int], now: datetime) -> list[CpdSession]:
     """Upcoming sessions in the person's partnerships that cover a missing Common Core area
     or deliver a unit of a qualification they are working towards."""
     partnerships = select(Membership.partnership_id).where(Membership.user_id == user.id)
     units = select(Component.child_id).join(Enrolment, Enrolment.item_id == Component.parent_id) \
         .where(Enrolment.user_id == user.id)
-    by_area = select(SessionArea.session_id).where(SessionArea.area_id.in_(area_ids or {0}))
-    by_unit = select(SessionModule.session_id).where(SessionModule.item_id.in_(units))
-    return list(db.session.scalars(
-        select(CpdSession).options(selectinload(CpdSession.network))
-        .where(CpdSession.partnership_id.in_(partnerships),
-               CpdSession.status == SessionStatus.SCHEDULED, CpdSession.starts_at > now,
-               CpdSession.id.in_(by_area) | CpdSession.id.in_(by_unit))
-        .order_by(CpdSession.starts_at).limit(20)))
+    return upcoming_sessions(partnerships, area_ids, units, now)

@@ -20,6 +20,7 @@ from workspace.models import (
     CommonCoreArea,
     Enrolment,
     HeldQualification,
+    JobRole,
     Partnership,
     PractitionerProfile,
     PriorLearningClaim,
@@ -77,6 +78,10 @@ class MemberRecord:
     working_towards: list[tracking.EnrolmentProgress]
     areas: set[int] = field(default_factory=set)  # ids of the areas the record covers
     not_judged: set[int] = field(default_factory=set)  # nothing covers, not yet judged
+    coverage: Coverage = field(default_factory=Coverage)  # the record's, by the three states
+    job_role: JobRole | None = None
+    # whether the people linked to the person's organisation may see it (team plans)
+    shared_with_organisation: bool = False
 
     @property
     def highest_level(self) -> int | None:
@@ -147,10 +152,13 @@ def _record(user: User, profile: PractitionerProfile | None, held: list[HeldQual
             items.setdefault(p.enrolment.item_id, p.enrolment.item)
         elif p.enrolment.item_id not in items:
             open_work.append(p)
-    role = profile.job_role.name if profile and profile.job_role else NO_ROLE
-    return MemberRecord(user=user, role=role, shared=bool(profile and profile.share_with_leads),
+    job_role = profile.job_role if profile else None
+    return MemberRecord(user=user, role=job_role.name if job_role else NO_ROLE,
+                        shared=bool(profile and profile.share_with_leads),
                         held=sorted(items.values(), key=lambda i: (-(i.level or 0), i.title)),
-                        working_towards=open_work)
+                        working_towards=open_work, job_role=job_role,
+                        shared_with_organisation=bool(
+                            profile and profile.share_with_organisation))
 
 
 def _add_areas(records: list[MemberRecord]) -> None:
@@ -182,7 +190,7 @@ def _add_areas(records: list[MemberRecord]) -> None:
         parts.setdefault(user_id, []).append(covering([number]))
     areas = catalogue.list_areas()
     for record in records:
-        coverage = combine(parts.get(record.user.id, []))
+        coverage = record.coverage = combine(parts.get(record.user.id, []))
         record.areas = ids_in_state(coverage, areas, AreaState.COVERED)
         record.not_judged = ids_in_state(coverage, areas, AreaState.NOT_JUDGED)
 
@@ -226,6 +234,11 @@ def _area_counts(records: list[MemberRecord]) -> list[AreaCount]:
 def member_records(partnership: Partnership) -> list[MemberRecord]:
     """Every member's record (held items, Common Core areas), for counts elsewhere (audits)."""
     return _records([m.user for m in list_members(partnership)])
+
+
+def records_of(users: list[User]) -> list[MemberRecord]:
+    """These people's records, gathered as for the workforce (team development plans)."""
+    return _records(users)
 
 
 def workforce(partnership: Partnership) -> Workforce:
