@@ -271,3 +271,17 @@ def test_item_page_queries_do_not_grow_with_its_rows(client, auth, make_user, so
                                 sources="https://example.org/x"))
     db.session.commit()
     assert count_queries(client, url) == before
+
+
+def test_progression_map_shows_the_sources_own_words(client, auth, make_user, make_item):
+    diploma = make_item("Level 3 Diploma in Playwork", is_qualification=True,
+                        entry_requirements="Working in a <playwork> setting.",
+                        progression="Level 5 Diploma in Advanced Playwork.")
+    auth.login(make_user())
+    page = _text(client.get(f"/catalogue/items/{diploma.id}/progression"))
+    assert "No pre-requirements link this item to others yet" in page
+    assert "Progression, as the source states it:</strong> Level 5 Diploma in Advanced " \
+        "Playwork." in page
+    assert "Working in a &lt;playwork&gt; setting." in page
+    fragment = _text(client.get(f"/catalogue/items/{diploma.id}/progression", headers=HTMX))
+    assert "Level 5 Diploma in Advanced Playwork." in fragment and "<html" not in fragment

@@ -63,6 +63,8 @@ def test_jan_the_new_childminder_keeps_her_options_open(live_server, new_page, s
         "Several years helping to run my children's playgroup and an after-school club.")
     page.get_by_role("button", name="Claim prior learning").click()
     expect(page.get_by_text(f"Prior learning claimed for {UNIT}")).to_be_visible()
+    # She is in no partnership yet, and is told so rather than promised a lead.
+    expect(page.get_by_text("nobody can verify it until you join a partnership")).to_be_visible()
     shot(page, "jan-prior-learning")
 
     # Her options: the early years educator's role and the playworker's.

@@ -106,6 +106,18 @@ def test_an_enrolment_without_a_centre_stays_the_learners_own(cme_hub):
     assert not centres.may_assess(cme_hub["assessor"], enrolment)
 
 
+def test_a_claimant_is_told_who_decides_their_claim(cme_hub, make_user):
+    learner = cme_hub["learner"]
+    claim = tracking.claim_prior_learning(learner, cme_hub["unit"], "Ten years of teaching")
+    assert tracking.who_decides(claim) == \
+        "a lead of Riverside Music Education Hub can now verify it"
+    centres.register(cme_hub["centre"], learner, TODAY)
+    assert tracking.who_decides(claim) == "the assessors of Riverside Music Service decide it"
+    loner = make_user(name="Jan Newcomer")
+    alone = tracking.claim_prior_learning(loner, cme_hub["unit"], "A playgroup")
+    assert tracking.who_decides(alone).startswith("nobody can verify it until you join")
+
+
 def test_prior_learning_on_a_centres_unit_is_for_its_assessor(cme_hub):
     partnership, learner = cme_hub["partnership"], cme_hub["learner"]
     centres.register(cme_hub["centre"], learner, TODAY)

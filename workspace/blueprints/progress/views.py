@@ -188,12 +188,12 @@ def claim_prior_learning():
     if form.validate_on_submit():
         try:
             unit = form.item.item
-            tracking.claim_prior_learning(current_user, unit, form.evidence.data)
+            claim = tracking.claim_prior_learning(current_user, unit, form.evidence.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            flash(f"Prior learning claimed for {unit.title}: a lead of your partnership can "
-                  "now verify it.", "success")
+            flash(f"Prior learning claimed for {unit.title}: {tracking.who_decides(claim)}.",
+                  "success")
             return redirect(url_for("progress.dashboard"))
     return _dashboard(_status(form), claim_form=form)
 

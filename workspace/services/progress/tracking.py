@@ -27,6 +27,7 @@ from workspace.models import (
     ItemRole,
     JobRole,
     Membership,
+    Partnership,
     PractitionerProfile,
     Prerequisite,
     PriorLearningClaim,
@@ -191,6 +192,23 @@ def list_claims(user: User) -> list[PriorLearningClaim]:
         select(PriorLearningClaim).options(selectinload(PriorLearningClaim.item),
                                            selectinload(PriorLearningClaim.decided_by))
         .where(PriorLearningClaim.user_id == user.id).order_by(PriorLearningClaim.created_at)))
+
+
+def who_decides(claim: PriorLearningClaim) -> str:
+    """Who will decide the claim, in words for the claimant: the assessors of the centre the
+    person is registered with for the unit's qualification, else a lead of one of their
+    partnerships; someone in no partnership is told that nobody can see it yet."""
+    enrolment = centres.claim_enrolment(claim)
+    registration = enrolment and centres.registration_of(enrolment)
+    if registration:
+        return f"the assessors of {registration.centre.organisation.name} decide it"
+    names = db.session.scalars(
+        select(Partnership.name).join(Membership, Membership.partnership_id == Partnership.id)
+        .where(Membership.user_id == claim.user_id).order_by(Partnership.name)).all()
+    if not names:
+        return ("nobody can verify it until you join a partnership (or register with a centre "
+                "for its qualification): its leads or assessors will see it then")
+    return f"a lead of {' or '.join(names)} can now verify it"
 
 
 def claims_to_verify(partnership_id: int) -> list[PriorLearningClaim]:
