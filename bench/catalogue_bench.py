@@ -3,15 +3,18 @@
 Builds (or with --reuse, keeps) a database holding a synthetic catalogue, then times requests
 through Flask's test client as a signed-in user: server-side time, from the WSGI call to the
 rendered response, without a network or a browser. Prints median, p95 and max per scenario and
-exits non-zero when a search p95 reaches 50 ms or an item-page p95 reaches 100 ms.
+exits non-zero when a search p95 reaches 50 ms, an item-page p95 100 ms or an analysis-page
+(Common Core coverage by role, cluster or qualification; gaps) p95 200 ms.
 
     .venv/bin/python bench/catalogue_bench.py                 # 20,000 + 200,000, both databases
     .venv/bin/python bench/catalogue_bench.py --smoke         # 200 + 2,000, a quick check
     .venv/bin/python bench/catalogue_bench.py --db sqlite --reuse --requests 500
+    .venv/bin/python bench/catalogue_bench.py --reuse --only analysis --requests 50
 """
 
 import argparse
 import logging
+import math
 import os
 import platform
 import random
@@ -30,12 +33,13 @@ from sqlalchemy.engine import make_url
 from workspace import create_app
 from workspace.config import normalise_database_url
 from workspace.extensions import db
-from workspace.models import CatalogueItem, Cluster, Component, ItemRole, JobRole
+from workspace.models import CatalogueItem, Cluster, ClusterSet, Component, ItemRole, JobRole
 from workspace.services.accounts import users
-from workspace.services.catalogue import synthetic
+from workspace.services.catalogue import analysis, synthetic
 from workspace.services.catalogue.seed import load_catalogue_seed
 
-SEARCH_TARGET_MS, ITEM_TARGET_MS = 50.0, 100.0
+TARGETS_MS = {"search": 50.0, "item": 100.0, "analysis": 200.0}
+KINDS = {"search": "ALL SEARCH", "item": "ALL ITEM PAGES", "analysis": "ALL ANALYSIS PAGES"}
 PASSWORD = "benchmark password 2026"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_catalogue"
 HTMX = {"HX-Request": "true"}
@@ -50,7 +54,7 @@ TYPED = ["mus", "musi", "music", "music e", "music educ", "music education", "sa
 @dataclass
 class Scenario:
     name: str
-    kind: str  # "search" or "item"
+    kind: str  # "search", "item" or "analysis"
     urls: list[str]
     headers: dict = field(default_factory=dict)
     timings: list[float] = field(default_factory=list)
@@ -136,10 +140,15 @@ def browse(params: dict) -> str:
     return "/catalogue/?" + urlencode(params)
 
 
+def busiest_role() -> int:
+    """The role with the most qualifications attached."""
+    return db.session.scalar(select(ItemRole.job_role_id).group_by(ItemRole.job_role_id)
+                             .order_by(func.count().desc()).limit(1))
+
+
 def filter_combinations() -> list[dict]:
     """Filters people pick, alone and with words; ids are read from the database."""
-    role = db.session.scalar(select(ItemRole.job_role_id).group_by(ItemRole.job_role_id)
-                             .order_by(func.count().desc()).limit(1))
+    role = busiest_role()
     rare_role = db.session.scalar(select(JobRole.id).order_by(JobRole.id.desc()).limit(1))
     cluster = db.session.scalar(select(Cluster.id).order_by(Cluster.position).limit(1))
     item_type = "RQF certificate"
@@ -171,9 +180,46 @@ def most_shared_modules(n: int) -> list[int]:
         .order_by(func.count().desc()).limit(n)))
 
 
+def analysis_url(view: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"/catalogue/analysis/{view}" + (f"?{query}" if query else "")
+
+
+def page_numbers(model) -> range:
+    """Every page of the analysis rows of `model` (roles or clusters)."""
+    count = db.session.scalar(select(func.count(model.id)))
+    return range(1, math.ceil(count / analysis.PER_PAGE) + 1)
+
+
+def analysis_pages() -> dict[str, list[str]]:
+    """The coverage pages (roles, clusters, qualifications) and the gap page, as their forms,
+    pagers and links ask: key only and all qualifications, every page, each cluster set, a
+    cluster's roles, a role's qualifications."""
+    sets = [None, *db.session.scalars(select(ClusterSet.id).order_by(ClusterSet.id))]
+    clusters = list(db.session.scalars(select(Cluster.id).order_by(Cluster.id)))
+    includes = ["key", "all"]
+    return {
+        "roles": [analysis_url("coverage", rows="roles", include=include, page=page)
+                  for include in includes for page in page_numbers(JobRole)]
+        + [analysis_url("coverage", rows="roles", include=include, cluster_id=cluster)
+           for include in includes for cluster in clusters],
+        "clusters": [analysis_url("coverage", rows="clusters", include=include,
+                                  cluster_set_id=cluster_set, page=page)
+                     for include in includes for cluster_set in sets
+                     for page in page_numbers(Cluster)],
+        "gaps": [analysis_url("gaps", cluster_set_id=cluster_set, threshold=threshold)
+                 for cluster_set in sets for threshold in (None, 2, 20)],
+        "qualifications": [analysis_url("coverage", rows="qualifications", include=include,
+                                        job_role_id=role, page=page)
+                           for include in includes for role in (None, busiest_role())
+                           for page in (1, 2, 40)],
+    }
+
+
 def scenarios(rng: random.Random) -> list[Scenario]:
     combos = filter_combinations()
     item = "/catalogue/items/{}".format
+    pages = analysis_pages()
     return [
         Scenario("search: typing, page", "search", [browse({"q": q}) for q in TYPED]),
         Scenario("search: typing, htmx", "search", [browse({"q": q}) for q in TYPED], HTMX),
@@ -182,6 +228,9 @@ def scenarios(rng: random.Random) -> list[Scenario]:
         Scenario("item: qualification", "item", [item(i) for i in sample_ids(rng, True, 200)]),
         Scenario("item: module", "item", [item(i) for i in sample_ids(rng, False, 200)]),
         Scenario("item: most shared modules", "item", [item(i) for i in most_shared_modules(25)]),
+        *[Scenario(f"analysis: {name}, {how}", "analysis", urls, headers)
+          for name, urls in pages.items()
+          for how, headers in (("page", {}), ("htmx", HTMX))],
     ]
 
 
@@ -243,8 +292,10 @@ def report(title: str, results: list[Scenario]) -> bool:
         line, ok = row(scenario.name, scenario.timings, target_of(scenario.kind))
         print(line)
         all_ok &= ok
-    for kind, label in (("search", "ALL SEARCH"), ("item", "ALL ITEM PAGES")):
+    for kind, label in KINDS.items():
         values = [t for s in results if s.kind == kind for t in s.timings]
+        if not values:
+            continue
         line, ok = row(label, values, target_of(kind))
         print(line)
         all_ok &= ok
@@ -261,7 +312,7 @@ def report_slowest(results: list[Scenario], count: int) -> None:
 
 
 def target_of(kind: str) -> float:
-    return SEARCH_TARGET_MS if kind == "search" else ITEM_TARGET_MS
+    return TARGETS_MS[kind]
 
 
 def bench_database(label: str, url: str, args) -> bool:
@@ -271,7 +322,8 @@ def bench_database(label: str, url: str, args) -> bool:
     app = make_app(url)
     client = signed_in_client(app)
     with app.app_context():
-        plan = scenarios(random.Random(args.seed))
+        plan = [s for s in scenarios(random.Random(args.seed))
+                if not args.only or s.kind in args.only]
         version = server_version()
         db.session.remove()
     run(client, plan, args.requests, args.warmup, args.seed)
@@ -328,6 +380,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="for the sample of items")
     parser.add_argument("--slowest", type=int, default=0, metavar="N",
                         help="also list the N addresses with the slowest median")
+    parser.add_argument("--only", choices=list(KINDS), action="append",
+                        help="time only these kinds of page (repeatable)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database that already holds this many synthetic items")
     parser.add_argument("--smoke", action="store_true",

@@ -4,14 +4,16 @@ import click
 from flask import Flask
 
 from workspace.exceptions import DomainError
+from workspace.extensions import db
 from workspace.services import demo
 from workspace.services.accounts import users
-from workspace.services.catalogue import seed
+from workspace.services.catalogue import coverage, seed
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(editor_command)
+    app.cli.add_command(refresh_coverage_command)
 
 
 @click.command("catalogue-editor")
@@ -42,3 +44,12 @@ def seed_command(force: bool) -> None:
     click.echo("Demo logins (open http://127.0.0.1:5000):")
     for email, password, what in logins:
         click.echo(f"  {email:24} password: {password}   ({what})")
+
+
+@click.command("refresh-coverage")
+def refresh_coverage_command() -> None:
+    """Recompute every catalogue item's stored Common Core coverage (after the catalogue's
+    tables were changed by hand, outside the app)."""
+    coverage.refresh_all()
+    db.session.commit()
+    click.echo("Stored Common Core coverage recomputed for every catalogue item.")

@@ -2,9 +2,10 @@
 hand-made catalogue; the pages as pages and fragments; the progression map; query counts."""
 
 import random
+from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import HTMX, count_queries
 from workspace.extensions import db
@@ -237,6 +238,26 @@ def test_cluster_coverage_is_the_union_over_its_roles(made, areas, key_only):
     assert got == {c: expected_counts(cluster_attached(c), key_only) for c in clusters}
 
 
+def test_a_qualification_key_for_one_of_a_clusters_roles_is_key_for_the_cluster(made, areas):
+    """Q3 (not key for the whole catalogue) marked key for Role one alone, and attached to
+    Role two as well: key for Role one and for both clusters of Role one, not for Role two."""
+    db.session.add(ItemRole(item_id=made["Q3"], job_role_id=made["Role two"]))
+    db.session.execute(update(ItemRole).where(ItemRole.item_id == made["Q3"],
+                                              ItemRole.job_role_id == made["Role one"])
+                       .values(is_key=True))
+    db.session.commit()
+    keys = {name: len([q for q in attached(name) if is_key(q)]) for name in ROLES}
+    roles = {r.subject.name: r.key_count for r in analysis.role_matrix(_area_list(areas)).rows}
+    assert roles == {**keys, "Role one": keys["Role one"] + 1}
+    clusters = {r.subject.name: r for r in analysis.cluster_matrix(_area_list(areas)).rows}
+    a1 = cluster_attached("A1")  # Role one and Role two: Q3 through both
+    assert clusters["A1"].key_count == len([q for q in a1 if is_key(q)]) + 1
+    assert clusters["A1"].total == len(a1)  # Q3 once
+    assert clusters["B2"].key_count == len([q for q in cluster_attached("B2") if is_key(q)]) + 1
+    assert clusters["B1"].key_count == len([q for q in cluster_attached("B1") if is_key(q)])
+    assert clusters["A1"].counts[5] == expected_counts(a1)[5] + 1  # Q3 covers area 5
+
+
 def test_role_rows_filter_by_cluster(made, areas):
     matrix = analysis.role_matrix(_area_list(areas), cluster_id=made["B1"])
     assert [r.subject.name for r in matrix.rows] == sorted(SETS["Set B"]["B1"])
@@ -315,7 +336,7 @@ def test_gaps_restricted_to_one_cluster_set(made, areas):
     ([0b001, 0b010, 0b100], 0),
 ])
 def test_overlap_rule(masks, expected):
-    assert analysis.overlapping(masks) == expected
+    assert analysis.overlapping(Counter(masks)) == expected
 
 
 # --- a random catalogue, against the same independent computation -------------------------
@@ -589,19 +610,29 @@ def _grow(areas, ids, n: int) -> None:
 
 # Each page's own queries, beyond those of the analysis index (the signed-in user and whatever
 # the base template asks for), which runs none of its own.
+# Role and cluster pages: the areas, the rows counted and paged, the filter's choices, and one
+# query tallying the rows' qualifications by key flag and stored coverage; the gap page: the
+# areas, the roles, the clusters, the cluster sets, and one query tallying roles and clusters.
 QUERY_PAGES = {"/catalogue/analysis/coverage?rows=roles": 6,
-               "/catalogue/analysis/coverage?rows=clusters&include=all": 6,
+               "/catalogue/analysis/coverage?rows=roles&include=all&page=2": 6,
+               "/catalogue/analysis/coverage?rows=roles&cluster_id={B1}": 6,
+               "/catalogue/analysis/coverage?rows=clusters": 5,
+               "/catalogue/analysis/coverage?rows=clusters&include=all": 5,
+               "/catalogue/analysis/coverage?rows=clusters&cluster_set_id={Set B}": 5,
                "/catalogue/analysis/coverage?rows=qualifications&include=all": 6,
-               "/catalogue/analysis/gaps": 6,
+               "/catalogue/analysis/gaps": 5,
+               "/catalogue/analysis/gaps?cluster_set_id={Set A}&threshold=2": 5,
                "/catalogue/analysis/counts": 6}
 
 
-def test_query_counts_do_not_grow_with_the_catalogue(signed_in, made, areas):
+def test_query_counts_do_not_grow_with_the_catalogue(signed_in, made, areas, monkeypatch):
+    monkeypatch.setattr(analysis, "PER_PAGE", 2)  # a role page of two: there are pages
+    urls = {url.format(**made): url for url in QUERY_PAGES}
     item = f"/catalogue/items/{made['Q1']}/progression"
     baseline = count_queries(signed_in, "/catalogue/analysis")
-    before = {url: count_queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    before = {url: count_queries(signed_in, url) - baseline for url in [*urls, item]}
     _grow(areas, made, 30)
-    after = {url: count_queries(signed_in, url) - baseline for url in [*QUERY_PAGES, item]}
+    after = {url: count_queries(signed_in, url) - baseline for url in [*urls, item]}
     assert after == before
-    assert {url: before[url] for url in QUERY_PAGES} == QUERY_PAGES
+    assert {urls[url]: before[url] for url in urls} == QUERY_PAGES
     assert before[item] == 3  # the item, the items on the map, the links between them

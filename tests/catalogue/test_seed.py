@@ -13,6 +13,7 @@ from workspace.models import (
     CatalogueChange,
     CatalogueItem,
     Cluster,
+    ClusterRole,
     ClusterSet,
     Component,
     ItemArea,
@@ -21,7 +22,7 @@ from workspace.models import (
     ItemStatus,
     JobRole,
 )
-from workspace.services.catalogue import items, pack
+from workspace.services.catalogue import items, pack, structure
 from workspace.services.catalogue.seed import load_catalogue_seed
 
 URL = re.compile(r"^https?://\S+$")
@@ -197,3 +198,37 @@ def test_a_newer_pack_updates_what_editors_left_alone_and_keeps_their_changes(se
     youth = db.session.scalar(select(JobRole).where(JobRole.name == "Youth worker"))
     assert youth.id in role_ids  # new in the pack: added
     assert json.loads(cme.seed_values)["fields"]["credits"] == 33
+
+
+def test_loading_again_keeps_the_roles_clusters_and_sets_editors_changed(seeded, editor):
+    def role(name):
+        return db.session.scalar(select(JobRole).where(JobRole.name == name))
+
+    playworker, youth = role("Playworker"), role("Youth worker")
+    structure.update_role(editor, playworker, "Playworker (after-school)",
+                          playworker.description, playworker.source)
+    structure.delete_role(editor, youth)
+    ta = role("Teaching assistant and other school learning support roles")
+    placement = db.session.scalar(select(ClusterRole).where(ClusterRole.job_role_id == ta.id))
+    structure.unplace_role(editor, ta, placement.id)
+    ssc = db.session.scalar(select(ClusterSet).where(ClusterSet.name == "SSC clusters"))
+    early = next(c for c in ssc.clusters if c.name == "Early Years")
+    structure.rename_cluster(editor, early, "Early years (2005)")
+    before = _counts()
+
+    load_catalogue_seed()
+    newer = copy.deepcopy(PACK)
+    newer["roles"].append({"name": "Music therapist (new in the pack)", "sources": []})
+    pack.load_pack(newer)
+    db.session.commit()
+
+    assert role("Playworker") is None and role("Youth worker") is None
+    renamed = role("Playworker (after-school)")
+    assert db.session.scalar(select(func.count()).select_from(ItemRole)
+                             .where(ItemRole.job_role_id == renamed.id)) > 0
+    assert db.session.scalar(select(ClusterRole).where(ClusterRole.job_role_id == ta.id)) \
+        is None
+    assert {c.name for c in ssc.clusters} >= {"Early years (2005)"}
+    assert "Early Years" not in {c.name for c in ssc.clusters}
+    assert role("Music therapist (new in the pack)") is not None  # new in the pack: added
+    assert _counts()["JobRole"] == before["JobRole"] + 1

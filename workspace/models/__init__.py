@@ -20,6 +20,7 @@ from workspace.models.catalogue import (
     Component,
     ComponentGroup,
     ItemArea,
+    ItemCoverage,
     ItemFact,
     ItemRole,
     ItemStatus,
@@ -73,6 +74,7 @@ from workspace.models.progress import (
     PriorLearningClaim,
     UnitProgress,
 )
+from workspace.models.seeding import SeedMark
 from workspace.models.steering import (
     Action,
     AgendaItem,
@@ -84,6 +86,7 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "SeedMark",
     "Centre",
     "CentreStaff",
     "Registration",
@@ -138,6 +141,7 @@ __all__ = [
     "Component",
     "ComponentGroup",
     "ItemArea",
+    "ItemCoverage",
     "ItemFact",
     "ItemRole",
     "ItemStatus",

@@ -17,8 +17,8 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy import true as sa_true
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -342,3 +342,18 @@ class CatalogueChange(db.Model):
 
     actor: Mapped[User | None] = relationship()
     item: Mapped[CatalogueItem | None] = relationship()
+
+
+class ItemCoverage(db.Model):
+    """An item's Common Core coverage with all its components, however deep: the two masks of
+    `services.catalogue.coverage` (areas covered, areas judged by every part), stored so that
+    analysis reads them rather than walking the components. That module keeps the rows in
+    step on every flush and computes them afresh with `refresh_all`. An item without a row
+    has nothing judged in it or in its components (both masks 0)."""
+
+    __tablename__ = "item_coverage"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_item.id", ondelete="CASCADE"), primary_key=True)
+    covered: Mapped[int] = mapped_column(SmallInteger)
+    judged: Mapped[int] = mapped_column(SmallInteger)

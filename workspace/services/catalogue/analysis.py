@@ -6,7 +6,8 @@ Definitions, shown on the pages too (the three states and how parts combine are 
 
 - *Attached qualifications* of a role: the items attached to it (ItemRole) that are not
   withdrawn; a withdrawn qualification can no longer be taken, so it fills no gap.
-  Those of a cluster: the attached qualifications of any of its roles, each counted once.
+  Those of a cluster: the attached qualifications of any of its roles, each counted once, and
+  key for the cluster when key for any of those roles.
 - *Coverage of a qualification*: each area covered, judged not covered or not yet judged, by
   the item itself and all its components, however deep.
 - *Coverage of a role or cluster*: the same, taken over its attached KEY qualifications (SHU
@@ -23,17 +24,20 @@ Definitions, shown on the pages too (the three states and how parts combine are 
   qualification of the same role or cluster: it adds no area of its own.
   *Over-provision*: at least `threshold` overlapping qualifications (default 5).
 
-Coverage is computed in SQL (`coverage.closure_coverage`): one recursive query over
-components from the qualifications in question, grouped into masks per qualification, so a
-page costs a fixed number of queries however large the catalogue is.
+Each qualification's coverage with its components is read from the store that
+`catalogue.coverage` keeps (ItemCoverage), and a role's or cluster's qualifications are
+tallied in SQL by key flag and coverage (two masks take at most 64 x 64 values): a page costs
+a fixed number of queries, and the rows they return grow with the roles or clusters shown,
+not with the qualifications attached to them.
 """
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from sqlalchemy import Select, case, distinct, func, or_, select, union
+from sqlalchemy import Select, case, distinct, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload
 
 from workspace.clock import london_today
@@ -44,6 +48,7 @@ from workspace.models import (
     ClusterRole,
     ClusterSet,
     CommonCoreArea,
+    ItemCoverage,
     ItemRole,
     ItemStatus,
     JobRole,
@@ -52,10 +57,13 @@ from workspace.models import (
 from workspace.models.catalogue import LEVEL_LABELS
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import (
+    ALL,
+    AREA_NUMBERS,
+    STORED_COVERED,
+    STORED_JUDGED,
     AreaState,
     Coverage,
     bit,
-    closure_coverage,
     combine,
     coverage_of,
 )
@@ -69,97 +77,135 @@ COLUMN_CAP = 60  # a progression column lists this many items, then says how man
 # --- attached qualifications and their coverage -------------------------------------------
 
 
-_CURRENT = CatalogueItem.status != ItemStatus.WITHDRAWN
+# Two rules of a role link (ItemRole), written over the link alone: a page that weighs tens of
+# thousands of links reads two short, indexed lists of ids rather than every linked item's row.
+# The link's item is not withdrawn.
+_CURRENT = ItemRole.item_id.not_in(
+    select(CatalogueItem.id).where(CatalogueItem.status == ItemStatus.WITHDRAWN))
 # Key for a role: marked key for that role, or key for the whole catalogue (the item's flag).
-KEY_FOR_ROLE = or_(ItemRole.is_key.is_(True), CatalogueItem.is_key.is_(True))
+KEY_FOR_ROLE = or_(ItemRole.is_key.is_(True), ItemRole.item_id.in_(
+    select(CatalogueItem.id).where(CatalogueItem.is_key.is_(True))))
+_KEY = case((KEY_FOR_ROLE, 1), else_=0)
 
 
-def _role_attachments(role_ids: Select):
-    return (select(ItemRole.job_role_id.label("owner_id"), ItemRole.item_id,
-                   KEY_FOR_ROLE.label("is_key"))
-            .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
-            .where(ItemRole.job_role_id.in_(role_ids), _CURRENT)).cte("attached")
+@dataclass(frozen=True)
+class Summary:
+    """What a profile's qualifications counted (key only, or all) come to."""
+
+    count: int = 0
+    counts: tuple[int, ...] = (0,) * len(AREA_NUMBERS)  # how many cover area 1, 2, ...
+    coverage: Coverage = Coverage()
+
+
+def _summary(entries: list[tuple[int, int, int]]) -> Summary:
+    """The summary of (covered, judged, how many) entries."""
+    return Summary(sum(n for _, _, n in entries),
+                   tuple(sum(n for covered, _, n in entries if covered & area_bit)
+                         for area_bit in map(bit, AREA_NUMBERS)),
+                   combine(Coverage(covered, judged) for covered, judged, _ in entries))
 
 
 @dataclass
 class Profile:
-    """A role's or cluster's attached qualifications: id -> (is key, coverage)."""
+    """A role's or cluster's attached qualifications, tallied: (is key, covered, judged) ->
+    how many qualifications have that key flag and those coverage masks."""
 
-    qualifications: dict[int, tuple[bool, Coverage]] = field(default_factory=dict)
+    tally: Counter = field(default_factory=Counter)
 
-    def coverages(self, key_only: bool = True) -> list[Coverage]:
-        return [c for is_key, c in self.qualifications.values() if is_key or not key_only]
-
-    def masks(self, key_only: bool = True) -> list[int]:
-        """What each qualification counted covers, as a mask."""
-        return [c.covered for c in self.coverages(key_only)]
+    @cached_property
+    def _summaries(self) -> dict[bool, Summary]:
+        """Key only (True) and all (False), once the tally is complete."""
+        entries = [(covered, judged, n) for (_, covered, judged), n in self.tally.items()]
+        keys = [(covered, judged, n) for (is_key, covered, judged), n in self.tally.items()
+                if is_key]
+        return {True: _summary(keys), False: _summary(entries)}
 
     def coverage(self, key_only: bool = True) -> Coverage:
-        return combine(self.coverages(key_only))
+        return self._summaries[key_only].coverage
 
     @property
     def total(self) -> int:
-        return len(self.qualifications)
+        return self._summaries[False].count
 
     @property
     def key_count(self) -> int:
-        return len(self.masks(key_only=True))
+        return self._summaries[True].count
 
     def counts(self, numbers: list[int], key_only: bool = True) -> dict[int, int]:
         """How many of the qualifications counted cover each area."""
-        masks = self.masks(key_only)
-        return {n: sum(1 for m in masks if m & bit(n)) for n in numbers}
+        return {n: self._summaries[key_only].counts[n - 1] for n in numbers}
 
     def overlapping(self) -> int:
-        return overlapping(self.masks(key_only=False))
+        masks = Counter()
+        for (_, covered, _), n in self.tally.items():
+            masks[covered] += n
+        return overlapping(masks)
 
 
-def overlapping(masks: list[int]) -> int:
-    """How many non-empty coverage sets are equal to, or contained in, another of the list."""
-    tally = Counter(m for m in masks if m)
-    found = 0
-    for mask, times in tally.items():
-        inside_other = any(other != mask and mask & ~other == 0 for other in tally)
-        if times > 1 or inside_other:
-            found += times
-    return found
+# Each coverage set (a mask) and the larger sets that contain it.
+_LARGER = {mask: [other for other in range(ALL + 1) if other != mask and mask & other == mask]
+           for mask in range(ALL + 1)}
 
 
-def _profiles(attached) -> dict[int, Profile]:
-    """Profiles per owner, in one query (recursive coverage of the attached items)."""
-    found = closure_coverage(select(attached.c.item_id.label("id")).distinct())
-    rows = db.session.execute(
-        select(attached.c.owner_id, attached.c.item_id, attached.c.is_key, found.c.covered,
-               found.c.judged)
-        .join(found, found.c.item_id == attached.c.item_id))
-    profiles: dict[int, Profile] = {}
-    for owner_id, item_id, is_key, covered, judged in rows:
-        profiles.setdefault(owner_id, Profile()).qualifications[item_id] = (
-            bool(is_key), Coverage(int(covered), int(judged)))
-    return profiles
+def overlapping(masks: Counter) -> int:
+    """How many non-empty coverage sets are equal to, or contained in, another of them
+    (`masks`: each coverage set, as a mask, and how many qualifications have it)."""
+    return sum(times for mask, times in masks.items()
+               if mask and (times > 1 or any(other in masks for other in _LARGER[mask])))
+
+
+# The tallies. A role's links to qualifications not withdrawn, each with its key flag and the
+# qualification's stored coverage, are grouped by owner (a role, or a cluster of roles, which
+# counts a qualification once, key when key for any of its roles), key flag and masks.
+
+
+def _links(role_ids: Select):
+    return (select(ItemRole.job_role_id.label("role_id"), ItemRole.item_id,
+                   _KEY.label("is_key"), STORED_COVERED.label("covered"),
+                   STORED_JUDGED.label("judged"))
+            .outerjoin(ItemCoverage, ItemCoverage.item_id == ItemRole.item_id)
+            .where(ItemRole.job_role_id.in_(role_ids), _CURRENT)).cte("links")
+
+
+def _tally(kind: str, owner, rows) -> Select:
+    """(kind, owner, is key, covered, judged, how many) of `rows`."""
+    columns = (owner, rows.c.is_key, rows.c.covered, rows.c.judged)
+    return select(literal(kind), *columns, func.count()).group_by(*columns)
+
+
+def _by_role(links) -> Select:
+    return _tally("role", links.c.role_id, links)
+
+
+def _by_cluster(links, cluster_ids: Select) -> Select:
+    # A qualification once a cluster; its masks are the same on every link (max keeps them).
+    once = (select(ClusterRole.cluster_id, func.max(links.c.is_key).label("is_key"),
+                   func.max(links.c.covered).label("covered"),
+                   func.max(links.c.judged).label("judged"))
+            .select_from(ClusterRole).join(links, links.c.role_id == ClusterRole.job_role_id)
+            .where(ClusterRole.cluster_id.in_(cluster_ids))
+            .group_by(ClusterRole.cluster_id, links.c.item_id)).subquery()
+    return _tally("cluster", once.c.cluster_id, once)
+
+
+def _profiles(tallies: Select) -> dict[str, dict[int, Profile]]:
+    """Profiles by kind ("role", "cluster") and owner, from one query of tallies."""
+    profiles = {"role": defaultdict(Profile), "cluster": defaultdict(Profile)}
+    for kind, owner_id, is_key, covered, judged, n in db.session.execute(tallies).all():
+        profiles[kind][owner_id].tally[(bool(is_key), covered, judged)] += n
+    return {kind: dict(found) for kind, found in profiles.items()}
 
 
 def role_profiles(role_ids: Select) -> dict[int, Profile]:
     """Profiles of the roles `role_ids` selects (roles with nothing attached are absent)."""
-    return _profiles(_role_attachments(role_ids))
+    return _profiles(_by_role(_links(role_ids)))["role"]
 
 
-def cluster_profiles(cluster_ids: Select,
-                     by_role: dict[int, Profile] | None = None) -> dict[int, Profile]:
-    """Profiles of the clusters selected: the union over their roles, a qualification once.
-
-    `by_role` saves the coverage query when the roles' profiles are already at hand.
-    """
-    members = db.session.execute(select(ClusterRole.cluster_id, ClusterRole.job_role_id)
-                                 .where(ClusterRole.cluster_id.in_(cluster_ids))).all()
-    if by_role is None:
-        by_role = role_profiles(select(ClusterRole.job_role_id)
-                                .where(ClusterRole.cluster_id.in_(cluster_ids)))
-    merged: dict[int, Profile] = {}
-    for cluster_id, role_id in members:
-        merged.setdefault(cluster_id, Profile()).qualifications.update(
-            by_role[role_id].qualifications if role_id in by_role else {})
-    return merged
+def cluster_profiles(cluster_ids: Select) -> dict[int, Profile]:
+    """Profiles of the clusters selected: the union over their roles, a qualification once,
+    key when key for any of them."""
+    role_ids = select(ClusterRole.job_role_id).where(ClusterRole.cluster_id.in_(cluster_ids))
+    return _profiles(_by_cluster(_links(role_ids), cluster_ids))["cluster"]
 
 
 # --- the coverage matrix ------------------------------------------------------------------
@@ -188,12 +234,13 @@ def _row(subject, profile: Profile | None, areas: list[CommonCoreArea],
     profile = profile or Profile()
     numbers = [a.number for a in areas]
     shown, key = profile.coverage(key_only), profile.coverage(key_only=True)
+    key_count = profile.key_count
     return Row(subject=subject, counts=profile.counts(numbers, key_only),
                states={n: shown.state(n) for n in numbers},
-               key_count=profile.key_count, total=profile.total,
-               missing=[a for a in areas if profile.key_count
+               key_count=key_count, total=profile.total,
+               missing=[a for a in areas if key_count
                         and key.state(a.number) is AreaState.NOT_COVERED],
-               not_judged=[a for a in areas if not profile.key_count
+               not_judged=[a for a in areas if not key_count
                            or key.state(a.number) is AreaState.NOT_JUDGED],
                overlapping=profile.overlapping())
 
@@ -327,11 +374,12 @@ def gap_report(areas, *, cluster_set_id=None, threshold=OVERLAP_THRESHOLD) -> Ga
     """Every role and cluster (of one cluster set, when given), with gaps and overlaps."""
     roles = list(db.session.scalars(_roles_in(cluster_set_id=cluster_set_id)))
     clusters = list(db.session.scalars(_clusters_in(cluster_set_id)).unique())
-    by_role = role_profiles(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
-    by_cluster = cluster_profiles(select(Cluster.id).where(
-        Cluster.id.in_([c.id for c in clusters])), by_role)
-    return GapReport(areas, [_row(r, by_role.get(r.id), areas) for r in roles],
-                     [_row(c, by_cluster.get(c.id), areas) for c in clusters],
+    # One query for both: the clusters' roles are among the roles, whose links it reads once.
+    links = _links(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
+    found = _profiles(union_all(_by_role(links), _by_cluster(links, select(Cluster.id).where(
+        Cluster.id.in_([c.id for c in clusters])))))
+    return GapReport(areas, [_row(r, found["role"].get(r.id), areas) for r in roles],
+                     [_row(c, found["cluster"].get(c.id), areas) for c in clusters],
                      max(1, threshold))
 
 
@@ -384,10 +432,8 @@ def list_cluster_sets() -> list[ClusterSet]:
 
 def _counts_per_role() -> dict[int, tuple[int, int]]:
     rows = db.session.execute(
-        select(ItemRole.job_role_id, func.count(),
-               func.sum(case((KEY_FOR_ROLE, 1), else_=0)))
-        .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id).where(_CURRENT)
-        .group_by(ItemRole.job_role_id))
+        select(ItemRole.job_role_id, func.count(), func.sum(_KEY))
+        .where(_CURRENT).group_by(ItemRole.job_role_id))
     return {role_id: (n, int(key or 0)) for role_id, n, key in rows}
 
 
@@ -395,7 +441,6 @@ def _distinct_per_cluster(cluster_set_id: int) -> dict[int | None, int]:
     attached = (select(ClusterRole.cluster_id, ItemRole.item_id)
                 .join(Cluster, Cluster.id == ClusterRole.cluster_id)
                 .join(ItemRole, ItemRole.job_role_id == ClusterRole.job_role_id)
-                .join(CatalogueItem, CatalogueItem.id == ItemRole.item_id)
                 .where(Cluster.cluster_set_id == cluster_set_id, _CURRENT)).subquery()
     per_cluster = dict(db.session.execute(
         select(attached.c.cluster_id, func.count(distinct(attached.c.item_id)))

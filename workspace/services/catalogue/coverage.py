@@ -14,16 +14,38 @@ The rule, in one place:
 A Coverage holds two bit masks (area n is bit n-1): the areas covered, and the areas that every
 part has a judgement for. Taken together, `covered` is an OR and `judged` an AND, so nothing
 is counted twice and the order of parts does not matter.
+
+Each item's coverage with its components is also stored (ItemCoverage), so that a page reads
+thousands of items' masks without walking their components. This module keeps the store in
+step: a hook on every session flush (`_note_old_owners`, `_keep_stored`) recomputes with
+`closure_coverage` the items whose judgements or components the flush changed, and every
+item that contains them, however deep; whoever writes through the ORM (editors, import, the
+seed and the pack) has nothing to call. Writes that bypass the ORM (the synthetic catalogue's
+bulk inserts, SQL by hand) call `refresh` or `refresh_all` themselves, as `flask
+refresh-coverage` does.
 """
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, literal_column, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
 
 from workspace.extensions import db
-from workspace.models import CatalogueItem, CommonCoreArea, Component, ItemArea
+from workspace.models import CatalogueItem, CommonCoreArea, Component, ItemArea, ItemCoverage
 
 AREA_NUMBERS = range(1, 7)
 ALL = (1 << len(AREA_NUMBERS)) - 1
@@ -92,6 +114,11 @@ def covering(numbers: Iterable[int]) -> Coverage:
     return Coverage(covered=sum(bit(n) for n in set(numbers)))
 
 
+def ids_in_state(coverage: Coverage, areas: list[CommonCoreArea], state: AreaState) -> set[int]:
+    """The ids of the areas in the given state."""
+    return {a.id for a in areas if coverage.state(a.number) is state}
+
+
 # --- the same rule in SQL, for an item and everything inside it ---------------------------
 
 
@@ -134,16 +161,96 @@ def closure_coverage(roots: Select):
             .group_by(parts.c.root_id)).subquery("coverage")
 
 
+# --- the stored coverage ------------------------------------------------------------------
+
+# An item's stored masks, for a query that outer-joins ItemCoverage on the item's id.
+STORED_COVERED = func.coalesce(ItemCoverage.covered, 0)
+STORED_JUDGED = func.coalesce(ItemCoverage.judged, 0)
+CHUNK = 5_000  # ids a statement lists, well under the databases' limits on parameters
+
+
 def coverage_of(item_ids: Iterable[int]) -> dict[int, Coverage]:
-    """Each item's coverage with its components, in one query."""
+    """Each item's coverage with its components, as stored, in one query."""
     ids = list(set(item_ids))
     if not ids:
         return {}
-    found = closure_coverage(select(CatalogueItem.id).where(CatalogueItem.id.in_(ids)))
-    return {row.item_id: Coverage(int(row.covered), int(row.judged))
-            for row in db.session.execute(select(found))}
+    rows = db.session.execute(
+        select(CatalogueItem.id, STORED_COVERED, STORED_JUDGED)
+        .outerjoin(ItemCoverage, ItemCoverage.item_id == CatalogueItem.id)
+        .where(CatalogueItem.id.in_(ids)))
+    return {item_id: Coverage(int(covered), int(judged)) for item_id, covered, judged in rows}
 
 
-def ids_in_state(coverage: Coverage, areas: list[CommonCoreArea], state: AreaState) -> set[int]:
-    """The ids of the areas in the given state."""
-    return {a.id for a in areas if coverage.state(a.number) is state}
+def _chunks(ids: Iterable[int | None]) -> Iterator[list[int]]:
+    ids = sorted({i for i in ids if i is not None})
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _store(roots: Select, connection: Connection) -> None:
+    """Compute afresh the stored coverage of the items `roots` selects (a column `id`)."""
+    connection.execute(delete(ItemCoverage).where(ItemCoverage.item_id.in_(roots)))
+    found = closure_coverage(roots)
+    connection.execute(insert(ItemCoverage).from_select(
+        ["item_id", "covered", "judged"],
+        select(found).where(or_(found.c.covered != 0, found.c.judged != 0))))
+
+
+def _containing(ids: list[int], connection: Connection) -> set[int]:
+    """These items and every item that contains one of them, however deep."""
+    up = select(Component.parent_id.label("id")).where(Component.child_id.in_(ids)) \
+        .cte("containing", recursive=True)
+    up = up.union(select(Component.parent_id).join(up, Component.child_id == up.c.id))
+    return set(ids) | set(connection.scalars(select(up.c.id)))
+
+
+def refresh(item_ids: Iterable[int], connection: Connection | None = None) -> None:
+    """Recompute the stored coverage of these items and of every item containing them."""
+    connection = connection or db.session.connection()
+    for chunk in _chunks(item_ids):
+        for affected in _chunks(_containing(chunk, connection)):
+            _store(select(CatalogueItem.id).where(CatalogueItem.id.in_(affected)), connection)
+
+
+def refresh_all(connection: Connection | None = None) -> None:
+    """Recompute every item's stored coverage (after bulk writes that bypass the ORM)."""
+    _store(select(CatalogueItem.id), connection or db.session.connection())
+
+
+# The hook. Before a flush, from the database: the items that deleted or changed judgements
+# and components belonged to, and the parents of deleted items (the database's cascade takes
+# their component rows away during the flush). After it, from the objects as flushed: the
+# items that new or changed ones belong to. Then those items are recomputed.
+
+_PENDING = "catalogue_coverage_pending"
+_OWNER = {ItemArea: "item_id", Component: "parent_id"}  # the item whose coverage a row is in
+
+
+def _ids(objects, model) -> list[int]:
+    return [inspect(o).identity[0] for o in objects
+            if isinstance(o, model) and inspect(o).identity is not None]
+
+
+@event.listens_for(Session, "before_flush")
+def _note_old_owners(session: Session, _context, _instances) -> None:
+    changed = [*session.deleted, *session.dirty]
+    owners = set()
+    for model, column in _OWNER.items():
+        for ids in _chunks(_ids(changed, model)):
+            owners.update(session.scalars(select(getattr(model, column))
+                                          .where(model.id.in_(ids))))
+    for gone in _chunks(_ids(session.deleted, CatalogueItem)):
+        owners.update(session.scalars(select(Component.parent_id)
+                                      .where(Component.child_id.in_(gone))))
+    if owners:
+        session.info.setdefault(_PENDING, set()).update(owners)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_stored(session: Session, _context) -> None:
+    owners = session.info.pop(_PENDING, set())
+    # What the flush wrote, read without loading (a value never loaded is unchanged: noted).
+    owners.update(inspect(o).dict.get(_OWNER[type(o)]) for o in [*session.new, *session.dirty]
+                  if type(o) in _OWNER)
+    if owners:
+        refresh(owners, session.connection())

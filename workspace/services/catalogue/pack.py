@@ -45,6 +45,7 @@ from workspace.models import (
     ItemRole,
     ItemStatus,
     JobRole,
+    SeedMark,
 )
 
 PACK_FILE = "catalogue_pack.json"
@@ -232,18 +233,26 @@ class Loader:
         return len(self.changed)
 
     def _load_roles(self) -> None:
-        cluster_set = get_or_add(ClusterSet, {"source": CLUSTER_SET_SOURCE}, name=CLUSTER_SET)
-        cluster = get_or_add(Cluster, {"position": 0}, cluster_set_id=cluster_set.id,
-                             name=CLUSTER_SET)
+        """The pack's roles in their cluster set. What editors renamed keeps its new name, and
+        what they deleted or took out of the cluster stays so (`seeded`)."""
+        cluster_set = seeded(f"cluster_set:{CLUSTER_SET}", ClusterSet,
+                             {"source": CLUSTER_SET_SOURCE}, name=CLUSTER_SET)
+        cluster = cluster_set and seeded(f"cluster:{CLUSTER_SET}/{CLUSTER_SET}", Cluster,
+                                         {"position": 0}, cluster_set_id=cluster_set.id,
+                                         name=CLUSTER_SET)
         for position, entry in enumerate(self.pack["roles"]):
-            role = get_or_add(JobRole, {}, name=entry["name"])
+            name = entry["name"]
+            role = seeded(f"job_role:{name}", JobRole, {}, name=name)
+            if role is None:
+                continue
             for column, value in (("description", entry.get("description") or ""),
                                   ("source", _sources(entry.get("sources")))):
                 if not getattr(role, column):
                     setattr(role, column, value)
-            get_or_add(ClusterRole, {"position": position}, cluster_id=cluster.id,
-                       job_role_id=role.id)
-            self.roles[role.name] = role
+            if cluster is not None:
+                seeded(f"cluster_role:{CLUSTER_SET}/{CLUSTER_SET}/{name}", ClusterRole,
+                       {"position": position}, cluster_id=cluster.id, job_role_id=role.id)
+            self.roles[name] = role  # by the pack's name: an editor may have renamed it
 
     def _item(self, planned: Planned) -> CatalogueItem:
         wanted = _wanted(planned)
@@ -289,7 +298,7 @@ class Loader:
         fresh = {k: {str(v) for v in values} - before.get(k, set())
                  for k, values in links.items()}
         for name, basis in planned.roles.items():
-            if name in fresh["roles"]:
+            if name in fresh["roles"] and name in self.roles:
                 get_or_add(ItemRole, {"basis": basis}, item_id=item.id,
                            job_role_id=self.roles[name].id)
         for number, words in planned.areas.items():
@@ -327,6 +336,18 @@ def get_or_add(model, defaults: dict | None = None, **keys):
         row = model(**keys, **(defaults or {}))
         db.session.add(row)
         db.session.flush()
+    return row
+
+
+def seeded(key: str, model, defaults: dict | None = None, **keys):
+    """The row the seed content made under `key`, found by its id whatever editors renamed it
+    since; None when an editor has deleted it (a reload does not bring it back). The first
+    time, the row with these keys (added with `defaults` when there is none), marked."""
+    mark = db.session.scalar(select(SeedMark).where(SeedMark.key == key))
+    if mark is not None:
+        return db.session.get(model, mark.row_id)
+    row = get_or_add(model, defaults, **keys)
+    db.session.add(SeedMark(key=key, row_id=row.id))
     return row
 
 

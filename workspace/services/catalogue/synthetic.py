@@ -2,7 +2,8 @@
 
 Deterministic for a given seed. Every item is marked: its stable ID starts with "SYN-" and its
 source says it is synthetic; the awarding bodies are invented. Rows go in with Core
-`insert()` in batches, so search_text is filled here (the mapper listener does not run) while
+`insert()` in batches, so search_text is filled here (the mapper listener does not run) and
+the stored Common Core coverage is computed here (the session hook does not run either), while
 the database's own search index (FTS5 triggers, pg_trgm) keeps up by itself.
 """
 
@@ -25,12 +26,14 @@ from workspace.models import (
     Component,
     ComponentGroup,
     ItemArea,
+    ItemCoverage,
     ItemRole,
     ItemStatus,
     JobRole,
     Prerequisite,
 )
 from workspace.models.catalogue import search_text_of
+from workspace.services.catalogue import coverage
 from workspace.services.catalogue.seed import load_catalogue_seed
 
 PREFIX = "SYN-"
@@ -83,6 +86,7 @@ BODIES = ["Harbourside Awards", "Meridian Qualifications Board", "Northgate Arts
 LEVELS = [0, 1, 2, 3, 4, 5, 6, 7]
 LEVEL_WEIGHTS = [2, 6, 28, 34, 18, 7, 4, 1]
 CODE_LETTERS = "ADFHJKLMRTY"
+KEY_FOR_ROLE_SHARE = 1 / 6  # role links marked key for their role (ItemRole.is_key)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -102,14 +106,19 @@ def has_synthetic_items() -> bool:
 def delete_synthetic_items() -> int:
     """Remove every synthetic item and whatever hangs off it; returns how many items went."""
     ids = select(CatalogueItem.id).where(CatalogueItem.stable_id.like(f"{PREFIX}%"))
+    # Items an editor gave a synthetic component lose it: their coverage changes.
+    losing = list(db.session.scalars(select(Component.parent_id).where(
+        Component.child_id.in_(ids), Component.parent_id.not_in(ids))))
     for table, columns in ((Component, ("parent_id", "child_id")),
                            (Prerequisite, ("item_id", "required_id")),
                            (ItemArea, ("item_id",)), (ItemRole, ("item_id",)),
-                           (ComponentGroup, ("item_id",)), (CatalogueChange, ("item_id",))):
+                           (ComponentGroup, ("item_id",)), (CatalogueChange, ("item_id",)),
+                           (ItemCoverage, ("item_id",))):
         for column in columns:
             db.session.execute(delete(table).where(getattr(table, column).in_(ids)))
     removed = db.session.execute(delete(CatalogueItem).where(
         CatalogueItem.stable_id.like(f"{PREFIX}%"))).rowcount
+    coverage.refresh(losing)
     db.session.commit()
     return removed
 
@@ -128,6 +137,7 @@ def generate_catalogue(qualifications: int = 20_000, modules: int = 200_000, see
     plan = _Plan(random.Random(seed), qualifications, modules)
     counts = plan.build()
     _insert_all(plan)
+    coverage.refresh_all()
     db.session.commit()
     _after_bulk_load()
     return GeneratedCatalogue(counts=counts, seconds=time.perf_counter() - started)
@@ -144,6 +154,10 @@ def _insert_all(plan: "_Plan") -> None:
                         (ItemArea, plan.item_areas), (ItemRole, plan.item_roles)):
         for start in range(0, len(rows), BATCH):
             connection.execute(insert(model.__table__), rows[start:start + BATCH])
+        if connection.dialect.name == "postgresql":
+            # PostgreSQL planned the foreign-key checks of the next tables when this one held
+            # the seed's few rows (a sequential scan); ANALYZE has them planned again.
+            connection.execute(text(f"ANALYZE {model.__tablename__}"))
 
 
 def _after_bulk_load() -> None:
@@ -167,7 +181,7 @@ def _after_bulk_load() -> None:
     with db.engine.connect() as autocommit:
         autocommit = autocommit.execution_options(isolation_level="AUTOCOMMIT")
         for model in (CatalogueItem, ComponentGroup, Component, Prerequisite, ItemArea,
-                      ItemRole):
+                      ItemRole, ItemCoverage):
             autocommit.execute(text(f"VACUUM ANALYZE {model.__tablename__}"))
 
 
@@ -396,7 +410,8 @@ class _Plan:
                               for higher, lower in sorted(pairs)]
 
     def _add_roles(self) -> None:
-        """One to three roles per qualification, some roles far more common than others."""
+        """One to three roles per qualification, some roles far more common than others; about
+        one link in six marks the qualification key for that role."""
         if not self.role_ids:
             return
         rng = self.rng
@@ -405,5 +420,6 @@ class _Plan:
         for qual in self.quals:
             picked = {order[min(bisect.bisect(cumulative, rng.random() * cumulative[-1]),
                                 len(order) - 1)] for _ in range(rng.randint(1, 3))}
-            self.item_roles.extend({"item_id": qual.id, "job_role_id": role}
+            self.item_roles.extend({"item_id": qual.id, "job_role_id": role,
+                                    "is_key": rng.random() < KEY_FOR_ROLE_SHARE}
                                    for role in sorted(picked))
