@@ -159,7 +159,7 @@ def overlapping(masks: Counter) -> int:
 # counts a qualification once, key when key for any of its roles), key flag and masks.
 
 
-def _links(role_ids: Select):
+def _links(role_ids: list[int] | Select):
     return (select(ItemRole.job_role_id.label("role_id"), ItemRole.item_id,
                    _KEY.label("is_key"), STORED_COVERED.label("covered"),
                    STORED_JUDGED.label("judged"))
@@ -168,22 +168,28 @@ def _links(role_ids: Select):
 
 
 def _tally(kind: str, owner, rows) -> Select:
-    """(kind, owner, is key, covered, judged, how many) of `rows`."""
-    columns = (owner, rows.c.is_key, rows.c.covered, rows.c.judged)
-    return select(literal(kind), *columns, func.count()).group_by(*columns)
+    """(kind, owner, is key, covered, judged, how many) of `rows`, grouped by owner, key flag
+    and covered mask; `judged` is the AND of the group's judged masks (bit by bit, as the
+    least of each bit), which is all that combining them needs."""
+    columns = (owner, rows.c.is_key, rows.c.covered)
+    judged = sum(func.min(rows.c.judged.op("&")(area_bit)) for area_bit in map(bit, AREA_NUMBERS))
+    return select(literal(kind), *columns, judged, func.count()).group_by(*columns)
 
 
 def _by_role(links) -> Select:
     return _tally("role", links.c.role_id, links)
 
 
-def _by_cluster(links, cluster_ids: Select) -> Select:
-    # A qualification once a cluster; its masks are the same on every link (max keeps them).
+def _by_cluster(links) -> Select:
+    """Every cluster the links' roles sit in: only those whose roles are all among the links'
+    roles are whole (callers keep those). A qualification once a cluster; its masks are the
+    same on every link (max keeps them)."""
+    # Not filtered by cluster here: SQLite would then look each link's role up once per
+    # cluster asked for, rather than once.
     once = (select(ClusterRole.cluster_id, func.max(links.c.is_key).label("is_key"),
                    func.max(links.c.covered).label("covered"),
                    func.max(links.c.judged).label("judged"))
             .select_from(ClusterRole).join(links, links.c.role_id == ClusterRole.job_role_id)
-            .where(ClusterRole.cluster_id.in_(cluster_ids))
             .group_by(ClusterRole.cluster_id, links.c.item_id)).subquery()
     return _tally("cluster", once.c.cluster_id, once)
 
@@ -196,16 +202,17 @@ def _profiles(tallies: Select) -> dict[str, dict[int, Profile]]:
     return {kind: dict(found) for kind, found in profiles.items()}
 
 
-def role_profiles(role_ids: Select) -> dict[int, Profile]:
-    """Profiles of the roles `role_ids` selects (roles with nothing attached are absent)."""
+def role_profiles(role_ids: list[int]) -> dict[int, Profile]:
+    """Profiles of these roles (roles with nothing attached are absent)."""
     return _profiles(_by_role(_links(role_ids)))["role"]
 
 
-def cluster_profiles(cluster_ids: Select) -> dict[int, Profile]:
-    """Profiles of the clusters selected: the union over their roles, a qualification once,
-    key when key for any of them."""
-    role_ids = select(ClusterRole.job_role_id).where(ClusterRole.cluster_id.in_(cluster_ids))
-    return _profiles(_by_cluster(_links(role_ids), cluster_ids))["cluster"]
+def cluster_profiles(cluster_ids: list[int]) -> dict[int, Profile]:
+    """Profiles of these clusters: the union over their roles, a qualification once, key when
+    key for any of them (clusters with nothing attached are absent)."""
+    roles = select(ClusterRole.job_role_id).where(ClusterRole.cluster_id.in_(cluster_ids))
+    found = _profiles(_by_cluster(_links(roles)))["cluster"]
+    return {i: found[i] for i in cluster_ids if i in found}
 
 
 # --- the coverage matrix ------------------------------------------------------------------
@@ -288,15 +295,14 @@ def _clusters_in(cluster_set_id: int | None = None) -> Select:
 
 def role_matrix(areas, *, key_only=True, cluster_id=None, page=1) -> Matrix:
     roles, page, total = _page_of(_roles_in(cluster_id), page)
-    profiles = role_profiles(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
+    profiles = role_profiles([r.id for r in roles])
     return Matrix("roles", areas, [_row(r, profiles.get(r.id), areas, key_only) for r in roles],
                   page, total, key_only)
 
 
 def cluster_matrix(areas, *, key_only=True, cluster_set_id=None, page=1) -> Matrix:
     clusters, page, total = _page_of(_clusters_in(cluster_set_id), page)
-    profiles = cluster_profiles(select(Cluster.id).where(
-        Cluster.id.in_([c.id for c in clusters])))
+    profiles = cluster_profiles([c.id for c in clusters])
     return Matrix("clusters", areas,
                   [_row(c, profiles.get(c.id), areas, key_only) for c in clusters],
                   page, total, key_only)
@@ -374,10 +380,9 @@ def gap_report(areas, *, cluster_set_id=None, threshold=OVERLAP_THRESHOLD) -> Ga
     """Every role and cluster (of one cluster set, when given), with gaps and overlaps."""
     roles = list(db.session.scalars(_roles_in(cluster_set_id=cluster_set_id)))
     clusters = list(db.session.scalars(_clusters_in(cluster_set_id)).unique())
-    # One query for both: the clusters' roles are among the roles, whose links it reads once.
-    links = _links(select(JobRole.id).where(JobRole.id.in_([r.id for r in roles])))
-    found = _profiles(union_all(_by_role(links), _by_cluster(links, select(Cluster.id).where(
-        Cluster.id.in_([c.id for c in clusters])))))
+    # One query for both, reading the links once: the clusters' roles are among the roles.
+    links = _links([r.id for r in roles])
+    found = _profiles(union_all(_by_role(links), _by_cluster(links)))
     return GapReport(areas, [_row(r, found["role"].get(r.id), areas) for r in roles],
                      [_row(c, found["cluster"].get(c.id), areas) for c in clusters],
                      max(1, threshold))
