@@ -191,6 +191,11 @@ def add_member():
     return add
 
 
+def as_member(obj, user):
+    """The person's membership of the partnership `obj` (an action, a poll ...) belongs to."""
+    return membership.find_membership(obj.partnership_id, user)
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

@@ -40,9 +40,11 @@ def add_catalogue_sample() -> None:
     items.add_prerequisite(None, items.find_item("CME"), items.find_item("L3-CCP"))
 
 
-def add_cpd_sample(partnership, lead, attendee) -> None:
-    """A network with a session series, a booking attended and claimed for, a resource."""
-    network = sessions.create_network(partnership, name="Zebra network", coordinator=lead)
+def add_cpd_sample(partnership, lead, attendee, coordinator=None) -> None:
+    """A network (coordinated by the lead unless a coordinator is given) with a session
+    series, a booking attended and claimed for, a resource shared by the coordinator."""
+    coordinator = coordinator or lead
+    network = sessions.create_network(partnership, name="Zebra network", coordinator=coordinator)
     fields = sessions.SessionFields(title="Zebra day", day=date(2030, 3, 3), start=time(9),
                                end=time(15), capacity=5, learning_hours=Decimal("5"))
     series = sessions.schedule_series(partnership, network, "Zebra year", [date(2030, 3, 3)],
@@ -50,11 +52,11 @@ def add_cpd_sample(partnership, lead, attendee) -> None:
     session = sessions.list_sessions(partnership)[0].session
     assert session.series_id == series.id
     booking = sessions.sign_up(session, attendee, datetime(2030, 1, 1, tzinfo=UTC))
-    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead, session.ends_at)
     supply.set_rates(partnership, lead, day_pence=11000, half_day_pence=5500)
     supply.claim_supply(session, attendee, kind=ClaimKind.DAY, note="Zebra cover")
-    resources.add_link(network, lead, "Zebra links", "Zebra notes",
-                           "https://example.org/zebra")
+    resources.add_link(network, coordinator, "Zebra links", "Zebra notes",
+                       "https://example.org/zebra")
 
 
 def add_progress_sample(person) -> None:

@@ -2,7 +2,8 @@
 
 Each module's `add_sample(people)` adds rows to Zebra's partnership (names carry "Zebra"), so
 that every URL argument `<table>_id` has a row of theirs to try. `people` holds
-`theirs` (the partnership), `lead`, `member` and `steer` (users).
+`theirs` (the partnership), `lead`, `member` and `steer` (users), and may hold `assessor`
+and `mentor` (users; the policy walk gives each duty a person of its own).
 """
 
 from tests.access_samples import audits, centres, chat, steering

@@ -238,6 +238,19 @@ def test_cluster_coverage_is_the_union_over_its_roles(made, areas, key_only):
     assert got == {c: expected_counts(cluster_attached(c), key_only) for c in clusters}
 
 
+@pytest.mark.parametrize("set_name", ["Set A", "Set B"])
+def test_clusters_of_one_set_count_all_their_roles(made, areas, set_name):
+    """Role one and Role two sit in clusters of both sets: each set's clusters are whole."""
+    matrix = analysis.cluster_matrix(_area_list(areas), key_only=False,
+                                     cluster_set_id=made[set_name])
+    assert {row.subject.name: (row.counts, row.total) for row in matrix.rows} == {
+        c: (expected_counts(cluster_attached(c), False), len(cluster_attached(c)))
+        for c in SETS[set_name]}
+    report = analysis.gap_report(_area_list(areas), cluster_set_id=made[set_name])
+    assert {row.subject.name: [a.number for a in row.missing] for row in report.clusters} == {
+        c: expected_missing(cluster_attached(c)) for c in SETS[set_name]}
+
+
 def test_a_qualification_key_for_one_of_a_clusters_roles_is_key_for_the_cluster(made, areas):
     """Q3 (not key for the whole catalogue) marked key for Role one alone, and attached to
     Role two as well: key for Role one and for both clusters of Role one, not for Role two."""

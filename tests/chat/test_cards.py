@@ -7,11 +7,10 @@ import pytest
 from flask import render_template
 
 from tests.chat.cards_world import make_session, make_world
-from tests.conftest import HTMX
+from tests.conftest import HTMX, as_member
 from workspace.clock import utcnow
 from workspace.infra import live
 from workspace.models.cpd import BookingStatus
-from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
 from workspace.services.catalogue import items
 from workspace.services.catalogue.seed import load_catalogue_seed
@@ -256,7 +255,7 @@ def test_an_action_is_seen_by_steering_and_its_owner_only(client, auth, world):
 
 def test_marking_a_finished_action_done_again_is_refused(client, auth, world):
     action = _action(world, None)
-    actions.set_status(action, world.lead, Role.LEAD, ActionStatus.DROPPED, utcnow())
+    actions.set_status(action, as_member(action, world.lead), ActionStatus.DROPPED, utcnow())
     auth.login(world.steer)
     response = client.post(f"/p/{world.hub.id}/chat/card/done",
                            query_string={"ref": f"action-{action.id}"}, headers=HTMX)
@@ -272,7 +271,7 @@ def test_changes_behind_cards_publish_card_events(app, world):
     zebra_start = live.last_event_id(world.zebra.id)
     sessions.sign_up(world.session, world.ann, utcnow())
     action = _action(world, world.ann)
-    actions.set_status(action, world.ann, Role.MEMBER, ActionStatus.IN_PROGRESS, utcnow())
+    actions.set_status(action, as_member(action, world.ann), ActionStatus.IN_PROGRESS, utcnow())
     refs = [e.ref for e in live.events_after(world.hub.id, start) if e.kind == "card"]
     assert refs == [f"cpd-{world.session.id}", f"action-{action.id}"]
     assert live.events_after(world.zebra.id, zebra_start) == []

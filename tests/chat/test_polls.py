@@ -5,12 +5,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.chat.cards_world import make_world
-from tests.conftest import HTMX
+from tests.conftest import HTMX, as_member
 from workspace.exceptions import DomainError, Forbidden
 from workspace.extensions import db
 from workspace.infra import live
 from workspace.models import Poll, PollVote
-from workspace.models.partnerships import Role
 from workspace.services.chat import polls
 
 
@@ -77,15 +76,15 @@ def test_a_vote_must_be_for_one_of_the_polls_options(world):
 def test_closing_is_for_the_author_or_a_lead_and_stops_votes(world):
     poll = _poll(world)
     with pytest.raises(Forbidden):
-        polls.close_poll(poll, world.bob, Role.MEMBER)
+        polls.close_poll(poll, as_member(poll, world.bob))
     with pytest.raises(Forbidden):
-        polls.close_poll(poll, world.steer, Role.STEERING)
-    polls.close_poll(poll, world.lead, Role.LEAD)
+        polls.close_poll(poll, as_member(poll, world.steer))
+    polls.close_poll(poll, as_member(poll, world.lead))
     assert poll.closed_at is not None
     with pytest.raises(DomainError, match="This poll is closed."):
         polls.vote(poll, world.ann, poll.options[0].id)
     mine = _poll(world)
-    polls.close_poll(mine, world.ann, Role.MEMBER)
+    polls.close_poll(mine, as_member(mine, world.ann))
     assert mine.closed_at is not None
 
 

@@ -13,9 +13,9 @@ from tests.conftest import HTMX, csrf_token_from
 from workspace.exceptions import DomainError, Forbidden
 from workspace.extensions import db
 from workspace.models import Resource
-from workspace.models.partnerships import Role
 from workspace.services.cpd import resources as resources
 from workspace.services.cpd import sessions
+from workspace.services.partnerships.membership import find_membership
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
@@ -177,9 +177,9 @@ def test_the_sharer_or_a_lead_may_delete_and_the_file_goes(network, lead, teache
     first = add(network, sharer, "a.pdf", PDF, uploads)
     second = add(network, sharer, "b.pdf", PDF, uploads)
     with pytest.raises(Forbidden):
-        resources.delete_resource(first, other, Role.STEERING, uploads)
-    resources.delete_resource(first, sharer, Role.MEMBER, uploads)
-    resources.delete_resource(second, lead, Role.LEAD, uploads)
+        resources.delete_resource(first, find_membership(first.partnership_id, other), uploads)
+    resources.delete_resource(first, find_membership(first.partnership_id, sharer), uploads)
+    resources.delete_resource(second, find_membership(second.partnership_id, lead), uploads)
     assert resource_count() == 0
     assert stored_files(uploads) == []
 

@@ -97,7 +97,8 @@ def test_signing_up_joins_the_network(make_session, network, teacher):
     assert cpd.is_network_member(network, ann)
 
 
-def test_a_year_of_sessions_in_one_series_each_with_its_own_booking(hub, network, teacher):
+def test_a_year_of_sessions_in_one_series_each_with_its_own_booking(hub, network, teacher,
+                                                                    lead):
     days = [date(2026, 12, 2), date(2027, 3, 3), date(2027, 6, 30)]
     series = cpd.schedule_series(hub, network, "Full-day network meetings", days,
                                  session_fields(title="Network day"))
@@ -106,7 +107,8 @@ def test_a_year_of_sessions_in_one_series_each_with_its_own_booking(hub, network
     ann = teacher("Ann")
     bookings = cpd.sign_up_series(series, ann, NOW)
     assert len(bookings) == 3 and {b.session_id for b in bookings} == {s.id for s in sessions}
-    cpd.mark_attendance(sessions[0], bookings[0].id, Attendance.ATTENDED, ann)
+    cpd.mark_attendance(sessions[0], bookings[0].id, Attendance.ATTENDED, lead,
+                        sessions[0].ends_at)
     assert [b.attendance for b in bookings] == [Attendance.ATTENDED, None, None]
 
 
@@ -116,11 +118,12 @@ def test_attendance_credits_learning_hours(make_session, teacher, lead):
     ann = teacher("Ann")
     bookings = [cpd.sign_up(s, ann, NOW) for s in (first, second)]
     assert cpd.cpd_hours(ann) == 0
-    cpd.mark_attendance(first, bookings[0].id, Attendance.ATTENDED, lead)
-    cpd.mark_attendance(second, bookings[1].id, Attendance.NO_SHOW, lead)
+    after = second.ends_at
+    cpd.mark_attendance(first, bookings[0].id, Attendance.ATTENDED, lead, after)
+    cpd.mark_attendance(second, bookings[1].id, Attendance.NO_SHOW, lead, after)
     assert cpd.cpd_hours(ann) == Decimal("5.5")
     with pytest.raises(NotFound):
-        cpd.mark_attendance(second, bookings[0].id, Attendance.ATTENDED, lead)
+        cpd.mark_attendance(second, bookings[0].id, Attendance.ATTENDED, lead, after)
 
 
 def test_attended_sessions_count_as_evidence_for_their_modules(hub, network, teacher, lead,
@@ -130,7 +133,7 @@ def test_attended_sessions_count_as_evidence_for_their_modules(hub, network, tea
     ann = teacher("Ann")
     booking = cpd.sign_up(session, ann, NOW)
     assert cpd.evidence_sessions(ann, [unit.id]) == {}
-    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
+    cpd.mark_attendance(session, booking.id, Attendance.ATTENDED, lead, session.ends_at)
     assert cpd.evidence_sessions(ann, [unit.id]) == {unit.id: [session]}
 
 

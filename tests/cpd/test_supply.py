@@ -32,8 +32,10 @@ def _text(response) -> str:
 
 
 def attend(cpd_session, user, lead):
+    """Book before the session; the lead marks the register when it has ended."""
     booking = cpd.sign_up(cpd_session, user, NOW)
-    return cpd.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead)
+    return cpd.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead,
+                               cpd_session.ends_at)
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_only_people_marked_attended_can_claim(make_session, teacher, lead, rate
                                          teacher("Waiting"), teacher("Stranger"))
     cpd.sign_up(cpd_session, booked, NOW)
     no_show = cpd.sign_up(cpd_session, absent, NOW)
-    cpd.mark_attendance(cpd_session, no_show.id, Attendance.NO_SHOW, lead)
+    cpd.mark_attendance(cpd_session, no_show.id, Attendance.NO_SHOW, lead, cpd_session.ends_at)
     cpd.sign_up(cpd_session, waiting, NOW)
     for person in (booked, absent, waiting, stranger):
         with pytest.raises(DomainError, match="Only people marked as attending"):
@@ -227,7 +229,7 @@ def test_a_session_belongs_to_the_term_of_its_local_start_date(make_session):
 
 
 @pytest.fixture
-def year(hub, lead, network, make_session, teacher, make_partnership, make_user):
+def year(hub, lead, network, make_session, teacher, make_partnership, make_user, add_member):
     """A year of sessions in two networks and three terms, with claims in every state, and
     another partnership's approved claim that must not be counted."""
     secondary = cpd.create_network(hub, name="Secondary music teachers")
@@ -254,18 +256,19 @@ def year(hub, lead, network, make_session, teacher, make_partnership, make_user)
             supply.approve_claim(hub, claim.id, lead, DECIDED)
         elif decision == "decline":
             supply.decline_claim(hub, claim.id, lead, DECIDED)
-    _other_partnership_claim(make_partnership, make_user)
+    _other_partnership_claim(make_partnership, make_user, add_member)
     return sessions
 
 
-def _other_partnership_claim(make_partnership, make_user) -> None:
+def _other_partnership_claim(make_partnership, make_user, add_member) -> None:
     boss = make_user(name="Other Lead")
     other = make_partnership(lead=boss, name="Other Hub")
+    elsewhere = add_member(other, make_user(name="Other Teacher")).user
     net = cpd.create_network(other, name="Primary music teachers")
     cpd_session = cpd.schedule_session(other, net, session_fields(title="Elsewhere"))
     supply.set_rates(other, boss, day_pence=99900, half_day_pence=1)
-    attend(cpd_session, boss, boss)
-    claim = supply.claim_supply(cpd_session, boss, kind=ClaimKind.DAY)
+    attend(cpd_session, elsewhere, boss)
+    claim = supply.claim_supply(cpd_session, elsewhere, kind=ClaimKind.DAY)
     supply.approve_claim(other, claim.id, boss, DECIDED)
 
 

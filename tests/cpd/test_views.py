@@ -187,10 +187,12 @@ def test_sign_up_after_the_deadline_says_so(client, auth, hub, make_session, tea
     assert "Sign-up for this session has closed." in _text(response)
 
 
-def test_register_marks_attendance_by_htmx(client, auth, hub, lead, make_session, teacher):
+def test_register_marks_attendance_by_htmx(client, auth, hub, lead, make_session, teacher,
+                                           clock):
     session = make_session()
     ann = teacher("Ann")
     booking = sessions.sign_up(session, ann, NOW)
+    clock.shift(session.starts_at - NOW)  # the session has begun
     auth.login(lead)
     page = _text(client.get(f"/p/{hub.id}/cpd/sessions/{session.id}/register"))
     assert "Ann" in page and "Not marked" in page
@@ -210,10 +212,12 @@ def test_network_coordinator_runs_their_network(client, auth, hub, teacher, make
     assert client.get(f"/p/{hub.id}/cpd/sessions/{other.id}/register").status_code == 403
 
 
-def test_my_cpd_and_notifications_pages(client, auth, hub, lead, make_session, teacher):
+def test_my_cpd_and_notifications_pages(client, auth, hub, lead, make_session, teacher,
+                                        clock):
     session = make_session()
     ann = teacher("Ann")
     booking = sessions.sign_up(session, ann, NOW)
+    clock.shift(session.ends_at - NOW)  # the session is over: the lead marks the register
     sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, lead)
     auth.login(ann)
     page = _text(client.get("/cpd/mine"))

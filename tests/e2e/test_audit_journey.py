@@ -80,10 +80,11 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot, clock)
     send_cell.get_by_role("link").click()
     htmx_idle(lead)
     detail = lead.locator("#cell-detail")
-    # SEND: the schools are not named, and only the cell's total (12 + 8) is shown.
+    # SEND: the schools are not named, and only the cell's total (12 + 8, with the cell key
+    # noise of up to 2 either way) is shown.
     expect(detail).to_contain_text("A school or setting in Northgate")
     expect(detail).not_to_contain_text("Oakfield School")
-    expect(detail).to_contain_text("children in the needs 20")
+    expect(detail).to_contain_text(re.compile(r"children in the needs (18|19|20|21|22);"))
     assert not re.search(r"\b(12|8)\b", detail.inner_text())
     expect(detail).to_contain_text("Children are counted only in the totals")
     shot(lead, "audit-drill-down")
@@ -94,12 +95,12 @@ def test_from_needs_form_to_action(app, live_server, new_page, hub, shot, clock)
         .get_by_role("link", name="Edit").click()
     field = lead.get_by_label("How many children and young people (if known)")
     expect(field).to_have_value("")
-    expect(lead.get_by_text("A figure is stored and hidden")).to_be_visible()
+    expect(lead.get_by_text("A figure was entered; leave blank to keep it")).to_be_visible()
     shot(lead, "audit-need-edit-hidden-figure")
     lead.get_by_role("button", name="Save need").click()
     expect(lead.get_by_text("The need is saved.")).to_be_visible()
     lead.get_by_role("link", name="Gap view").click()
-    expect(send_cell).to_contain_text("children 20")  # the hidden figure was kept
+    expect(send_cell).to_contain_text(re.compile(r"children (18|19|20|21|22)\b"))  # kept
     send_cell.get_by_role("link").click()
     htmx_idle(lead)
 

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime, time
+from html import escape, unescape
 
 import pytest
 
@@ -49,6 +50,12 @@ AREAS = {1: 3, 2: 3, 3: 1, 4: 1, 5: 1, 6: 0}  # 1: Ann Bob Eve; 2: Ann Bob Dan; 
 # not to cover anything): Lena (L5, unjudged) on every area; Ann and Bob (L3-CCP) on 3-6; Dan
 # on 1, 5, 6; Eve (U-A, CPD on 5) on 2, 3, 4, 6; Cat holds nothing, so nothing to judge.
 NOT_JUDGED = {1: 2, 2: 2, 3: 4, 4: 4, 5: 4, 6: 5}
+
+
+def published(count: int) -> str:
+    """As the page and the CSV show a count (services.disclosure): in a partnership of six,
+    every count of 1 to 4 members is "<5"."""
+    return "<5" if 0 < count < 5 else str(count)
 
 
 @pytest.fixture
@@ -121,7 +128,8 @@ def attend_session(partnership, lead, user, area_id):
                                capacity=5, area_ids=frozenset({area_id}))
     cpd_session = sessions.schedule_session(partnership, network, fields)
     booking = sessions.sign_up(cpd_session, user, datetime(2030, 1, 1, tzinfo=UTC))
-    sessions.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead)
+    sessions.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead,
+                             cpd_session.ends_at)
 
 
 def _text(response) -> str:
@@ -134,34 +142,34 @@ def _text(response) -> str:
 def test_counts_equal_the_hand_count(hub):
     figures = workforce(hub[0])
     assert figures.total == 6 and figures.not_consented == 3
-    assert {c.label: c.count for c in figures.by_role} == BY_ROLE
+    assert {c.label: c.count.raw for c in figures.by_role} == BY_ROLE
     assert [c.label for c in figures.by_role][-1] == "Role not given"
-    assert [(c.label, c.count) for c in figures.by_level] == list(BY_LEVEL.items())
-    assert [(q.item.title, (q.holds, q.working_towards))
-            for q in figures.qualifications] == list(QUALIFICATIONS.items())
-    assert {a.area.number: a.members for a in figures.areas} == AREAS
+    assert [(c.label, c.count.raw) for c in figures.by_level] == list(BY_LEVEL.items())
+    assert {q.item.title: (q.holds.raw, q.working_towards.raw)
+            for q in figures.qualifications} == QUALIFICATIONS
+    assert {a.area.number: a.members.raw for a in figures.areas} == AREAS
 
 
 def test_coverage_follows_each_persons_own_record(hub):
     """The bulk count agrees with tracking.record_areas, person by person."""
     figures = workforce(hub[0])
     own = [tracking.record_areas(m.user) for m in list_members(hub[0])]
-    assert {a.area.id: a.members for a in figures.areas} == {
+    assert {a.area.id: a.members.raw for a in figures.areas} == {
         a.area.id: sum(a.area.id in areas for areas in own) for a in figures.areas}
 
 
 def test_areas_not_yet_judged_are_counted_apart(hub, items):
     figures = workforce(hub[0])
-    assert {a.area.number: a.not_judged for a in figures.areas} == NOT_JUDGED
+    assert {a.area.number: a.not_judged.raw for a in figures.areas} == NOT_JUDGED
     own = [tracking.record_coverage(m.user) for m in list_members(hub[0])]
-    assert {a.area.number: a.not_judged for a in figures.areas} == {
+    assert {a.area.number: a.not_judged.raw for a in figures.areas} == {
         n: sum(c.state(n) is AreaState.NOT_JUDGED for c in own) for n in AREAS}
     db.session.add(ItemArea(item_id=items["l5"].id, area_id=items["areas"][5].id,
                             covered=False))
     db.session.commit()
     figures = workforce(hub[0])
-    assert {a.area.number: a.not_judged for a in figures.areas}[6] == 4  # Lena: now a gap
-    assert {a.area.number: a.members for a in figures.areas} == AREAS
+    assert {a.area.number: a.not_judged.raw for a in figures.areas}[6] == 4  # Lena: now a gap
+    assert {a.area.number: a.members.raw for a in figures.areas} == AREAS
 
 
 def test_only_members_who_share_are_listed_with_their_detail(hub):
@@ -188,9 +196,9 @@ def test_sharing_later_adds_the_record_and_leaves_the_counts(hub):
 
 def test_key_qualifications_are_listed_even_when_nobody_has_them(make_partnership, items):
     figures = workforce(make_partnership())
-    assert [(q.item.stable_id, q.holds, q.working_towards)
+    assert [(q.item.stable_id, q.holds.raw, q.working_towards.raw)
             for q in figures.qualifications] == [("L3-CCP", 0, 0), ("CME", 0, 0)]
-    assert [(c.label, c.count) for c in figures.by_level] == [("None recorded", 1)]
+    assert [(c.label, c.count.raw) for c in figures.by_level] == [("None recorded", 1)]
 
 
 # --- the page and the CSV -------------------------------------------------------------------
@@ -201,11 +209,11 @@ def _row(html: str, label: str) -> str:
     return html[start:html.index("</tr>", start)]
 
 
-def _row_count(html: str, label: str) -> list[int]:
-    cells = re.search(rf"{re.escape(label)}(?:</a>.*?)?</th>((?:\s*<td class=\"count\">\d+</td>)+)",
-                      html, re.S)
+def _row_count(html: str, label: str) -> list[str]:
+    count = r"\s*<td class=\"count\">[^<]+</td>"
+    cells = re.search(rf"{re.escape(label)}(?:</a>.*?)?</th>((?:{count})+)", html, re.S)
     assert cells, f"no row for {label}"
-    return [int(n) for n in re.findall(r"\d+", cells.group(1))]
+    return [unescape(n) for n in re.findall(r">([^<]+)<", cells.group(1))]
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX])
@@ -217,13 +225,16 @@ def test_the_page_shows_the_figures_and_no_private_name(hub, client, auth, heade
     html = _text(response)
     assert PRIVATE not in html and people["bob"].email not in html
     assert "3 of 6 members have not" in " ".join(html.split())
+    # 5 and over: the count with its cell key noise, as the service publishes it.
+    not_judged = {a.area.number: str(a.not_judged) for a in workforce(partnership).areas}
+    assert abs(int(not_judged[6]) - NOT_JUDGED[6]) <= 2
     for label, count in {**BY_ROLE, **BY_LEVEL}.items():
-        assert _row_count(html, label) == [count]
+        assert _row_count(html, label) == [published(count)]
     for title, counts in QUALIFICATIONS.items():
-        assert _row_count(html, title) == list(counts)
+        assert _row_count(html, title) == list(map(published, counts))
     for number, count in AREAS.items():
-        assert _row_count(html, f"{number}. Area {number}") == [count]
-        assert f'<td class="count not-judged">{NOT_JUDGED[number]}</td>' in _row(
+        assert _row_count(html, f"{number}. Area {number}") == [published(count)]
+        assert f'<td class="count not-judged">{escape(not_judged[number])}</td>' in _row(
             html, f"{number}. Area {number}")
     assert "=Eve" in html and "1 of 2 mandatory units" in html
 
@@ -240,16 +251,18 @@ def test_the_csv_has_the_same_figures_and_no_private_name(hub, client, auth):
     auth.login(people["lena"])
     rows = _csv(client, partnership)
     assert PRIVATE not in str(rows)
-    section = lambda name: {r["Label"]: int(r["Count"]) for r in rows  # noqa: E731
+    section = lambda name: {r["Label"]: r["Count"] for r in rows  # noqa: E731
                             if r["Section"] == name}
-    assert section("Members") == {"All members": 6, "Sharing their record with leads": 3,
-                                  "Not sharing their record": 3}
-    assert section("Members by role") == BY_ROLE
-    assert section("Members by highest level held") == BY_LEVEL
-    assert section("Holds qualification") == {t: c[0] for t, c in QUALIFICATIONS.items()}
-    assert section("Working towards qualification") == {t: c[1]
-                                                         for t, c in QUALIFICATIONS.items()}
-    assert section("Common Core coverage") == {f"{n}. Area {n}": c for n, c in AREAS.items()}
+    shown = lambda counts: {k: published(v) for k, v in counts.items()}  # noqa: E731
+    assert section("Members") == {"All members": "6", "Sharing their record with leads": "3",
+                                  "Not sharing their record": "3"}
+    assert section("Members by role") == shown(BY_ROLE)
+    assert section("Members by highest level held") == shown(BY_LEVEL)
+    assert section("Holds qualification") == shown({t: c[0] for t, c in QUALIFICATIONS.items()})
+    assert section("Working towards qualification") == shown(
+        {t: c[1] for t, c in QUALIFICATIONS.items()})
+    assert section("Common Core coverage") == shown({f"{n}. Area {n}": c
+                                                     for n, c in AREAS.items()})
     people_rows = [r for r in rows if r["Section"].startswith("Member (")]
     assert [r["Label"] for r in people_rows] == ["'=Eve", "Ann", "Lena"]  # no formula
     assert people_rows[1]["Holds"] == "Level 3 Certificate for Creative and Cultural Practitioners"

@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests.conftest import as_member
 from workspace.clock import london_today
 from workspace.extensions import db
 from workspace.models import Notification
-from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
 from workspace.services.steering import actions
 
@@ -41,10 +41,10 @@ def test_nobody_is_reminded_of_what_is_not_overdue_or_finished(hub, lead, steer,
     add(hub, lead, steer, "Undated", None)
     add(hub, lead, None, "Nobody's", DAY - timedelta(days=1))
     done = add(hub, lead, member, "Done", DAY - timedelta(days=1))
-    actions.set_status(done, member, Role.MEMBER, ActionStatus.DONE,
+    actions.set_status(done, as_member(done, member), ActionStatus.DONE,
                        datetime(2027, 6, 9, tzinfo=UTC))
     dropped = add(hub, lead, member, "Dropped", DAY - timedelta(days=1))
-    actions.set_status(dropped, lead, Role.LEAD, ActionStatus.DROPPED,
+    actions.set_status(dropped, as_member(dropped, lead), ActionStatus.DROPPED,
                        datetime(2027, 6, 9, tzinfo=UTC))
     assert actions.send_overdue_reminders(DAY) == 0
     assert reminders_to(steer) == [] and reminders_to(member) == []

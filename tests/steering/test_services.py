@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import as_member
 from tests.steering.conftest import HTML, PDF, make_audit, make_group, stored_files
 from workspace.clock import london_today
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
 from workspace.models import Notification
 from workspace.models.audits import AgePhase, ArtForm
-from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus, Paper
 from workspace.services.partnerships import membership
 from workspace.services.steering import actions, meetings
@@ -233,9 +233,9 @@ def test_an_action_from_a_gap_cell_keeps_the_cell(hub, lead, steer):
 
 def test_done_records_when_and_reopening_clears_it(hub, lead, steer, member):
     action = actions.create_action(hub, lead, actions.ActionFields("X", owner_id=member.id))
-    actions.set_status(action, member, Role.MEMBER, ActionStatus.DONE, NOW)
+    actions.set_status(action, as_member(action, member), ActionStatus.DONE, NOW)
     assert (action.status, action.completed_at) == (ActionStatus.DONE, NOW)
-    actions.set_status(action, steer, Role.STEERING, ActionStatus.IN_PROGRESS, NOW)
+    actions.set_status(action, as_member(action, steer), ActionStatus.IN_PROGRESS, NOW)
     assert (action.status, action.completed_at) == (ActionStatus.IN_PROGRESS, None)
 
 
@@ -244,11 +244,11 @@ def test_only_the_owner_or_steering_may_see_or_change_an_action(hub, lead, steer
     someone = make_user()
     add_member(hub, someone)
     action = actions.create_action(hub, lead, actions.ActionFields("X", owner_id=member.id))
-    assert actions.may_view(action, member, Role.MEMBER)
-    assert actions.may_view(action, steer, Role.STEERING)
-    assert not actions.may_view(action, someone, Role.MEMBER)
+    assert actions.may_view(action, as_member(action, member))
+    assert actions.may_view(action, as_member(action, steer))
+    assert not actions.may_view(action, as_member(action, someone))
     with pytest.raises(Forbidden):
-        actions.set_status(action, someone, Role.MEMBER, ActionStatus.DONE, NOW)
+        actions.set_status(action, as_member(action, someone), ActionStatus.DONE, NOW)
     assert action.status == ActionStatus.OPEN
 
 
@@ -260,7 +260,7 @@ def test_overdue_means_due_before_the_london_date_and_unfinished(hub, lead):
     assert today == date(2027, 6, 1)
     assert actions.is_overdue(action, today)
     assert not actions.is_overdue(action, date(2027, 5, 31))
-    actions.set_status(action, lead, Role.LEAD, ActionStatus.DROPPED, NOW)
+    actions.set_status(action, as_member(action, lead), ActionStatus.DROPPED, NOW)
     assert not actions.is_overdue(action, today)
     undated = actions.create_action(hub, lead, actions.ActionFields("Y"))
     assert not actions.is_overdue(undated, today)
@@ -276,7 +276,7 @@ def test_lists_by_due_date_and_a_persons_open_actions(hub, lead, steer):
     done = actions.create_action(hub, lead, fields("Done", owner_id=steer.id,
                                                    due_on=date(2027, 1, 1)))
     actions.create_action(hub, lead, fields("Someone else's", owner_id=lead.id))
-    actions.set_status(done, steer, Role.STEERING, ActionStatus.DONE, NOW)
+    actions.set_status(done, as_member(done, steer), ActionStatus.DONE, NOW)
     assert actions.open_actions_of(hub, steer) == [soon, late, undated]
     assert [a.title for a in actions.list_actions(hub)][:4] == ["Done", "Soon", "Late",
                                                                 "Undated"]

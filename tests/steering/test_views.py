@@ -6,12 +6,11 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import HTMX
+from tests.conftest import HTMX, as_member
 from tests.steering.conftest import HTML, PDF, make_audit, make_group, stored_files
 from workspace.clock import london_today, utcnow
 from workspace.extensions import db
 from workspace.models import Notification
-from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting, Paper
 from workspace.services.steering import actions, meetings
 
@@ -298,7 +297,7 @@ def test_the_overview_panel_shows_only_ones_own_open_actions(client, auth, hub, 
     auth.login(member)
     panel = _text(client.get(f"/p/{hub.id}/"))
     assert "Mine" in panel and "Theirs" not in panel and "all actions" not in panel
-    actions.set_status(mine, member, Role.MEMBER, ActionStatus.DONE, utcnow())
+    actions.set_status(mine, as_member(mine, member), ActionStatus.DONE, utcnow())
     assert "No open actions for you." in _text(client.get(f"/p/{hub.id}/"))
 
 

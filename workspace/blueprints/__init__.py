@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from workspace.blueprints.access import can
 from workspace.blueprints.accounts import bp as accounts_bp
 from workspace.blueprints.audits import bp as audits_bp
 from workspace.blueprints.catalogue import bp as catalogue_bp
@@ -19,3 +20,4 @@ BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp, cpd_bp, progr
 def register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.add_template_global(can)

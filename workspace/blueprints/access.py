@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workspace.exceptions import Forbidden, NotFound
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.partnerships import membership as partnership_service
 
 
@@ -44,9 +45,18 @@ def editor_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if not current_user.is_catalogue_editor:
+        if not permissions.may_edit_catalogue(current_user):
             abort(403)
         return view(*args, **kwargs)
 
     wrapped.catalogue_editor_only = True
     return wrapped
+
+
+def can(rule: str, *args) -> bool:
+    """Templates ask `can("run_network", network)`: the rule of that name in
+    services/permissions, for the person viewing (their membership of the partnership the
+    page is in, for partnership rules). An unknown name is an error, not a quiet False."""
+    if rule in permissions.SITE_RULES:
+        return permissions.SITE_RULES[rule](current_user, *args)
+    return permissions.PARTNERSHIP_RULES[rule](g.get("membership"), *args)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -242,3 +243,26 @@ class Need(db.Model):
 
     target_group: Mapped[TargetGroup | None] = relationship()
     job_role: Mapped[JobRole | None] = relationship()
+
+
+class AuditChange(db.Model):
+    """One change to an audit's settings, provision or needs: who, when, which field, old and
+    new. A children figure that must stay hidden is recorded as changed, without values."""
+
+    __tablename__ = "audit_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    audit_id: Mapped[int] = mapped_column(
+        ForeignKey("audit.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: the needs form
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    record: Mapped[str] = mapped_column(String(20))  # "audit", "provision" or "need"
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # "added", "changed" or "deleted"
+    field: Mapped[str] = mapped_column(String(60), default="")
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # withheld
+
+    actor: Mapped[User | None] = relationship()

@@ -41,7 +41,8 @@ class AuditForm(FlaskForm):
     suppression_threshold = IntegerField(
         "Hide counts of children below", validators=[
             InputRequired("Enter a number."), NumberRange(min=1, max=1000)],
-        description="Counts of children under this number are shown as \u201cfewer than\u201d.")
+        description="Counts of children under this number are shown as \u201cfewer than\u201d. "
+                    "It can only go up, and never below 5.")
 
 
 class StatusForm(FlaskForm):

@@ -23,8 +23,8 @@ def csv_response(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-HIDDEN_FIGURE_HINT = ("A figure is stored and hidden; leave this empty to keep it, "
-                      "or enter a new one.")
+HIDDEN_FIGURE_HINT = ("A figure was entered; leave blank to keep it, or enter a new one to "
+                      "replace it. It is never shown again.")
 
 
 def hide_stored_figure(field) -> None:
@@ -130,7 +130,8 @@ def edit_provision(partnership, provision_id: int):
         hide_stored_figure(form.children_reached)
     if form.validate_on_submit():
         try:
-            records.update_provision(provision, audit, _provision_fields(form, hidden))
+            records.update_provision(provision, audit, _provision_fields(form, hidden),
+                                     current_user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -145,7 +146,7 @@ def delete_provision(partnership, provision_id: int):
     provision = records.get_provision(partnership, provision_id)
     audit = records.get_audit(partnership, provision.audit_id)
     if ConfirmForm().validate_on_submit():
-        records.delete_provision(provision)
+        records.delete_provision(provision, audit, current_user)
         flash("The provision is deleted.", "info")
     return redirect(audit_url(audit, "audits.provision_list"))
 
@@ -203,7 +204,7 @@ def new_need(partnership, audit_id: int):
     form = need_form(NeedForm, partnership)
     if form.validate_on_submit():
         try:
-            records.add_need(audit, need_fields(form), NeedSource.HAND)
+            records.add_need(audit, need_fields(form), NeedSource.HAND, current_user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -230,7 +231,7 @@ def edit_need(partnership, need_id: int):
         hide_stored_figure(form.children)
     if form.validate_on_submit():
         try:
-            records.update_need(need, audit, need_fields(form, hidden))
+            records.update_need(need, audit, need_fields(form, hidden), current_user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -245,6 +246,6 @@ def delete_need(partnership, need_id: int):
     need = records.get_need(partnership, need_id)
     audit = records.get_audit(partnership, need.audit_id)
     if ConfirmForm().validate_on_submit():
-        records.delete_need(need)
+        records.delete_need(need, audit, current_user)
         flash("The need is deleted.", "info")
     return redirect(audit_url(audit, "audits.need_list"))

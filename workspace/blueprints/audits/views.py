@@ -13,7 +13,8 @@ from workspace.clock import LONDON, utcnow
 from workspace.exceptions import DomainError
 from workspace.models.audits import AuditStatus
 from workspace.models.partnerships import Role
-from workspace.services.audits import records
+from workspace.services import disclosure
+from workspace.services.audits import changes, records
 
 bp = Blueprint("audits", __name__)
 
@@ -79,7 +80,8 @@ def _audit_page(partnership, found, status_form=None, expiry_form=None, code: in
                   expiry_form=expiry_form or ExpiryForm(
                       formdata=None, expires_on=expires.astimezone(LONDON).date()
                       if expires else None),
-                  confirm=ConfirmForm(), groups=records.list_target_groups(partnership))
+                  confirm=ConfirmForm(), groups=records.list_target_groups(partnership),
+                  threshold=disclosure.threshold_of(found.suppression_threshold))
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/edit", methods=["GET", "POST"])
@@ -89,7 +91,8 @@ def edit_audit(partnership, audit_id: int):
     form = AuditForm(obj=found)
     if form.validate_on_submit():
         try:
-            records.update_audit(found, _fields(form), minimum_threshold=minimum_threshold())
+            records.update_audit(found, _fields(form), minimum_threshold=minimum_threshold(),
+                                 actor=current_user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -105,7 +108,8 @@ def change_status(partnership, audit_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            records.change_status(found, AuditStatus(form.status.data), utcnow())
+            records.change_status(found, AuditStatus(form.status.data), utcnow(),
+                                  actor=current_user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -176,3 +180,11 @@ def add_target_group(partnership):
             flash(f"{group.name} is added.", "success")
             form = TargetGroupForm(formdata=None)
     return _groups_page(partnership, form)
+
+
+@bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/changes")
+@partnership_route(Role.LEAD)
+def audit_changes(partnership, audit_id: int):
+    found = records.get_audit(partnership, audit_id)
+    return render("audits/changes.html", partnership=partnership, audit=found,
+                  changes=changes.list_changes(found))

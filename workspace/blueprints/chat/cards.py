@@ -149,5 +149,5 @@ def card_vote(partnership):
 def card_close_poll(partnership):
     poll = cards.get_readable_poll(partnership, g.membership, int(_key("poll")))
     _confirmed()
-    polls.close_poll(poll, current_user, g.membership.role)
+    polls.close_poll(poll, g.membership)
     return _answer(partnership, f"poll-{poll.id}", done="The poll is closed.")

@@ -22,7 +22,7 @@ from workspace.blueprints.rendering import INVALID, add_domain_error
 from workspace.clock import LONDON_NAME, utcnow
 from workspace.exceptions import DomainError
 from workspace.models.cpd import SessionStatus
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.chat import cards, messages, polls
 from workspace.services.cpd import sessions
 from workspace.services.partnerships import membership as partnership_service
@@ -60,9 +60,7 @@ def open_command(partnership, channel, text: str):
 
 def _runnable_networks(partnership):
     rows = sessions.list_networks(partnership, current_user, utcnow())
-    if g.membership.role == Role.LEAD:
-        return [r.network for r in rows]
-    return [r.network for r in rows if r.network.coordinator_id == current_user.id]
+    return [r.network for r in rows if permissions.may_run_network(g.membership, r.network)]
 
 
 def _session_form(partnership, **kwargs) -> ChatSessionForm:
@@ -154,7 +152,7 @@ def _action_form(partnership, **kwargs) -> ActionForm:
 
 def _action_panel(partnership, channel, form, status=200):
     return _panel("chat/_command_action.html", status, partnership=partnership, channel=channel,
-                  form=form, may_add=g.membership.role.at_least(Role.STEERING))
+                  form=form, may_add=permissions.may_manage_actions(g.membership))
 
 
 def _open_action(partnership, channel, args: str):
@@ -166,7 +164,7 @@ def _open_action(partnership, channel, args: str):
 def command_action(partnership):
     form = _action_form(partnership)
     channel = messages.get_channel(partnership, _channel_id(form), g.membership)
-    if not g.membership.role.at_least(Role.STEERING):
+    if not permissions.may_manage_actions(g.membership):
         form.form_errors.append("Only steering group members and leads can add actions.")
     elif form.validate_on_submit():
         try:

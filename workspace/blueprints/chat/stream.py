@@ -26,7 +26,7 @@ from workspace.blueprints.chat.views import bp
 from workspace.extensions import db
 from workspace.infra import live
 from workspace.models import ChatEvent, Membership, Message, Poll
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.chat import messages
 
 RETRY_MS = 1000
@@ -81,7 +81,7 @@ class Viewer:
         if membership is None:  # removed from the partnership: the stream ends
             self.member, self.readable, self.steering = False, set(), False
             return
-        self.steering = membership.role.at_least(Role.STEERING)
+        self.steering = permissions.may_manage_actions(membership)  # sees every action
         self.readable = {c.id for c in messages.readable_channels(
             membership.partnership, membership, include_archived=True)}
 

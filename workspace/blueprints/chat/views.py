@@ -109,7 +109,7 @@ def _channel_page(partnership, chan, form, thread=None, status: int = 200,
                   reply_form=MessageForm(formdata=None),
                   unread=messages.unread_counts(channels, current_user),
                   last_event_id=live.last_event_id(partnership.id),
-                  is_lead=g.membership.role == Role.LEAD, search_form=SearchForm(formdata=None))
+                  search_form=SearchForm(formdata=None))
 
 
 @bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/messages")

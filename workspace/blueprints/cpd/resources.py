@@ -16,6 +16,7 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.infra import uploads
 from workspace.models import Network, Resource
+from workspace.services import permissions
 from workspace.services.cpd import resources as service
 from workspace.services.cpd.sessions import is_network_member
 from workspace.services.partnerships.membership import get_owned
@@ -61,7 +62,7 @@ def _context(partnership, network) -> dict:
     return {"partnership": partnership, "network": network,
             "resources": service.list_resources(network),
             "can_add": is_network_member(network, current_user),
-            "may_delete": lambda r: service.may_delete(r, current_user, g.membership.role),
+            "may_delete": lambda r: permissions.may_delete_resource(g.membership, r.added_by_id),
             "kind_label": service.kind_label, "human_size": service.human_size,
             "limit": service.human_size(service.max_upload_bytes()),
             "accept": uploads.accept_attribute()}
@@ -160,7 +161,7 @@ def delete_resource(partnership, resource_id: int):
     network = get_owned(Network, partnership, resource.network_id)
     if ConfirmForm().validate_on_submit():
         title = resource.title
-        service.delete_resource(resource, current_user, g.membership.role, upload_folder())
+        service.delete_resource(resource, g.membership, upload_folder())
         flash(f"“{title}” is removed.", "info")
     if htmx:
         return render(PAGE, LIST, **_context(partnership, network))

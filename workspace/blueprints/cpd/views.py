@@ -15,9 +15,10 @@ from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.models import CpdSession, Network, SessionSeries
+from workspace.models import Booking, CpdSession, Network, SessionSeries
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.catalogue import items
 from workspace.services.chat import messages
 from workspace.services.cpd import ical, logbook, supply
@@ -28,8 +29,7 @@ bp = Blueprint("cpd", __name__)
 
 
 def _may_run(network: Network) -> bool:
-    """Leads run every network's sessions; a network's coordinator runs its own."""
-    return g.membership.role == Role.LEAD or network.coordinator_id == current_user.id
+    return permissions.may_run_network(g.membership, network)
 
 
 def _require_runner(network: Network) -> None:
@@ -56,7 +56,7 @@ def index(partnership):
 
 def _index_page(partnership, form: NetworkForm):
     now = utcnow()
-    pending = supply.pending_count(partnership) if g.membership.role == Role.LEAD else 0
+    pending = supply.pending_count(partnership) if permissions.is_lead(g.membership) else 0
     return render_form("cpd/index.html", form, partnership=partnership,
                        networks=cpd.list_networks(partnership, current_user, now),
                        sessions=cpd.list_sessions(partnership, since=now),
@@ -313,9 +313,11 @@ def sign_up_series(partnership, session_series_id: int):
 def register(partnership, cpd_session_id: int):
     existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
     _require_runner(existing.network)
+    now = utcnow()
     return render("cpd/register.html", partnership=partnership, cpd_session=existing,
                   bookings=cpd.register(existing), form=AttendanceForm(formdata=None),
-                  when=cpd.describe_when(existing))
+                  when=cpd.describe_when(existing), now=now,
+                  not_yet=permissions.why_not_mark_attendance(g.membership, existing, None, now))
 
 
 @bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/register/"
@@ -328,10 +330,18 @@ def mark(partnership, cpd_session_id: int, booking_id: int):
     if not form.validate_on_submit():
         abort(400)
     value = Attendance(form.attendance.data) if form.attendance.data else None
-    booking = cpd.mark_attendance(existing, booking_id, value, current_user)
+    error = None
+    try:
+        booking = cpd.mark_attendance(existing, booking_id, value, current_user, utcnow())
+    except DomainError as refused:
+        error, booking = refused.message, partnership_service.get_owned(
+            Booking, partnership, booking_id)
     if htmx:
-        return render("cpd/register.html", "cpd/_register_row.html", partnership=partnership,
-                      cpd_session=existing, booking=booking)
+        return render("cpd/register.html", "cpd/_register_row.html", status=422 if error else 200,
+                      partnership=partnership, cpd_session=existing, booking=booking,
+                      error=error, now=utcnow())
+    if error:
+        flash(error, "error")
     return redirect(url_for("cpd.register", partnership_id=partnership.id,
                             cpd_session_id=existing.id))
 

@@ -17,6 +17,7 @@ from workspace.exceptions import DomainError, Forbidden
 from workspace.models import Centre, Registration
 from workspace.models.centres import StaffRole
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.partnerships import membership as partnerships
 from workspace.services.progress import centres as service
@@ -75,11 +76,10 @@ def _staff_form(partnership, blank: bool = False) -> StaffForm:
 
 
 def _centres_page(partnership, form: CentreForm | None = None):
-    lead = g.membership.role == Role.LEAD
-    if lead and form is None:
+    if permissions.may_manage_centres(g.membership) and form is None:
         form = _centre_form(partnership, blank=True)
     return render("progress/centres.html", status=INVALID if form and form.errors else 200,
-                  partnership=partnership, form=form, lead=lead,
+                  partnership=partnership, form=form,
                   centres=service.list_centres(partnership))
 
 
@@ -108,12 +108,11 @@ def create_centre(partnership):
 
 
 def _centre_page(partnership, centre, **forms):
-    lead = g.membership.role == Role.LEAD
     context = {"window_form": WindowForm(formdata=None, window_months=centre.window_months),
                "staff_form": _staff_form(partnership, blank=True), **forms}
     invalid = any(f.errors for f in forms.values())
     return render("progress/centre.html", status=INVALID if invalid else 200,
-                  partnership=partnership, centre=centre, lead=lead, confirm=ConfirmForm(),
+                  partnership=partnership, centre=centre, confirm=ConfirmForm(),
                   assessors=service.staff(centre, StaffRole.ASSESSOR),
                   mentors=service.staff(centre, StaffRole.MENTOR),
                   is_assessor=service.is_assessor(current_user, centre),
@@ -222,9 +221,13 @@ def _back_to_assessing(partnership, centre):
 def mark_achieved(partnership, centre_id: int, enrolment_id: int, catalogue_item_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     if ConfirmForm().validate_on_submit():
-        service.mark_achieved(centre, current_user, enrolment_id, catalogue_item_id,
-                              london_today())
-        flash("Unit marked achieved.", "success")
+        try:
+            service.mark_achieved(centre, current_user, enrolment_id, catalogue_item_id,
+                                  london_today())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Unit marked achieved.", "success")
     return _back_to_assessing(partnership, centre)
 
 

@@ -15,6 +15,7 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting
+from workspace.services import permissions
 from workspace.services.partnerships.membership import get_owned
 from workspace.services.steering import actions as service
 
@@ -118,7 +119,7 @@ def add_meeting_action(partnership, meeting_id: int):
 
 def _viewable(partnership, action_id: int) -> Action:
     action = get_owned(Action, partnership, action_id)
-    if not service.may_view(action, current_user, g.membership.role):
+    if not service.may_view(action, g.membership):
         abort(403)
     return action
 
@@ -127,7 +128,7 @@ def _action_page(partnership, action: Action, fragment=None, status_form=None):
     status_form = status_form or StatusForm(formdata=None, status=action.status.value)
     return render("steering/action.html", fragment, status=422 if status_form.errors else 200,
                   partnership=partnership, action=action, status_form=status_form,
-                  today=_today(), steering=g.membership.role.at_least(STEERING),
+                  today=_today(), steering=permissions.may_manage_actions(g.membership),
                   confirm=ConfirmForm())
 
 
@@ -143,8 +144,7 @@ def set_action_status(partnership, action_id: int):
     action = _viewable(partnership, action_id)
     form = StatusForm()
     if form.validate_on_submit():
-        service.set_status(action, current_user, g.membership.role,
-                           ActionStatus(form.status.data), utcnow())
+        service.set_status(action, g.membership, ActionStatus(form.status.data), utcnow())
         if not htmx:
             flash(f"The action is now {action.status.label.lower()}.", "success")
             return redirect(url_for("steering.action", partnership_id=partnership.id,
@@ -157,7 +157,7 @@ def set_action_status(partnership, action_id: int):
 @partnership_route(STEERING)
 def edit_action(partnership, action_id: int):
     action = get_owned(Action, partnership, action_id)
-    form = action_form(partnership, obj=action, **_edit_values(action))
+    form = action_form(partnership, **_edit_values(action))
     if form.validate_on_submit():
         try:
             service.update_action(action, current_user, fields_of(form))
@@ -172,5 +172,9 @@ def edit_action(partnership, action_id: int):
 
 
 def _edit_values(action: Action) -> dict:
-    return {"owner": str(action.owner_id or ""),
+    """The form's values from the action (not `obj=action`: its `owner` is the person, and
+    would stand in for the owner's id in a request that does not send one)."""
+    return {"title": action.title, "description": action.description,
+            "due_on": action.due_on, "is_pilot": action.is_pilot,
+            "owner": str(action.owner_id or ""),
             "working_group": str(action.working_group_id or "")}

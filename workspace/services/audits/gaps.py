@@ -3,8 +3,8 @@ and ward, with small counts of children suppressed, a workforce panel, and CSV e
 
 A need falls in a cell by its group (none = all children), phase, art form and ward; a
 provision record falls in every group cell it targets (none = all children). Counts of
-children under the audit's threshold are shown as "<5", and so are totals that would give
-a suppressed figure away by subtraction.
+children are published through services.disclosure (small record values, threshold and
+secondary suppression, cell key perturbation), as are the workforce panel's counts.
 """
 
 import csv
@@ -17,9 +17,11 @@ from workspace.extensions import db
 from workspace.infra.spreadsheet import safe_cell
 from workspace.models import CatalogueItem, CommonCoreArea, ItemRole, Partnership
 from workspace.models.audits import AgePhase, ArtForm, Audit, Need, Priority, Provision
+from workspace.services import disclosure
 from workspace.services.audits import records as audits
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import AreaState, combine, coverage_of
+from workspace.services.disclosure import Figure, figure
 from workspace.services.progress import workforce
 
 DIMENSIONS = {"group": "Target group", "phase": "Age phase", "art_form": "Art form",
@@ -33,47 +35,6 @@ STATES = {
     "provision_only": "Provision, no stated need",
     "empty": "Nothing recorded",
 }
-
-
-# --- figures --------------------------------------------------------------------------------
-
-
-ROUND_TO = 5  # shown counts of children are rounded to this
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A count of children as it may be shown: "<threshold" when suppressed, otherwise rounded
-    to the nearest ROUND_TO, so that figures from different views cannot be subtracted from
-    one another to find a small count (15 in one view less 12 in another would say 3)."""
-
-    raw: int
-    threshold: int
-    suppressed: bool
-
-    @property
-    def shown(self) -> int:
-        """The figure people see: the raw count rounded half up to the nearest ROUND_TO."""
-        return (self.raw + ROUND_TO // 2) // ROUND_TO * ROUND_TO
-
-    def __str__(self) -> str:
-        return f"<{self.threshold}" if self.suppressed else str(self.shown)
-
-    @property
-    def words(self) -> str:
-        return f"fewer than {self.threshold}" if self.suppressed else str(self.shown)
-
-
-def small(value: int, threshold: int) -> bool:
-    """Whether a count of children is small enough to identify someone (zero is not)."""
-    return 0 < value < threshold
-
-
-def figure(value: int, threshold: int, parts: list["Figure"] = ()) -> Figure:
-    """A figure, suppressed when small, or when its suppressed parts sum to a small number
-    (so that the total minus the shown parts would give them away)."""
-    hidden = sum(p.raw for p in parts if p.suppressed)
-    return Figure(value, threshold, small(value, threshold) or small(hidden, threshold))
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -98,7 +59,15 @@ class Facts:
 
     @property
     def threshold(self) -> int:
-        return self.audit.suppression_threshold
+        return disclosure.threshold_of(self.audit.suppression_threshold)
+
+
+def need_entry(need: Need, threshold: int) -> disclosure.Entry:
+    return disclosure.entry("need", need.id, need.children, threshold)
+
+
+def provision_entry(provision: Provision, threshold: int) -> disclosure.Entry:
+    return disclosure.entry("provision", provision.id, provision.children_reached, threshold)
 
 
 def need_coords(need: Need) -> dict[str, str]:
@@ -214,10 +183,10 @@ def cell(facts: Facts, constraints: dict[str, str], parts: tuple = ()) -> Cell:
         coords=dict(constraints), needs=len(needs),
         high=sum(n.priority == Priority.HIGH for n in needs),
         weight=sum(n.priority.weight for n in needs),
-        need_children=figure(sum(n.children or 0 for n in needs), t,
+        need_children=figure([need_entry(n, t) for n in needs], t,
                              [c.need_children for c in parts]),
         provision=len(provision),
-        reach=figure(sum(p.children_reached for p in provision), t, [c.reach for c in parts]),
+        reach=figure([provision_entry(p, t) for p in provision], t, [c.reach for c in parts]),
         matching_needs=needs, matching_provision=provision)
 
 
@@ -307,13 +276,13 @@ class RoleRow:
     name: str
     needs: int
     qualifications: list[CatalogueItem]
-    members_holding: int
+    members_holding: Figure
 
 
 @dataclass
 class AreaRow:
     area: CommonCoreArea
-    members: int
+    members: Figure
 
 
 @dataclass
@@ -326,7 +295,7 @@ class WorkforcePanel:
 def workforce_panel(partnership: Partnership, needs: list[Need]) -> WorkforcePanel:
     """The roles the needs call for, how many members hold a qualification mapped to each,
     and the Common Core areas those qualifications cover against the members covering them.
-    Counts only: no member is named."""
+    Counts only, published as the workforce page's are: no member is named."""
     records = workforce.member_records(partnership)
     wanted: dict[int, list[Need]] = {}
     for need in needs:
@@ -338,12 +307,12 @@ def workforce_panel(partnership: Partnership, needs: list[Need]) -> WorkforcePan
             select(CatalogueItem).join(ItemRole, ItemRole.item_id == CatalogueItem.id)
             .where(ItemRole.job_role_id == role_id).order_by(CatalogueItem.title)))
         ids = {i.id for i in items}
-        holding = sum(1 for r in records if ids & {i.id for i in r.held})
+        holding = workforce.count_of([r for r in records if ids & {i.id for i in r.held}])
         roles.append(RoleRow(role_needs[0].job_role.name, len(role_needs), items, holding))
         item_ids |= ids
     roles.sort(key=lambda r: (-r.needs, r.name.casefold()))
     covered = combine(coverage_of(item_ids).values())  # judged covered by any of them
-    areas = [AreaRow(a, sum(a.id in r.areas for r in records))
+    areas = [AreaRow(a, workforce.count_of([r for r in records if a.id in r.areas]))
              for a in catalogue.list_areas() if covered.state(a.number) is AreaState.COVERED]
     return WorkforcePanel(members=len(records), roles=roles, areas=areas)
 

@@ -253,7 +253,8 @@ def import_csv(partnership: Partnership, audit: Audit, actor: User, kind: str,
             if kind == "provision":
                 records.build_provision(audit, actor, _provision_fields(row, lookups))
             else:
-                records.build_need(audit, _need_fields(row, lookups), NeedSource.IMPORT)
+                records.build_need(audit, _need_fields(row, lookups), NeedSource.IMPORT,
+                                   actor)
         except ValueError as error:
             errors.append(f"line {line}: {error}")
         except DomainError as error:

@@ -25,6 +25,8 @@ from workspace.models.audits import (
     new_audit_token,
 )
 from workspace.models.catalogue import JobRole
+from workspace.services import disclosure
+from workspace.services.audits import changes
 from workspace.services.partnerships.membership import get_owned
 
 DEFAULT_GROUPS = [("SEND", True), ("Looked-after children", True), ("EAL", False),
@@ -52,11 +54,21 @@ KEEP = Keep.KEEP
 
 
 def hides_stored_figure(audit: Audit, value: int | None, vulnerable: bool) -> bool:
-    """Whether an edit form must leave a record's stored children figure out of its field:
-    when it is under the audit's threshold, or the record concerns a vulnerable group."""
+    """Whether a record's stored children figure stays hidden once entered (out of its edit
+    form's field, and out of the change record): a vulnerable group's, or one under the
+    audit's threshold."""
     if value is None:
         return False
-    return vulnerable or 0 < value < audit.suppression_threshold
+    return vulnerable or disclosure.small(
+        value, disclosure.threshold_of(audit.suppression_threshold))
+
+
+def _check_kept_figure(kept: bool, was_vulnerable: bool, vulnerable: bool, field: str) -> None:
+    """A hidden figure of a vulnerable group is not carried to a group that is not: it would
+    show on the next edit form. The record moves only with a figure entered again."""
+    if kept and was_vulnerable and not vulnerable:
+        raise DomainError("A vulnerable group's figure does not move to another group: enter "
+                          "the number of children again, or 0 if none.", field=field)
 
 
 # --- places ---------------------------------------------------------------------------------
@@ -150,8 +162,9 @@ def _check_audit(fields: AuditFields, minimum_threshold: int) -> None:
         raise DomainError("Enter a title.", field="title")
     if fields.period_end < fields.period_start:
         raise DomainError("The period must end on or after its start.", field="period_end")
-    if fields.suppression_threshold < minimum_threshold:
-        raise DomainError(f"The threshold cannot be lower than {minimum_threshold}.",
+    floor = max(minimum_threshold, disclosure.MINIMUM_THRESHOLD)
+    if fields.suppression_threshold < floor:
+        raise DomainError(f"The threshold cannot be lower than {floor}.",
                           field="suppression_threshold")
 
 
@@ -164,16 +177,27 @@ def create_audit(partnership: Partnership, creator: User, fields: AuditFields, *
                   area=fields.area.strip(), suppression_threshold=fields.suppression_threshold,
                   status=AuditStatus.DRAFT, created_by_id=creator.id)
     db.session.add(audit)
+    db.session.flush()
+    changes.log_added(audit, creator, "audit", audit.id)
     db.session.commit()
     return audit
 
 
-def update_audit(audit: Audit, fields: AuditFields, *, minimum_threshold: int) -> None:
+def update_audit(audit: Audit, fields: AuditFields, *, minimum_threshold: int,
+                 actor: User | None = None) -> None:
+    """Save the audit's settings. The threshold only goes up: lowering it would publish
+    figures that were hidden, and moving it to and fro would be a way of probing them."""
     _check_audit(fields, minimum_threshold)
+    if fields.suppression_threshold < audit.suppression_threshold:
+        raise DomainError(f"The threshold can only go up (it is {audit.suppression_threshold}"
+                          "): lowering it would show figures that were hidden.",
+                          field="suppression_threshold")
+    before = changes.audit_snapshot(audit)
     audit.title = fields.title.strip()
     audit.period_start, audit.period_end = fields.period_start, fields.period_end
     audit.area = fields.area.strip()
     audit.suppression_threshold = fields.suppression_threshold
+    changes.log_changes(audit, actor, "audit", audit.id, before, changes.audit_snapshot(audit))
     db.session.commit()
 
 
@@ -200,12 +224,14 @@ def audit_counts(audit: Audit) -> dict[str, int]:
 
 
 def change_status(audit: Audit, status: AuditStatus, now: datetime,
-                  days: int = TOKEN_DAYS) -> None:
+                  days: int = TOKEN_DAYS, actor: User | None = None) -> None:
     """Move the audit on; opening collection gives the link `days` more days if it has run out."""
     if status not in TRANSITIONS[audit.status]:
         raise DomainError(f"A {audit.status.label.lower()} audit cannot become "
                           f"{status.label.lower()}.", field="status")
+    before = changes.audit_snapshot(audit)
     audit.status = status
+    changes.log_changes(audit, actor, "audit", audit.id, before, changes.audit_snapshot(audit))
     if status == AuditStatus.COLLECTING and (
             audit.needs_token_expires_at is None or audit.needs_token_expires_at <= now):
         audit.needs_token_expires_at = now + timedelta(days=days)
@@ -307,9 +333,12 @@ def _apply_provision(audit: Audit, provision: Provision, fields: ProvisionFields
     provision.provider_name = provider
     provision.activity = fields.activity.strip()
     provision.art_form, provision.phase = fields.art_form, fields.phase
+    groups = _groups(audit.partnership_id, fields.group_ids)
+    _check_kept_figure(fields.children_reached is KEEP, is_vulnerable_provision(provision),
+                       any(g.vulnerable for g in groups), "children_reached")
     provision.ward = _canonical_ward(audit, fields.ward)
     provision.setting = clean_place(fields.setting)
-    provision.groups = _groups(audit.partnership_id, fields.group_ids)
+    provision.groups = groups
     if fields.children_reached is not KEEP:
         provision.children_reached = fields.children_reached or 0
     elif provision.children_reached is None:  # a new record has nothing to keep
@@ -324,10 +353,11 @@ def _apply_provision(audit: Audit, provision: Provision, fields: ProvisionFields
 def build_provision(audit: Audit, actor: User | None, fields: ProvisionFields) -> Provision:
     """A provision record checked and added to the session, not committed (imports use it)."""
     provision = Provision(partnership_id=audit.partnership_id, audit_id=audit.id,
-                          created_by_id=actor.id if actor else None)
+                          created_by_id=actor.id if actor else None, groups=[])
     _apply_provision(audit, provision, fields)
     db.session.add(provision)
     db.session.flush()
+    changes.log_added(audit, actor, "provision", provision.id)
     return provision
 
 
@@ -341,16 +371,28 @@ def add_provision(audit: Audit, actor: User | None, fields: ProvisionFields) -> 
     return provision
 
 
-def update_provision(provision: Provision, audit: Audit, fields: ProvisionFields) -> None:
+def update_provision(provision: Provision, audit: Audit, fields: ProvisionFields,
+                     actor: User | None = None) -> None:
+    before = changes.provision_snapshot(provision)
+    private = _private_provision(audit, provision)
     try:
         _apply_provision(audit, provision, fields)
     except DomainError:
         db.session.rollback()
         raise
+    changes.log_changes(audit, actor, "provision", provision.id, before,
+                        changes.provision_snapshot(provision),
+                        private or _private_provision(audit, provision))
     db.session.commit()
 
 
-def delete_provision(provision: Provision) -> None:
+def _private_provision(audit: Audit, provision: Provision) -> bool:
+    return hides_stored_figure(audit, provision.children_reached,
+                               is_vulnerable_provision(provision))
+
+
+def delete_provision(provision: Provision, audit: Audit, actor: User | None = None) -> None:
+    changes.log_deleted(audit, actor, "provision", provision.id)
     db.session.delete(provision)
     db.session.commit()
 
@@ -393,35 +435,44 @@ class NeedFields:
 def _apply_need(audit: Audit, need: Need, fields: NeedFields) -> None:
     if fields.target_group_id is not None:
         _groups(audit.partnership_id, [fields.target_group_id])
-    if fields.job_role_id is not None and db.session.get(JobRole, fields.job_role_id) is None:
+    role = db.session.get(JobRole, fields.job_role_id) if fields.job_role_id else None
+    if fields.job_role_id is not None and role is None:
         raise DomainError("Choose a role from the catalogue.", field="job_role")
     if fields.children is not KEEP:
         _check_count(fields.children, "children", "how many children")
+    group = db.session.get(TargetGroup, fields.target_group_id) \
+        if fields.target_group_id is not None else None
+    _check_kept_figure(fields.children is KEEP, is_vulnerable_need(need),
+                       bool(group and group.vulnerable), "children")
     need.target_group_id = fields.target_group_id
+    need.target_group = group
     need.phase, need.art_form, need.priority = fields.phase, fields.art_form, fields.priority
     need.ward = _canonical_ward(audit, fields.ward)
     need.setting = clean_place(fields.setting)
     if fields.children is not KEEP:
         need.children = fields.children
-    need.job_role_id = fields.job_role_id
+    need.job_role_id, need.job_role = fields.job_role_id, role
     need.description = fields.description.strip()
     need.respondent_name = clean_place(fields.respondent_name)
     need.respondent_organisation = clean_place(fields.respondent_organisation)
     need.respondent_email = fields.respondent_email.strip()
 
 
-def build_need(audit: Audit, fields: NeedFields, source: NeedSource) -> Need:
+def build_need(audit: Audit, fields: NeedFields, source: NeedSource,
+               actor: User | None = None) -> Need:
     """A need checked and added to the session, not committed (imports use it)."""
     need = Need(partnership_id=audit.partnership_id, audit_id=audit.id, source=source)
     _apply_need(audit, need, fields)
     db.session.add(need)
     db.session.flush()
+    changes.log_added(audit, actor, "need", need.id)
     return need
 
 
-def add_need(audit: Audit, fields: NeedFields, source: NeedSource = NeedSource.HAND) -> Need:
+def add_need(audit: Audit, fields: NeedFields, source: NeedSource = NeedSource.HAND,
+             actor: User | None = None) -> Need:
     try:
-        need = build_need(audit, fields, source)
+        need = build_need(audit, fields, source, actor)
     except DomainError:
         db.session.rollback()
         raise
@@ -440,16 +491,26 @@ def submit_need(token: str, fields: NeedFields, now: datetime) -> Need:
     return add_need(audit, fields, NeedSource.FORM)
 
 
-def update_need(need: Need, audit: Audit, fields: NeedFields) -> None:
+def update_need(need: Need, audit: Audit, fields: NeedFields,
+                actor: User | None = None) -> None:
+    before = changes.need_snapshot(need)
+    private = _private_need(audit, need)
     try:
         _apply_need(audit, need, fields)
     except DomainError:
         db.session.rollback()
         raise
+    changes.log_changes(audit, actor, "need", need.id, before, changes.need_snapshot(need),
+                        private or _private_need(audit, need))
     db.session.commit()
 
 
-def delete_need(need: Need) -> None:
+def _private_need(audit: Audit, need: Need) -> bool:
+    return hides_stored_figure(audit, need.children, is_vulnerable_need(need))
+
+
+def delete_need(need: Need, audit: Audit, actor: User | None = None) -> None:
+    changes.log_deleted(audit, actor, "need", need.id)
     db.session.delete(need)
     db.session.commit()
 

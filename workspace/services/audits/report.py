@@ -17,7 +17,8 @@ from workspace.models.partnerships import Membership, Representative, Sector
 from workspace.models.steering import Action
 from workspace.services.audits import gaps as audit_gaps
 from workspace.services.audits import records
-from workspace.services.audits.gaps import Facts, Figure
+from workspace.services.audits.gaps import Facts
+from workspace.services.disclosure import Figure, figure
 
 
 @dataclass
@@ -76,11 +77,11 @@ def _coverage(facts: Facts, title: str, dim: str, values) -> Coverage:
     for key, label in values:
         found = [p for p in facts.provision if audit_gaps.provision_coords(p)[dim] == key]
         if found:
-            rows.append(CoverageRow(label, len(found), audit_gaps.figure(
-                sum(p.children_reached for p in found), t)))
-    reach = sum(p.children_reached for p in facts.provision)
+            rows.append(CoverageRow(label, len(found), figure(
+                [audit_gaps.provision_entry(p, t) for p in found], t)))
+    reach = [audit_gaps.provision_entry(p, t) for p in facts.provision]
     total = CoverageRow("All provision", len(facts.provision),
-                        audit_gaps.figure(reach, t, [r.reach for r in rows]))
+                        figure(reach, t, [r.reach for r in rows]))
     return Coverage(title, rows, total)
 
 
@@ -126,12 +127,14 @@ def cpd_sessions(audit: Audit, now: datetime) -> list[SessionRow]:
 
 def schools_engaged(partnership: Partnership, audit: Audit, facts: Facts) -> list[School]:
     """Schools of the partnership that provide, stated needs (by name), or whose people
-    attended CPD in the period."""
+    attended CPD in the period. A need that concerns only a vulnerable group names nobody:
+    its school is not listed for it."""
     schools = list(db.session.scalars(select(Organisation).where(
         Organisation.partnership_id == partnership.id, Organisation.sector == Sector.SCHOOL)
         .order_by(Organisation.name)))
     providers = {p.organisation_id for p in facts.provision}
-    respondents = {records.place_key(n.respondent_organisation) for n in facts.needs}
+    respondents = {records.place_key(n.respondent_organisation) for n in facts.needs
+                   if not records.is_vulnerable_need(n)}
     start, end = period_bounds(audit)
     attending = set(db.session.scalars(
         select(Representative.organisation_id)

@@ -30,9 +30,8 @@ from workspace.models import (
 )
 from workspace.models.catalogue import ItemStatus
 from workspace.models.cpd import BookingStatus, SessionStatus
-from workspace.models.partnerships import Role
 from workspace.models.steering import ActionStatus
-from workspace.services import signals
+from workspace.services import permissions, signals
 from workspace.services.catalogue import items
 from workspace.services.chat import messages, polls
 from workspace.services.cpd import sessions
@@ -131,7 +130,7 @@ def get_session(partnership: Partnership, session_id: int) -> CpdSession:
 def get_action(partnership: Partnership, membership: Membership, action_id: int) -> Action:
     """The action when the person may see it; NotFound otherwise (its title stays hidden)."""
     found = get_owned(Action, partnership, action_id)
-    if not actions.may_view(found, membership.user, membership.role):
+    if not actions.may_view(found, membership):
         raise NotFound()
     return found
 
@@ -183,8 +182,8 @@ def _action_card(partnership, membership, key: str, now: datetime) -> dict:
 def _poll_card(partnership, membership, key: str, now: datetime) -> dict:
     poll = get_readable_poll(partnership, membership, int(key))
     return {"poll": poll, "results": polls.results(poll, membership.user),
-            "may_close": poll.closed_at is None and (
-                poll.created_by_id == membership.user_id or membership.role == Role.LEAD)}
+            "may_close": poll.closed_at is None and permissions.may_close_poll(
+                membership, poll.created_by_id)}
 
 
 LOADERS = {"cpd": _cpd_card, "qual": _qual_card, "action": _action_card, "poll": _poll_card}
@@ -216,7 +215,7 @@ def complete_action(action: Action, membership: Membership, now: datetime) -> No
     says who); one already finished stays as it is."""
     if action.status.is_finished:
         raise DomainError(f"This action is already {action.status.label.lower()}.")
-    actions.set_status(action, membership.user, membership.role, ActionStatus.DONE, now)
+    actions.set_status(action, membership, ActionStatus.DONE, now)
 
 
 def create_action(partnership: Partnership, creator: User, *, title: str,

@@ -28,7 +28,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.chat import ChannelKind
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.chat import markdown
 from workspace.services.cpd.sessions import is_network_member
 from workspace.services.notifications import notify
@@ -94,7 +94,7 @@ def may_read(channel: Channel, membership: Membership) -> bool:
         return False
     if channel.kind == ChannelKind.STEERING or (
             channel.kind == ChannelKind.CUSTOM and channel.steering_only):
-        return membership.role.at_least(Role.STEERING)
+        return permissions.may_see_steering_papers(membership)
     if channel.kind == ChannelKind.NETWORK:
         return channel.network is not None and may_read_network(channel.network, membership)
     return True
@@ -102,7 +102,7 @@ def may_read(channel: Channel, membership: Membership) -> bool:
 
 def may_read_network(network: Network, membership: Membership) -> bool:
     """A CPD network's channel (and the discussions of its sessions): its members and leads."""
-    return membership.role == Role.LEAD or is_network_member(network, membership.user)
+    return permissions.is_lead(membership) or is_network_member(network, membership.user)
 
 
 def readable_channels(partnership: Partnership, membership: Membership,
@@ -121,7 +121,7 @@ def readable_channels(partnership: Partnership, membership: Membership,
 
 
 def _may_read_fast(channel: Channel, membership: Membership, my_networks: set[int]) -> bool:
-    if channel.kind == ChannelKind.NETWORK and membership.role != Role.LEAD:
+    if channel.kind == ChannelKind.NETWORK and not permissions.is_lead(membership):
         return channel.network_id in my_networks
     return may_read(channel, membership)
 
@@ -143,7 +143,7 @@ def general_channel(partnership: Partnership) -> Channel:
 def create_channel(partnership: Partnership, membership: Membership, *, name: str,
                    topic: str = "", steering_only: bool = False) -> Channel:
     """A lead's own channel, for every member or for the steering group only."""
-    if membership.role != Role.LEAD:
+    if not permissions.may_manage_channels(membership):
         raise Forbidden("Only leads add channels.")
     name = " ".join(name.split())
     if not name:
@@ -166,7 +166,7 @@ def create_channel(partnership: Partnership, membership: Membership, *, name: st
 
 def archive_channel(channel: Channel, membership: Membership) -> None:
     """Leads may archive the channels they add; the built-in ones stay."""
-    if membership.role != Role.LEAD:
+    if not permissions.may_manage_channels(membership):
         raise Forbidden("Only leads archive channels.")
     if channel.kind != ChannelKind.CUSTOM:
         raise DomainError("Only added channels can be archived.")
@@ -290,7 +290,8 @@ def delete_message(message: Message, actor: User) -> None:
 
 def message_history(message: Message, membership: Membership) -> list[MessageRevision]:
     """Every earlier text of a message, oldest first: for leads only."""
-    if membership.role != Role.LEAD or membership.partnership_id != message.partnership_id:
+    if (not permissions.may_see_message_history(membership)
+            or membership.partnership_id != message.partnership_id):
         raise Forbidden("Only leads see the history of messages.")
     return list(db.session.scalars(
         select(MessageRevision).options(selectinload(MessageRevision.changed_by))

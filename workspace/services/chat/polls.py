@@ -9,9 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError, Forbidden
 from workspace.extensions import db
-from workspace.models import Channel, Partnership, Poll, PollOption, PollVote, User
-from workspace.models.partnerships import Role
-from workspace.services import signals
+from workspace.models import Channel, Membership, Partnership, Poll, PollOption, PollVote, User
+from workspace.services import permissions, signals
 from workspace.services.partnerships.membership import get_owned
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
@@ -82,8 +81,8 @@ def vote(poll: Poll, user: User, option_id: int | None) -> PollVote:
     raise DomainError("Your vote could not be saved. Please try again.")
 
 
-def close_poll(poll: Poll, user: User, role: Role) -> None:
-    if poll.created_by_id != user.id and role != Role.LEAD:
+def close_poll(poll: Poll, membership: Membership) -> None:
+    if not permissions.may_close_poll(membership, poll.created_by_id):
         raise Forbidden("Only the poll's author or a lead can close it.")
     if poll.closed_at is None:
         poll.closed_at = utcnow()

@@ -23,8 +23,8 @@ from workspace.infra.uploads import (  # noqa: F401  (part of this module's inte
     max_upload_bytes,
     too_large_message,
 )
-from workspace.models import Network, Resource, User
-from workspace.models.partnerships import Role
+from workspace.models import Membership, Network, Resource, User
+from workspace.services import permissions
 from workspace.services.cpd.sessions import is_network_member
 
 
@@ -118,13 +118,8 @@ def open_resource(resource: Resource, upload_folder: str) -> Download:
                                "resource")
 
 
-def may_delete(resource: Resource, user: User, role: Role) -> bool:
-    """The person who added it, or a partnership lead."""
-    return resource.added_by_id == user.id or role == Role.LEAD
-
-
-def delete_resource(resource: Resource, user: User, role: Role, upload_folder: str) -> None:
-    if not may_delete(resource, user, role):
+def delete_resource(resource: Resource, membership: Membership, upload_folder: str) -> None:
+    if not permissions.may_delete_resource(membership, resource.added_by_id):
         raise Forbidden("Only the person who shared it, or a lead, can remove it.")
     path = _path(resource, upload_folder)
     db.session.delete(resource)

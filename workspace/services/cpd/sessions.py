@@ -35,7 +35,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
-from workspace.services import signals
+from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import get_owned
 
@@ -477,16 +477,28 @@ def cancel_booking(cpd_session: CpdSession, user: User, now: datetime) -> list[B
 # --- attendance and CPD hours ---------------------------------------------------------------
 
 
+def membership_in(cpd_session: CpdSession, user: User) -> Membership | None:
+    return db.session.scalar(select(Membership).where(
+        Membership.partnership_id == cpd_session.partnership_id, Membership.user_id == user.id))
+
+
 def mark_attendance(cpd_session: CpdSession, booking_id: int, attendance: Attendance | None,
-                    actor: User) -> Booking:
+                    actor: User, now: datetime | None = None) -> Booking:
+    """Mark a person attended or a no-show (None unmarks), by the rule of
+    `permissions.why_not_mark_attendance`: a refusal changes nothing."""
+    now = now or utcnow()
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.session_id != cpd_session.id:
         raise NotFound()
+    refusal = permissions.why_not_mark_attendance(membership_in(cpd_session, actor),
+                                                  cpd_session, booking, now)
+    if refusal:
+        raise DomainError(refusal)
     if booking.status != BookingStatus.BOOKED:
         raise DomainError("Only people with a place can be marked.")
     booking.attendance = attendance
     booking.attendance_marked_by_id = actor.id
-    booking.attendance_marked_at = utcnow()
+    booking.attendance_marked_at = now
     signals.session_changed.send(cpd_session)
     db.session.commit()
     return booking

@@ -5,7 +5,8 @@ A person whose booking on a session is marked attended may claim once for that b
 full day or a half day; the amount is the partnership's rate for that kind when they claim,
 and it stays on the claim if the rates change later. A lead approves or declines a pending
 claim once (a conditional update, so two leads deciding at once cannot both win) and the
-claimant is told. Totals count approved claims only.
+claimant is told; nobody decides a claim on their own attendance
+(`permissions.why_not_decide_supply_claim`). Totals count approved claims only.
 
 Terms follow the English school year: Autumn = September to December, Spring = January to
 March, Summer = April to August, named with the calendar year they fall in ("Autumn 2026",
@@ -30,6 +31,7 @@ from workspace.infra.spreadsheet import safe_cell
 from workspace.models import Booking, CpdSession, Partnership, SupplyClaim, SupplyRate, User
 from workspace.models.cpd import Attendance, BookingStatus, ClaimKind, ClaimStatus
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.cpd.sessions import booking_of, session_path
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import authorise, get_owned
@@ -158,8 +160,11 @@ def claim_supply(cpd_session: CpdSession, user: User, *, kind: ClaimKind,
 
 def _decide(partnership: Partnership, supply_claim_id: int, actor: User,
             status: ClaimStatus, now: datetime) -> SupplyClaim:
-    _require_lead(partnership, actor)
+    membership = authorise(actor, partnership.id, Role.LEAD)
     claim = get_owned(SupplyClaim, partnership, supply_claim_id)
+    refusal = permissions.why_not_decide_supply_claim(membership, claim)
+    if refusal:
+        raise DomainError(refusal)
     decided = db.session.execute(
         update(SupplyClaim)
         .where(SupplyClaim.id == claim.id, SupplyClaim.status == ClaimStatus.PENDING)

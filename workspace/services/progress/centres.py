@@ -32,6 +32,7 @@ from workspace.models import (
 from workspace.models.catalogue import ItemStatus
 from workspace.models.centres import StaffRole
 from workspace.models.progress import ClaimState, UnitStatus
+from workspace.services import permissions
 from workspace.services.partnerships.membership import get_owned
 
 # Completion windows the sources state, in months, by catalogue stable ID: "Learners must
@@ -212,12 +213,28 @@ def deadline(registration: Registration, today: date) -> Deadline:
 
 def may_assess(user: User, enrolment: Enrolment) -> bool:
     """Whether the person marks units achieved and decides prior learning on this enrolment:
-    the assessors of the centre it is registered with (never on their own enrolment); with no
-    centre, the learner's own record, as before centres existed."""
+    the assessors of the centre it is registered with, when independent of the learner
+    (`permissions.why_not_assess_for`: never on their own enrolment); with no centre, the
+    learner's own record, as before centres existed."""
     registration = registration_of(enrolment)
     if registration is None:
         return enrolment.user_id == user.id
-    return enrolment.user_id != user.id and is_assessor(user, registration.centre)
+    return is_assessor(user, registration.centre) and _independence(user, enrolment) is None
+
+
+def _independence(assessor: User, enrolment: Enrolment) -> str | None:
+    centre = registration_of(enrolment).centre
+    return permissions.why_not_assess_for(assessor, centre.partnership_id, enrolment.user_id)
+
+
+def _check_assessor(assessor: User, enrolment: Enrolment, message: str) -> None:
+    """Forbidden to anyone but the centre's assessors; a refusal in words to an assessor
+    who is not independent of the learner."""
+    if not is_assessor(assessor, registration_of(enrolment).centre):
+        raise Forbidden(message)
+    refusal = _independence(assessor, enrolment)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def check_learner_status(enrolment: Enrolment, current: UnitStatus, wanted: UnitStatus) -> None:
@@ -281,8 +298,7 @@ def _centre_enrolment(centre: Centre, enrolment_id: int, assessor: User) -> Enro
         Registration.centre_id == centre.id, Registration.enrolment_id == enrolment_id))
     if registration is None:
         raise NotFound()
-    if not may_assess(assessor, registration.enrolment):
-        raise Forbidden("Only the centre's assessors do that.")
+    _check_assessor(assessor, registration.enrolment, "Only the centre's assessors do that.")
     return registration.enrolment
 
 
@@ -307,8 +323,7 @@ def decide_claim(centre: Centre, assessor: User, claim_id: int, verified: bool,
     enrolment = claim and claim_enrolment(claim)
     if enrolment is None or registration_of(enrolment).centre_id != centre.id:
         raise NotFound()
-    if not may_assess(assessor, enrolment):
-        raise Forbidden("Only the centre's assessors decide prior learning.")
+    _check_assessor(assessor, enrolment, "Only the centre's assessors decide prior learning.")
     if claim.state != ClaimState.CLAIMED:
         raise DomainError("This claim has already been decided.")
     claim.state = ClaimState.VERIFIED if verified else ClaimState.REJECTED

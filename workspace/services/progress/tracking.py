@@ -39,6 +39,7 @@ from workspace.models import (
 from workspace.models.catalogue import ItemStatus
 from workspace.models.cpd import SessionStatus
 from workspace.models.progress import ClaimState, UnitStatus
+from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import (
     AreaState,
@@ -233,8 +234,9 @@ def decide_claim(partnership_id: int, claim_id: int, verifier: User, verified: b
         raise NotFound()
     if centres.may_decide_claim(verifier, claim) is False:
         raise Forbidden("Only the assessors of the learner's centre decide this claim.")
-    if claim.user_id == verifier.id:
-        raise DomainError("Someone else must verify your own prior learning.")
+    refusal = permissions.why_not_verify_for(verifier, claim.user_id)
+    if refusal:
+        raise DomainError(refusal)
     if claim.state != ClaimState.CLAIMED:
         raise DomainError("This claim has already been decided.")
     claim.state = ClaimState.VERIFIED if verified else ClaimState.REJECTED

@@ -1,12 +1,15 @@
 """The workforce of a partnership, for its leads: who is qualified at what level, in aggregate.
 
 Every member counts in the figures. Individual records appear only for members whose profile
-says `share_with_leads`; everyone else is in the totals and nowhere else.
+says `share_with_leads`; everyone else is in the totals and nowhere else. The counts are
+published through services.disclosure, alike on the page and in the CSV: a count of 1 to 4
+members is shown as "<5" (so that a small partnership's figures never describe one person who
+did not consent), partitions of the membership hide a second cell so that the total gives no
+hidden one away, and every count over zero carries the cell key noise of members' keys.
 """
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, union
@@ -30,6 +33,7 @@ from workspace.models import (
 )
 from workspace.models.cpd import Attendance
 from workspace.models.progress import ClaimState, UnitStatus
+from workspace.services import disclosure
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import (
     AreaState,
@@ -47,24 +51,37 @@ NO_LEVEL = "None recorded"
 KEY_QUALIFICATIONS = ("L3-CCP", "CME")  # listed first, even when nobody holds them yet
 
 
+MINIMUM_GROUP = disclosure.MINIMUM_THRESHOLD  # members a shown count must hold
+
+
+def count_of(records: list["MemberRecord"]) -> disclosure.Figure:
+    """How many these members are, as it may be published."""
+    return disclosure.figure([disclosure.person(r.user.id) for r in records], MINIMUM_GROUP)
+
+
+def _order(figure: disclosure.Figure) -> int:
+    """A sort key that reads only what is published (a hidden count sorts as 0)."""
+    return 0 if figure.suppressed else figure.shown
+
+
 @dataclass
 class Count:
     label: str
-    count: int
+    count: disclosure.Figure
 
 
 @dataclass
 class QualificationCount:
     item: CatalogueItem
-    holds: int = 0
-    working_towards: int = 0
+    holds: disclosure.Figure
+    working_towards: disclosure.Figure
 
 
 @dataclass
 class AreaCount:
     area: CommonCoreArea
-    members: int  # whose record covers the area
-    not_judged: int = 0  # whose record does not cover it, but is not yet judged on it
+    members: disclosure.Figure  # whose record covers the area
+    not_judged: disclosure.Figure  # whose record does not cover it, not yet judged on it
 
 
 @dataclass
@@ -198,36 +215,57 @@ def _add_areas(records: list[MemberRecord]) -> None:
 # --- counting -------------------------------------------------------------------------------
 
 
+def _partition(groups: dict, label) -> list[Count]:
+    """Counts that add up to all members: secondary suppression applies across them."""
+    keys = list(groups)
+    figures = disclosure.partition([count_of(groups[k]) for k in keys], MINIMUM_GROUP)
+    return [Count(label(k), f) for k, f in zip(keys, figures, strict=True)]
+
+
 def _role_counts(records: list[MemberRecord]) -> list[Count]:
-    counts = Counter(r.role for r in records)
-    order = sorted(counts, key=lambda role: (role == NO_ROLE, -counts[role], role.lower()))
-    return [Count(role, counts[role]) for role in order]
+    groups: dict[str, list[MemberRecord]] = {}
+    for r in records:
+        groups.setdefault(r.role, []).append(r)
+    counts = _partition(groups, lambda role: role)
+    return sorted(counts, key=lambda c: (c.label == NO_ROLE, -_order(c.count),
+                                         c.label.lower()))
 
 
 def _level_counts(records: list[MemberRecord]) -> list[Count]:
-    counts = Counter(r.highest_level for r in records)
-    order = sorted(counts, key=lambda level: (level is None, -(level or 0)))
-    return [Count(level_label(level), counts[level]) for level in order]
+    groups: dict[int | None, list[MemberRecord]] = {}
+    for r in records:
+        groups.setdefault(r.highest_level, []).append(r)
+    order = sorted(groups, key=lambda level: (level is None, -(level or 0)))
+    return _partition({level: groups[level] for level in order}, level_label)
 
 
 def _qualification_counts(records: list[MemberRecord]) -> list[QualificationCount]:
-    rows: dict[int, QualificationCount] = {}
+    holding: dict[int, list[MemberRecord]] = {}
+    working: dict[int, list[MemberRecord]] = {}
+    items: dict[int, CatalogueItem] = {}
     for record in records:
         for item in record.qualifications:
-            rows.setdefault(item.id, QualificationCount(item)).holds += 1
+            items[item.id] = item
+            holding.setdefault(item.id, []).append(record)
         for p in record.working_towards:
-            rows.setdefault(p.enrolment.item_id,
-                            QualificationCount(p.enrolment.item)).working_towards += 1
-    key = [rows.pop(item.id, None) or QualificationCount(item)
-           for item in filter(None, map(catalogue.find_item, KEY_QUALIFICATIONS))]
-    rest = sorted(rows.values(), key=lambda r: (-(r.holds + r.working_towards),
-                                                r.item.title.lower()))
+            items[p.enrolment.item_id] = p.enrolment.item
+            working.setdefault(p.enrolment.item_id, []).append(record)
+
+    def row(item: CatalogueItem) -> QualificationCount:
+        return QualificationCount(item, count_of(holding.get(item.id, [])),
+                                  count_of(working.get(item.id, [])))
+
+    key = [row(item) for item in filter(None, map(catalogue.find_item, KEY_QUALIFICATIONS))]
+    known = {r.item.id for r in key}
+    rest = sorted((row(i) for i in items.values() if i.id not in known),
+                  key=lambda r: (-(_order(r.holds) + _order(r.working_towards)),
+                                 r.item.title.lower()))
     return key + rest
 
 
 def _area_counts(records: list[MemberRecord]) -> list[AreaCount]:
-    return [AreaCount(area, sum(area.id in r.areas for r in records),
-                      sum(area.id in r.not_judged for r in records))
+    return [AreaCount(area, count_of([r for r in records if area.id in r.areas]),
+                      count_of([r for r in records if area.id in r.not_judged]))
             for area in catalogue.list_areas()]
 
 
@@ -264,12 +302,14 @@ def _aggregate_rows(figures: Workforce) -> list[list]:
     rows = [["Members", "All members", figures.total],
             ["Members", "Sharing their record with leads", len(figures.consented)],
             ["Members", "Not sharing their record", figures.not_consented]]
-    rows += [["Members by role", c.label, c.count] for c in figures.by_role]
-    rows += [["Members by highest level held", c.label, c.count] for c in figures.by_level]
-    rows += [["Holds qualification", q.item.title, q.holds] for q in figures.qualifications]
-    rows += [["Working towards qualification", q.item.title, q.working_towards]
+    rows += [["Members by role", c.label, str(c.count)] for c in figures.by_role]
+    rows += [["Members by highest level held", c.label, str(c.count)]
+             for c in figures.by_level]
+    rows += [["Holds qualification", q.item.title, str(q.holds)]
              for q in figures.qualifications]
-    rows += [["Common Core coverage", f"{a.area.number}. {a.area.title}", a.members]
+    rows += [["Working towards qualification", q.item.title, str(q.working_towards)]
+             for q in figures.qualifications]
+    rows += [["Common Core coverage", f"{a.area.number}. {a.area.title}", str(a.members)]
              for a in figures.areas]
     return rows
 

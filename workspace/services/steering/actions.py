@@ -16,9 +16,8 @@ from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
 from workspace.models import Membership, Partnership, User
 from workspace.models.audits import AgePhase, ArtForm, Audit, TargetGroup
-from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting, WorkingGroup
-from workspace.services import signals
+from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 
 FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
@@ -164,15 +163,14 @@ def update_action(action: Action, actor: User, fields: ActionFields) -> None:
     db.session.commit()
 
 
-def may_view(action: Action, user: User, role: Role) -> bool:
-    """Steering members and leads see every action; anyone else only the ones they own."""
-    return role.at_least(Role.STEERING) or action.owner_id == user.id
+def may_view(action: Action, membership: Membership) -> bool:
+    return permissions.may_view_action(membership, action.owner_id)
 
 
-def set_status(action: Action, user: User, role: Role, status: ActionStatus,
+def set_status(action: Action, membership: Membership, status: ActionStatus,
                now: datetime) -> None:
     """The owner or a steering member moves an action on; done records when."""
-    if not may_view(action, user, role):
+    if not may_view(action, membership):
         raise Forbidden("Only the action's owner or a steering member can change it.")
     action.status = status
     action.completed_at = now if status == ActionStatus.DONE else None

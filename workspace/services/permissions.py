@@ -1,0 +1,236 @@
+"""One predicate per permission rule, in one place: views, chat commands, services and
+templates (through `can(...)`) all ask these, so a rule changes here or nowhere.
+
+Partnership rules take the person's `Membership` (None for a non-member: always False);
+site rules take the `User`. Rules that separate duties come in pairs: `why_not_...` says,
+in words fit to show, why the person may not (None when they may), and the service raises
+it as a DomainError that changes nothing; `may_...` is its negation, for pages.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from workspace.extensions import db
+from workspace.models import (
+    Booking,
+    CpdSession,
+    MemberLogEntry,
+    Membership,
+    Network,
+    SupplyClaim,
+    User,
+)
+from workspace.models.partnerships import LogEvent, Role
+
+# --- roles in a partnership ---------------------------------------------------------------
+
+
+def is_lead(membership: Membership | None) -> bool:
+    """Leads manage members, invitations, the partnership's details, rates and centres."""
+    return membership is not None and membership.role == Role.LEAD
+
+
+def is_steering(membership: Membership | None) -> bool:
+    """Steering members and leads see steering papers, meetings, actions and audits, and
+    keep the member organisations."""
+    return membership is not None and membership.role.at_least(Role.STEERING)
+
+
+def may_manage_partnership(membership: Membership | None) -> bool:
+    """Leads edit the partnership's details, its members' roles, invitations, the member log."""
+    return is_lead(membership)
+
+
+def may_keep_organisations(membership: Membership | None) -> bool:
+    """Steering members and leads log member organisations and their representatives."""
+    return is_steering(membership)
+
+
+def may_see_steering_papers(membership: Membership | None) -> bool:
+    """Steering members and leads: meetings, papers, working groups, all actions, audits."""
+    return is_steering(membership)
+
+
+def may_manage_actions(membership: Membership | None) -> bool:
+    """Steering members and leads create and edit actions (in pages and by chat command)."""
+    return is_steering(membership)
+
+
+def may_see_workforce(membership: Membership | None) -> bool:
+    return is_lead(membership)
+
+
+def may_manage_centres(membership: Membership | None) -> bool:
+    """Leads make centres, set their windows and name their assessors and mentors."""
+    return is_lead(membership)
+
+
+def may_verify_claims_here(membership: Membership | None) -> bool:
+    """Leads see their members' prior-learning claims without a centre; each one is theirs
+    to decide only if independent of the claimant (`why_not_verify_for`)."""
+    return is_lead(membership)
+
+
+def may_manage_channels(membership: Membership | None) -> bool:
+    """Leads add and archive chat channels."""
+    return is_lead(membership)
+
+
+def may_see_message_history(membership: Membership | None) -> bool:
+    """Leads see what an edited message said before."""
+    return is_lead(membership)
+
+
+# --- CPD ----------------------------------------------------------------------------------
+
+
+def may_create_network(membership: Membership | None) -> bool:
+    return is_lead(membership)
+
+
+def may_run_network(membership: Membership | None, network: Network) -> bool:
+    """Leads run every network's sessions; a network's coordinator runs its own."""
+    return membership is not None and (
+        is_lead(membership) or network.coordinator_id == membership.user_id)
+
+
+def may_run_supply(membership: Membership | None) -> bool:
+    """Leads set the supply-cover rates and decide claims (not their own)."""
+    return is_lead(membership)
+
+
+def why_not_mark_attendance(membership: Membership | None, cpd_session: CpdSession,
+                            booking: Booking | None, now: datetime) -> str | None:
+    """Who runs the network marks attendance, once the session has started, and never
+    their own: a register nobody checks is not evidence of anything."""
+    if not may_run_network(membership, cpd_session.network):
+        return "Only a lead or the network's coordinator marks attendance."
+    if now < cpd_session.starts_at:
+        return "Attendance can be marked once the session has started."
+    if booking is not None and booking.user_id == membership.user_id:
+        return "Someone else who runs the network must mark your own attendance."
+    return None
+
+
+def may_mark_attendance(membership: Membership | None, cpd_session: CpdSession,
+                        booking: Booking | None, now: datetime) -> bool:
+    return why_not_mark_attendance(membership, cpd_session, booking, now) is None
+
+
+def why_not_decide_supply_claim(membership: Membership | None,
+                                claim: SupplyClaim) -> str | None:
+    """A lead decides supply-cover claims, never their own nor one on their own attendance."""
+    if not may_run_supply(membership):
+        return "Only a lead decides supply-cover claims."
+    if claim.booking.user_id == membership.user_id:
+        return "Another lead must decide a claim on your own attendance."
+    return None
+
+
+def may_decide_supply_claim(membership: Membership | None, claim: SupplyClaim) -> bool:
+    return why_not_decide_supply_claim(membership, claim) is None
+
+
+def may_delete_resource(membership: Membership | None, added_by_id: int | None) -> bool:
+    """The person who shared a resource, or a lead, removes it."""
+    return membership is not None and (
+        added_by_id == membership.user_id or is_lead(membership))
+
+
+# --- prior learning -----------------------------------------------------------------------
+
+
+def partnerships_controlled_by(user_id: int):
+    """Ids (a select) of the partnerships the person leads or created: their leads, and
+    the assessors those leads appoint, are not independent of the person."""
+    led = select(Membership.partnership_id).where(Membership.user_id == user_id,
+                                                  Membership.role == Role.LEAD)
+    # The founder's joining is the one a person logs for themself (invitations log the inviter).
+    created = select(MemberLogEntry.partnership_id).where(
+        MemberLogEntry.event == LogEvent.JOINED, MemberLogEntry.subject_id == user_id,
+        MemberLogEntry.actor_id == user_id)
+    return led.union(created)
+
+
+def why_not_verify_for(verifier: User, claimant_id: int) -> str | None:
+    """Independence: prior learning is verified by someone other than the claimant who is
+    not a lead of a partnership the claimant created or leads (a second account made lead
+    of one's own partnership verifies nothing)."""
+    if verifier.id == claimant_id:
+        return "Someone else must verify your own prior learning."
+    if db.session.scalar(select(Membership.id).where(
+            Membership.user_id == verifier.id, Membership.role == Role.LEAD,
+            Membership.partnership_id.in_(partnerships_controlled_by(claimant_id))).limit(1)):
+        return ("You lead a partnership this person created or leads, so you are not "
+                "independent of them: a centre's assessor or a lead of another "
+                "partnership must verify it.")
+    return None
+
+
+def may_verify_for(verifier: User, claimant_id: int) -> bool:
+    return why_not_verify_for(verifier, claimant_id) is None
+
+
+def why_not_assess_for(assessor: User, centre_partnership_id: int,
+                       learner_id: int) -> str | None:
+    """Independence of a centre's assessor from a learner: the rule of `why_not_verify_for`,
+    and not at a centre of a partnership the learner leads or created (its leads appoint
+    the assessors)."""
+    independence = why_not_verify_for(assessor, learner_id)
+    if independence:
+        return independence
+    if centre_partnership_id in db.session.scalars(partnerships_controlled_by(learner_id)):
+        return ("This learner leads or created the centre's partnership, and so chose its "
+                "assessors: an assessor of an independent centre must decide.")
+    return None
+
+
+def may_assess_for(assessor: User, centre_partnership_id: int, learner_id: int) -> bool:
+    return why_not_assess_for(assessor, centre_partnership_id, learner_id) is None
+
+
+# --- chat, steering, catalogue ------------------------------------------------------------
+
+
+def may_close_poll(membership: Membership | None, created_by_id: int | None) -> bool:
+    """The poll's author or a lead closes it."""
+    return membership is not None and (
+        created_by_id == membership.user_id or is_lead(membership))
+
+
+def may_view_action(membership: Membership | None, owner_id: int | None) -> bool:
+    """Steering members and leads see every action; anyone else only the ones they own."""
+    return membership is not None and (is_steering(membership) or owner_id == membership.user_id)
+
+
+def may_edit_catalogue(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_catalogue_editor
+
+
+# `can(name, ...)` in templates: partnership rules get the viewer's membership first, site
+# rules the viewer.
+PARTNERSHIP_RULES = {
+    "manage_partnership": may_manage_partnership,
+    "keep_organisations": may_keep_organisations,
+    "see_steering_papers": may_see_steering_papers,
+    "manage_actions": may_manage_actions,
+    "view_action": may_view_action,
+    "see_workforce": may_see_workforce,
+    "manage_centres": may_manage_centres,
+    "verify_claims_here": may_verify_claims_here,
+    "create_network": may_create_network,
+    "run_network": may_run_network,
+    "mark_attendance": may_mark_attendance,
+    "run_supply": may_run_supply,
+    "decide_supply_claim": may_decide_supply_claim,
+    "delete_resource": may_delete_resource,
+    "manage_channels": may_manage_channels,
+    "see_message_history": may_see_message_history,
+    "close_poll": may_close_poll,
+}
+SITE_RULES = {
+    "edit_catalogue": may_edit_catalogue,
+    "verify_prior_learning": may_verify_for,
+    "assess_learner": may_assess_for,
+}
