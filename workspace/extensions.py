@@ -37,7 +37,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Several workers share one file: a writer waits its turn rather than failing. A burst of
+    # sign-ups for one session queues behind its booking lock; on a busy 2-core machine fifty
+    # of them took longer than 5 s to drain, so a request waits up to 20 s before it fails.
+    cursor.execute("PRAGMA busy_timeout=20000")
     cursor.close()
 
 
