@@ -12,6 +12,7 @@ request meets the same sample.
 
 import io
 import os
+import re
 import shutil
 import sqlite3
 from datetime import date
@@ -21,6 +22,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+import workspace
 from tests.access_samples import add_samples
 from tests.conftest import PASSWORD
 from tests.test_access import (
@@ -44,6 +46,7 @@ from workspace.models import (
     PriorLearningClaim,
 )
 from workspace.models.partnerships import Role, Sector
+from workspace.services import permissions
 from workspace.services.accounts import users
 from workspace.services.catalogue import items
 from workspace.services.chat import messages, polls
@@ -58,6 +61,21 @@ def test_every_endpoint_has_an_entry_and_every_entry_an_endpoint(app):
     endpoints = set(app.view_functions)
     assert sorted(endpoints - set(POLICY)) == [], "endpoints missing from the policy table"
     assert sorted(set(POLICY) - endpoints) == [], "policy entries for no endpoint"
+
+
+def test_partnership_routes_guard_by_a_permission_rule_and_no_page_compares_roles(app):
+    """Rules live in services/permissions alone: every guarded partnership route names one of
+    its predicates (or none: any member), and no template or view compares role strings."""
+    for endpoint, view in app.view_functions.items():
+        if hasattr(view, "partnership_rule") and view.partnership_rule is not None:
+            assert view.partnership_rule.__module__ == permissions.__name__, endpoint
+    root = Path(workspace.__file__).parent
+    role_test = re.compile(r"role(\.value)?\s*==\s*['\"](lead|steering|member)\b|Role\.(LEAD|STEERING)")
+    offenders = [str(path.relative_to(root))
+                 for pattern in ("templates/**/*.html", "blueprints/**/*.py")
+                 for path in root.glob(pattern)
+                 if path.name != "forms.py" and role_test.search(path.read_text())]
+    assert offenders == []
 
 
 @pytest.fixture

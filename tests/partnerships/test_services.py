@@ -4,6 +4,7 @@ import pytest
 
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.models.partnerships import LogEvent, Role, Sector
+from workspace.services import permissions
 from workspace.services.partnerships import membership as service
 
 
@@ -31,7 +32,7 @@ def test_authorise_hides_partnerships_from_outsiders_and_checks_roles(
         service.authorise(member, partnership.id + 1000)
     assert service.authorise(member, partnership.id).role == Role.MEMBER
     with pytest.raises(Forbidden):
-        service.authorise(member, partnership.id, Role.STEERING)
+        service.authorise(member, partnership.id, permissions.is_steering)
 
 
 def test_link_invitation_serves_several_people_until_revoked(make_user, make_partnership):

@@ -7,9 +7,14 @@ The school's team, as `school` sets it up (every figure below is counted from th
     name           role       shares with   holds / works towards
     Chris (viewer) Head       organisation  -
     Amir           TA         organisation  holds TA-L2
-    Beth           TA         leads         works towards TA-L2, unit U-SAFE achieved
-    Carl Private   TA         nobody        -
+    Beth           TA         both          works towards TA-L2, unit U-SAFE achieved
+    Carl           TA         organisation  -
     Dee            Playworker both          holds PW-L3
+    Eve Private    TA         nobody        -
+
+Everyone but Eve is named to Chris; Eve, the one person not named to her, is left out of her
+figures (fewer than five not named would be described by them), so every figure below is of
+the first five.
 
 The catalogue (J: judged not covered, C: covered, blank: not yet judged), each item's own rows:
 
@@ -46,6 +51,7 @@ from workspace.models import (
 from workspace.models.catalogue import ItemStatus
 from workspace.models.partnerships import Role, Sector
 from workspace.models.progress import UnitStatus
+from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import AreaState
 from workspace.services.cpd import sessions
@@ -114,8 +120,8 @@ def school(shelf, make_user, make_partnership, add_member):
     lead = make_user(name="Lena Lead")
     partnership = make_partnership(lead=lead, name="Riverside CEP")
     people = {key: make_user(name=name) for key, name in (
-        ("chris", "Chris Head"), ("amir", "Amir"), ("beth", "Beth"), ("carl", f"Carl {PRIVATE}"),
-        ("dee", "Dee"), ("steer", "Sol Steering"), ("other", "Olu Other"))}
+        ("chris", "Chris Head"), ("amir", "Amir"), ("beth", "Beth"), ("carl", "Carl"),
+        ("dee", "Dee"), ("eve", f"Eve {PRIVATE}"), ("steer", "Sol Steering"), ("other", "Olu Other"))}
     memberships = {key: add_member(partnership, user) for key, user in people.items()
                    if key != "steer"}
     memberships["steer"] = add_member(partnership, people["steer"], Role.STEERING)
@@ -123,14 +129,15 @@ def school(shelf, make_user, make_partnership, add_member):
                                       sector=Sector.SCHOOL, school_phase="Primary")
     elsewhere = membership.add_organisation(partnership, name="Riverside Arts Centre",
                                             sector=Sector.CULTURAL)
-    for key in ("chris", "amir", "beth", "carl", "dee"):
+    for key in ("chris", "amir", "beth", "carl", "dee", "eve"):
         membership.add_representative(partnership, org.id, memberships[key].id)
     membership.add_representative(partnership, elsewhere.id, memberships["other"].id)
     roles = shelf["roles"]
     for key, role, leads, organisation in (
             ("chris", "Head", False, True), ("amir", "Teaching assistant", False, True),
-            ("beth", "Teaching assistant", True, False),
-            ("carl", "Teaching assistant", False, False), ("dee", "Playworker", True, True)):
+            ("beth", "Teaching assistant", True, True),
+            ("carl", "Teaching assistant", False, True), ("dee", "Playworker", True, True),
+            ("eve", "Teaching assistant", False, False)):
         tracking.update_profile(people[key], job_role=roles[role], organisation="",
                                 share_with_leads=leads, share_with_organisation=organisation)
     tracking.add_held(people["amir"], shelf["ta_l2"], year=2021)
@@ -190,10 +197,10 @@ def names(members) -> list[str]:
 
 def test_leads_and_the_organisations_people_may_see_the_plan(school):
     org, ms = school["org"], school["memberships"]
-    assert team.may_see_team(school["lead_membership"], org)
-    assert all(team.may_see_team(ms[k], org) for k in ("chris", "amir", "carl"))
-    assert not team.may_see_team(ms["steer"], org)  # steering, but not one of the school's
-    assert not team.may_see_team(ms["other"], org)  # a member of another organisation
+    assert permissions.may_see_team(school["lead_membership"], org)
+    assert all(permissions.may_see_team(ms[k], org) for k in ("chris", "amir", "carl"))
+    assert not permissions.may_see_team(ms["steer"], org)  # steering, but not one of the school's
+    assert not permissions.may_see_team(ms["other"], org)  # a member of another organisation
 
 
 def test_the_organisation_is_found_only_in_its_own_partnership(school, other_partnership):
@@ -213,34 +220,52 @@ def test_the_organisation_is_found_only_in_its_own_partnership(school, other_par
 def test_the_team_is_the_people_linked_to_the_organisation(school, other_partnership):
     plan = plan_for(school)
     assert sorted(names(plan.members)) == sorted(
-        ["Chris Head", "Amir", "Beth", f"Carl {PRIVATE}", "Dee"])
+        ["Chris Head", "Amir", "Beth", "Carl", "Dee", f"Eve {PRIVATE}"])
 
 
 def test_the_organisations_people_see_the_names_of_those_who_share_with_it(school):
     plan = plan_for(school)  # Chris: herself, and those sharing with their organisation
-    assert names(plan.named) == ["Amir", "Chris Head", "Dee"]
-    assert plan.hidden == 2  # Beth shares with leads only; Carl with nobody
+    assert names(plan.named) == ["Amir", "Beth", "Carl", "Chris Head", "Dee"]
+    assert (plan.hidden, plan.left_out) == (0, 1)  # Eve shares with nobody
 
 
 def test_leads_see_the_names_of_those_who_share_with_leads(school):
     plan = plan_for(school, "lead")
     assert names(plan.named) == ["Beth", "Dee"]
-    assert plan.hidden == 3
+    assert (plan.hidden, plan.left_out) == (0, 4)  # Amir, Carl, Chris, Eve: fewer than five
 
 
 def test_nobody_sees_the_name_of_someone_who_shares_with_nobody(school):
-    for viewer in ("lead", "chris", "amir", "beth", "dee"):
+    for viewer in ("lead", "chris", "amir", "beth", "carl", "dee"):
         plan = plan_for(school, viewer)
-        assert f"Carl {PRIVATE}" not in names(plan.named)
-    assert f"Carl {PRIVATE}" in names(plan_for(school, "carl").named)  # his own record
+        assert f"Eve {PRIVATE}" not in names(plan.named)
+    assert f"Eve {PRIVATE}" in names(plan_for(school, "eve").named)  # her own record
 
 
-def test_everyone_counts_in_the_figures(school):
+def test_the_figures_count_the_named_and_leave_out_fewer_than_five_others(school):
     plan = plan_for(school)
     by_role = {r.role.name: len(r.people) for r in plan.roles}
-    assert by_role == {"Teaching assistant": 3, "Head": 1, "Playworker": 1}
+    assert by_role == {"Teaching assistant": 3, "Head": 1, "Playworker": 1}  # Eve left out
     assert [r.role.name for r in plan.roles][0] == "Teaching assistant"  # most people first
     assert plan.without_role == 0
+    lead_plan = plan_for(school, "lead")  # four not named: the figures would describe them
+    assert names(lead_plan.counted) == ["Beth", "Dee"]
+    assert {r.role.name: len(r.people) for r in lead_plan.roles} == {
+        "Teaching assistant": 1, "Playworker": 1}
+
+
+def test_five_or_more_not_named_count_in_the_figures(school, make_user, add_member):
+    for n in range(4):
+        person = make_user(name=f"Fay {n} {PRIVATE}")
+        joined = add_member(school["partnership"], person)
+        membership.add_representative(school["partnership"], school["org"].id, joined.id)
+        tracking.update_profile(person, job_role=None, organisation="",
+                                share_with_leads=False, share_with_organisation=False)
+    plan = plan_for(school)  # Eve and the four: five not named
+    assert (plan.hidden, plan.left_out, len(plan.counted)) == (5, 0, 10)
+    assert PRIVATE not in " ".join(names(plan.named))
+    assert {r.role.name: len(r.people) for r in plan.roles}["Teaching assistant"] == 4  # Eve
+    assert plan.without_role == 4  # the four chose no role
 
 
 # --- what the roles call for and what the team lacks ----------------------------------------
@@ -253,7 +278,7 @@ def test_each_role_lists_what_it_calls_for_with_the_teams_counts(school):
             for q in assistant.qualifications] == [("TA-L3", True, 0, 0), ("TA-L2", False, 1, 1)]
     assert names(assistant.holding) == ["Amir"]
     assert names(assistant.working) == ["Beth"]
-    assert names(assistant.lacking) == [f"Carl {PRIVATE}"]
+    assert names(assistant.lacking) == ["Carl"]
     playworker = next(r for r in plan.roles if r.role.name == "Playworker")
     assert [(q.item.stable_id, q.reason) for q in playworker.qualifications] == [
         ("PW-OLD", "named by a source"), ("PW-CERT", "editors' suggestion"),
@@ -354,9 +379,9 @@ def test_assistants_moving_to_playwork(school, shelf, network):
     assert [c.item.stable_id for c in move.comparison.to_gain] == ["PW-OLD", "PW-CERT", "PW-L3"]
     assert [c.item.stable_id for c in move.options] == ["PW-CERT", "PW-L3"]  # not withdrawn
     assert (move.holding, move.working, move.needing) == (0, 0, 3)
-    assert [p.member.record.user.name for p in move.named] == ["Amir"]  # Chris's view
-    assert move.hidden == 2
-    [amir] = move.named
+    assert [p.member.record.user.name for p in move.named] == ["Amir", "Beth", "Carl"]
+    assert move.hidden == 0  # Eve is left out of Chris's figures
+    amir = move.named[0]
     assert ([a.number for a in amir.missing], amir.not_judged) == ([2, 4], [])
     assert [(a.area.number, a.missing, a.not_judged) for a in move.areas] == [
         (2, 3, 0), (4, 3, 0)]  # each assistant's record is judged not to cover them
@@ -402,7 +427,8 @@ def test_the_page_shows_who_holds_what_and_what_the_team_lacks(client, auth, sch
     assert "Team development plan" in page and "<html" in page
     assert "Level 2 Certificate in Supporting Teaching" in page
     assert "Amir" in page and PRIVATE not in page
-    assert "2 more people, counted in the figures below but not named" in page
+    assert ("1 more person has not shared their record with you: fewer than 5, so they are "
+            "left out of the figures below") in page
     assert "1 area the team's roles call for is a gap" in page
     assert "1 is not yet judged for the team (6)" in page
     assert 'id="team-fill-5"' in page and "Working with other agencies" in page

@@ -1,22 +1,24 @@
 """The one access-control helper for partnership routes."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
 
 from workspace.exceptions import Forbidden, NotFound
-from workspace.models.partnerships import Role
+from workspace.models import Membership
 from workspace.services import permissions
 from workspace.services.partnerships import membership as partnership_service
 
 
-def partnership_route(need: Role = Role.MEMBER):
-    """Guard a view under /p/<partnership_id>/: sign-in, then membership, then role.
+def partnership_route(rule: Callable[[Membership], bool] | None = None):
+    """Guard a view under /p/<partnership_id>/: sign-in, then membership, then `rule`, a
+    predicate of services/permissions taking the membership (`permissions.may_see_audits`).
 
-    A non-member gets 404 (the partnership is not given away), a member whose role is below
-    `need` gets 403. The view receives `partnership` instead of `partnership_id`; the
-    membership is in `g.membership`.
+    A non-member gets 404 (the partnership is not given away), a member the rule refuses
+    gets 403; without a rule every member may. The view receives `partnership` instead of
+    `partnership_id`; the membership is in `g.membership`.
     """
 
     def decorator(view):
@@ -24,7 +26,7 @@ def partnership_route(need: Role = Role.MEMBER):
         @login_required
         def wrapped(partnership_id: int, **kwargs):
             try:
-                membership = partnership_service.authorise(current_user, partnership_id, need)
+                membership = partnership_service.authorise(current_user, partnership_id, rule)
             except NotFound:
                 abort(404)
             except Forbidden:
@@ -33,7 +35,7 @@ def partnership_route(need: Role = Role.MEMBER):
             g.partnership = membership.partnership
             return view(partnership=membership.partnership, **kwargs)
 
-        wrapped.partnership_role = need
+        wrapped.partnership_rule = rule
         return wrapped
 
     return decorator

@@ -5,9 +5,10 @@ else gets 403 or 404 (a non-member is not told the partnership exists), and an a
 visitor is sent to sign in. tests/test_policy.py fails for an endpoint without an entry and
 walks every endpoint as each kind of person, on the sample data of tests/access_samples.
 
-The guards themselves are `partnership_route` (the role), `editor_required`, and the
-predicates of services/permissions (rules about one object: who runs a network, who
-assesses at a centre, whose record it is). Where an entry depends on the object, its comment
+The guards themselves are the predicates of services/permissions: `partnership_route(rule)`
+asks one about the person's membership, `editor_required` asks `may_edit_catalogue`, and
+views ask the rules about one object (who runs a network, who assesses at a centre, whose
+record it is). Where an entry depends on the object, its comment
 says whose object the walk uses.
 
 Site administrators: `User.is_site_admin` is a column and nothing more today; no endpoint

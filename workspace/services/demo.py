@@ -33,7 +33,8 @@ SCHOOL_STAFF = [
     ("playworker@example.org", "Dee Walsh", "Playworker", True),
     ("ta.amir@example.org", "Amir Hussain", TEACHING_ASSISTANT, True),
     ("ta.beth@example.org", "Beth Lowe", TEACHING_ASSISTANT, True),
-    ("ta.carl@example.org", "Carl Jennings", TEACHING_ASSISTANT, False),
+    ("ta.carl@example.org", "Carl Jennings", TEACHING_ASSISTANT, True),
+    ("ta.erin@example.org", "Erin Shaw", TEACHING_ASSISTANT, False),
 ]
 # Real qualifications and units of the shipped catalogue (workspace/seed/catalogue_pack.json).
 PLAYWORK_DIPLOMA = "NCFE-CACHE-LEVEL-3-DIPLOMA-321272"  # NCFE CACHE L3 Diploma in Playwork

@@ -8,6 +8,7 @@ it as a DomainError that changes nothing; `may_...` is its negation, for pages.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,10 +19,14 @@ from workspace.models import (
     MemberLogEntry,
     Membership,
     Network,
+    Organisation,
     SupplyClaim,
     User,
 )
 from workspace.models.partnerships import LogEvent, Role
+
+if TYPE_CHECKING:
+    from workspace.services.progress.workforce import MemberRecord
 
 # --- roles in a partnership ---------------------------------------------------------------
 
@@ -57,8 +62,51 @@ def may_manage_actions(membership: Membership | None) -> bool:
     return is_steering(membership)
 
 
-def may_see_workforce(membership: Membership | None) -> bool:
+def is_member(membership: Membership | None) -> bool:
+    """Every member of a partnership sees its overview, members, chat, CPD and their own
+    records (the rule of a plain partnership route)."""
+    return membership is not None
+
+
+def may_see_audits(membership: Membership | None) -> bool:
+    """Steering members and leads see audits, their gaps and report, and add and edit
+    provision and needs."""
+    return is_steering(membership)
+
+
+def may_manage_audits(membership: Membership | None) -> bool:
+    """Leads create, configure and delete audits and their records, import, keep the
+    answer link and target groups, set the threshold and read the change record."""
     return is_lead(membership)
+
+
+def may_see_workforce(membership: Membership | None) -> bool:
+    """Leads see the workforce figures (suppressed as services/disclosure says)."""
+    return is_lead(membership)
+
+
+def represents(membership: Membership | None, organisation: Organisation) -> bool:
+    """Whether the member is one of the organisation's people (its representatives)."""
+    return membership is not None and any(
+        r.membership_id == membership.id for r in organisation.representatives)
+
+
+def may_see_team(membership: Membership | None, organisation: Organisation) -> bool:
+    """The partnership's leads and the organisation's own people see its team plan."""
+    if membership is None or membership.partnership_id != organisation.partnership_id:
+        return False
+    return is_lead(membership) or represents(membership, organisation)
+
+
+def may_see_team_member(viewer: Membership | None, organisation: Organisation,
+                        record: "MemberRecord") -> bool:
+    """Whether the team plan names this person to the viewer (else they are only counted):
+    to themselves, to leads when they share their record with leads, to their
+    organisation's people when they share it with their organisation."""
+    return viewer is not None and (
+        record.user.id == viewer.user_id
+        or (is_lead(viewer) and record.shared)
+        or (represents(viewer, organisation) and record.shared_with_organisation))
 
 
 def may_manage_centres(membership: Membership | None) -> bool:
@@ -216,7 +264,10 @@ PARTNERSHIP_RULES = {
     "see_steering_papers": may_see_steering_papers,
     "manage_actions": may_manage_actions,
     "view_action": may_view_action,
+    "see_audits": may_see_audits,
+    "manage_audits": may_manage_audits,
     "see_workforce": may_see_workforce,
+    "see_team": may_see_team,
     "manage_centres": may_manage_centres,
     "verify_claims_here": may_verify_claims_here,
     "create_network": may_create_network,

@@ -7,7 +7,7 @@ from workspace.blueprints.audits.records import csv_response
 from workspace.blueprints.audits.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import utcnow
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.audits import gaps as audit_gaps
 from workspace.services.audits import records
 from workspace.services.audits import report as audit_report
@@ -39,7 +39,7 @@ def action_url(facts, coords) -> str | None:
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def gaps(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
@@ -52,7 +52,7 @@ def gaps(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps.csv")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def gaps_csv(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
@@ -60,7 +60,7 @@ def gaps_csv(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps/cell")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def gap_cell(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts = audit_gaps.load_facts(partnership, audit)
@@ -74,7 +74,7 @@ def gap_cell(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/report")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def report(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     return render("audits/report.html", partnership=partnership, audit=audit,

@@ -13,7 +13,7 @@ from workspace.blueprints.picking import role_choices
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.exceptions import DomainError
 from workspace.models.audits import AgePhase, ArtForm, NeedSource, Priority
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.audits import gaps, records
 from workspace.services.partnerships import membership as partnership_service
 
@@ -71,7 +71,7 @@ def _provision_fields(form: ProvisionForm, hidden: bool = False) -> records.Prov
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def provision_list(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts = gaps.load_facts(partnership, audit)
@@ -80,7 +80,7 @@ def provision_list(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/provision.csv")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def provision_csv(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts = gaps.load_facts(partnership, audit)
@@ -94,7 +94,7 @@ def _provision_page(partnership, audit, form, provision=None):
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/provision/new",
           methods=["GET", "POST"])
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def new_provision(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     form = _provision_form(partnership)
@@ -110,7 +110,7 @@ def new_provision(partnership, audit_id: int):
 
 
 @bp.route("/p/<int:partnership_id>/provision/<int:provision_id>/edit", methods=["GET", "POST"])
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def edit_provision(partnership, provision_id: int):
     provision = records.get_provision(partnership, provision_id)
     audit = records.get_audit(partnership, provision.audit_id)
@@ -141,7 +141,7 @@ def edit_provision(partnership, provision_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/provision/<int:provision_id>/delete")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def delete_provision(partnership, provision_id: int):
     provision = records.get_provision(partnership, provision_id)
     audit = records.get_audit(partnership, provision.audit_id)
@@ -176,7 +176,7 @@ def need_fields(form, hidden: bool = False) -> records.NeedFields:
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def need_list(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts = gaps.load_facts(partnership, audit)
@@ -185,7 +185,7 @@ def need_list(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/needs.csv")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def needs_csv(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts = gaps.load_facts(partnership, audit)
@@ -198,7 +198,7 @@ def _need_page(partnership, audit, form, need=None):
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/needs/new", methods=["GET", "POST"])
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def new_need(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     form = need_form(NeedForm, partnership)
@@ -214,7 +214,7 @@ def new_need(partnership, audit_id: int):
 
 
 @bp.route("/p/<int:partnership_id>/needs/<int:need_id>/edit", methods=["GET", "POST"])
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def edit_need(partnership, need_id: int):
     need = records.get_need(partnership, need_id)
     audit = records.get_audit(partnership, need.audit_id)
@@ -241,7 +241,7 @@ def edit_need(partnership, need_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/needs/<int:need_id>/delete")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def delete_need(partnership, need_id: int):
     need = records.get_need(partnership, need_id)
     audit = records.get_audit(partnership, need.audit_id)

@@ -8,7 +8,7 @@ from workspace.blueprints.audits.forms import ImportForm
 from workspace.blueprints.audits.records import csv_response
 from workspace.blueprints.audits.views import audit_url, bp
 from workspace.blueprints.rendering import INVALID, render_form
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.audits import importing, records
 
 
@@ -20,7 +20,7 @@ def _page(partnership, audit, form, errors=(), code=None):
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/import", methods=["GET", "POST"])
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def import_data(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     form = ImportForm()
@@ -43,12 +43,12 @@ def import_data(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/import/provision-sample.csv")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def provision_sample(partnership):
     return csv_response(importing.sample_csv("provision"), "provision-sample.csv")
 
 
 @bp.get("/p/<int:partnership_id>/audits/import/needs-sample.csv")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def needs_sample(partnership):
     return csv_response(importing.sample_csv("needs"), "needs-sample.csv")

@@ -12,8 +12,7 @@ from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import LONDON, utcnow
 from workspace.exceptions import DomainError
 from workspace.models.audits import AuditStatus
-from workspace.models.partnerships import Role
-from workspace.services import disclosure
+from workspace.services import disclosure, permissions
 from workspace.services.audits import changes, records
 
 bp = Blueprint("audits", __name__)
@@ -34,7 +33,7 @@ def _fields(form: AuditForm) -> records.AuditFields:
 
 
 @bp.get("/p/<int:partnership_id>/audits/")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def index(partnership):
     form = AuditForm(formdata=None, suppression_threshold=minimum_threshold())
     return _index_page(partnership, form)
@@ -46,7 +45,7 @@ def _index_page(partnership, form):
 
 
 @bp.post("/p/<int:partnership_id>/audits/")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def create_audit(partnership):
     form = AuditForm()
     if form.validate_on_submit():
@@ -62,7 +61,7 @@ def create_audit(partnership):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def audit(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     return _audit_page(partnership, found)
@@ -85,7 +84,7 @@ def _audit_page(partnership, found, status_form=None, expiry_form=None, code: in
 
 
 @bp.route("/p/<int:partnership_id>/audits/<int:audit_id>/edit", methods=["GET", "POST"])
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def edit_audit(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     form = AuditForm(obj=found)
@@ -102,7 +101,7 @@ def edit_audit(partnership, audit_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/status")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def change_status(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     form = StatusForm()
@@ -119,7 +118,7 @@ def change_status(partnership, audit_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/renew")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def renew_link(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     if ConfirmForm().validate_on_submit():
@@ -129,7 +128,7 @@ def renew_link(partnership, audit_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/link/expiry")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def set_link_expiry(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     form = ExpiryForm()
@@ -146,7 +145,7 @@ def set_link_expiry(partnership, audit_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/audits/<int:audit_id>/delete")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def delete_audit(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     if ConfirmForm().validate_on_submit():
@@ -157,7 +156,7 @@ def delete_audit(partnership, audit_id: int):
 
 
 @bp.get("/p/<int:partnership_id>/audits/groups")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_see_audits)
 def target_groups(partnership):
     return _groups_page(partnership, TargetGroupForm(formdata=None))
 
@@ -168,7 +167,7 @@ def _groups_page(partnership, form):
 
 
 @bp.post("/p/<int:partnership_id>/audits/groups")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def add_target_group(partnership):
     form = TargetGroupForm()
     if form.validate_on_submit():
@@ -183,7 +182,7 @@ def add_target_group(partnership):
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/changes")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_audits)
 def audit_changes(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
     return render("audits/changes.html", partnership=partnership, audit=found,

@@ -22,7 +22,7 @@ from workspace.blueprints.rendering import INVALID, add_domain_error, render, re
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx, limiter
 from workspace.infra import live
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.chat import messages
 
 bp = Blueprint("chat", __name__)
@@ -248,7 +248,7 @@ def _message_or_page(partnership, message):
 
 
 @bp.get("/p/<int:partnership_id>/chat/messages/<int:message_id>/history")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_see_message_history)
 def history(partnership, message_id: int):
     message = messages.get_message(partnership, message_id, g.membership)
     return render("chat/history.html", partnership=partnership, message=message,
@@ -271,7 +271,7 @@ def search(partnership):
 
 
 @bp.route("/p/<int:partnership_id>/chat/channels/new", methods=["GET", "POST"])
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_channels)
 def new_channel(partnership):
     form = ChannelForm()
     if form.validate_on_submit():
@@ -289,7 +289,7 @@ def new_channel(partnership):
 
 
 @bp.post("/p/<int:partnership_id>/chat/channels/<int:channel_id>/archive")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_channels)
 def archive(partnership, channel_id: int):
     chan = messages.get_channel(partnership, channel_id, g.membership)
     if ConfirmForm().validate_on_submit():

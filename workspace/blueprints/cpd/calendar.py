@@ -7,7 +7,6 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.views import bp, feed_context
 from workspace.extensions import htmx
 from workspace.models import CpdSession
-from workspace.models.partnerships import Role
 from workspace.services.cpd import ical
 from workspace.services.partnerships.membership import get_owned
 
@@ -22,7 +21,7 @@ def _ics(calendar, disposition: str) -> Response:
 
 
 @bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>.ics")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def session_ics(partnership, cpd_session_id: int):
     existing = get_owned(CpdSession, partnership, cpd_session_id)
     calendar = ical.session_calendar(existing, current_user,

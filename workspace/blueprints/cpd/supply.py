@@ -21,7 +21,7 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import CpdSession, SupplyRate
 from workspace.models.cpd import ClaimKind, ClaimStatus
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.cpd import sessions
 from workspace.services.cpd import supply as cpd_supply
 from workspace.services.partnerships.membership import get_owned
@@ -103,7 +103,7 @@ def _rates_form(partnership, **kwargs) -> RatesForm:
 
 
 @bp.get("/p/<int:partnership_id>/cpd/supply")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_run_supply)
 def supply(partnership):
     return render_form("cpd/supply.html", _rates_form(partnership, formdata=None),
                        "cpd/_supply_claims.html", **_page_context(partnership))
@@ -114,7 +114,7 @@ def _pence(amount: Decimal) -> int:
 
 
 @bp.post("/p/<int:partnership_id>/cpd/supply/rates")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_run_supply)
 def supply_rates(partnership):
     form = RatesForm()
     saved = False
@@ -152,19 +152,19 @@ def _decision(partnership, supply_claim_id: int, decide, done: str):
 
 
 @bp.post("/p/<int:partnership_id>/cpd/supply/<int:supply_claim_id>/approve")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_run_supply)
 def approve_supply_claim(partnership, supply_claim_id: int):
     return _decision(partnership, supply_claim_id, cpd_supply.approve_claim, "approved")
 
 
 @bp.post("/p/<int:partnership_id>/cpd/supply/<int:supply_claim_id>/decline")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_run_supply)
 def decline_supply_claim(partnership, supply_claim_id: int):
     return _decision(partnership, supply_claim_id, cpd_supply.decline_claim, "declined")
 
 
 @bp.get("/p/<int:partnership_id>/cpd/supply.csv")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_run_supply)
 def supply_csv(partnership):
     filename = f"supply-cover-{partnership.id}-{london_today().isoformat()}.csv"
     return Response(cpd_supply.export_csv(partnership), mimetype="text/csv",

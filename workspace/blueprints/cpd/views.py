@@ -17,7 +17,6 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.models import Booking, CpdSession, Network, SessionSeries
 from workspace.models.cpd import Attendance
-from workspace.models.partnerships import Role
 from workspace.services import permissions
 from workspace.services.catalogue import items
 from workspace.services.chat import messages
@@ -64,7 +63,7 @@ def _index_page(partnership, form: NetworkForm):
 
 
 @bp.post("/p/<int:partnership_id>/cpd/networks")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_create_network)
 def create_network(partnership):
     form = _network_form(partnership)
     if form.validate_on_submit():

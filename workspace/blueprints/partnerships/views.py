@@ -19,6 +19,7 @@ from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import htmx
 from workspace.infra.mail import send_email
 from workspace.models.partnerships import PartnershipKind, Role, Sector
+from workspace.services import permissions
 from workspace.services.partnerships import membership as service
 from workspace.services.steering import actions
 
@@ -62,7 +63,7 @@ def overview(partnership):
 
 
 @bp.route("/p/<int:partnership_id>/edit", methods=["GET", "POST"])
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def edit(partnership):
     form = PartnershipForm(obj=partnership, kind=partnership.kind.value)
     if form.validate_on_submit():
@@ -96,7 +97,7 @@ def _members_answer(partnership, error: str | None = None, done: str | None = No
 
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>/role")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def change_role(partnership, membership_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
@@ -111,7 +112,7 @@ def change_role(partnership, membership_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>/remove")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def remove_member(partnership, membership_id: int):
     try:
         service.remove_member(partnership, membership_id, current_user)
@@ -134,7 +135,7 @@ def leave(partnership):
 
 
 @bp.get("/p/<int:partnership_id>/log")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def log(partnership):
     return render("partnerships/log.html", partnership=partnership,
                   entries=service.member_log(partnership))
@@ -164,7 +165,7 @@ def _email_invitation(invitation) -> None:
 
 
 @bp.route("/p/<int:partnership_id>/invitations", methods=["GET", "POST"])
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def invitations(partnership):
     form = InvitationForm()
     if form.validate_on_submit():
@@ -183,7 +184,7 @@ def invitations(partnership):
 
 
 @bp.post("/p/<int:partnership_id>/invitations/<int:invitation_id>/revoke")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_partnership)
 def revoke_invitation(partnership, invitation_id: int):
     if ConfirmForm().validate_on_submit():
         service.revoke_invitation(partnership, invitation_id)
@@ -237,7 +238,7 @@ def organisations(partnership):
 
 
 @bp.post("/p/<int:partnership_id>/organisations")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_keep_organisations)
 def add_organisation(partnership):
     form = OrganisationForm()
     if form.validate_on_submit():
@@ -280,7 +281,7 @@ def organisation(partnership, organisation_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/organisations/<int:organisation_id>")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_keep_organisations)
 def edit_organisation(partnership, organisation_id: int):
     org = service.get_owned(service.Organisation, partnership, organisation_id)
     form = OrganisationForm()
@@ -297,7 +298,7 @@ def edit_organisation(partnership, organisation_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/organisations/<int:organisation_id>/delete")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_keep_organisations)
 def delete_organisation(partnership, organisation_id: int):
     service.get_owned(service.Organisation, partnership, organisation_id)
     if ConfirmForm().validate_on_submit():
@@ -307,7 +308,7 @@ def delete_organisation(partnership, organisation_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/organisations/<int:organisation_id>/representatives")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_keep_organisations)
 def add_representative(partnership, organisation_id: int):
     org = service.get_owned(service.Organisation, partnership, organisation_id)
     rep_form = _representative_form(partnership, org)
@@ -324,7 +325,7 @@ def add_representative(partnership, organisation_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/representatives/<int:representative_id>/remove")
-@partnership_route(Role.STEERING)
+@partnership_route(permissions.may_keep_organisations)
 def remove_representative(partnership, representative_id: int):
     rep = service.get_owned(service.Representative, partnership, representative_id)
     organisation_id = rep.organisation_id

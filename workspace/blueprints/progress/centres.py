@@ -16,7 +16,6 @@ from workspace.clock import london_today, utcnow
 from workspace.exceptions import DomainError, Forbidden
 from workspace.models import Centre, Registration
 from workspace.models.centres import StaffRole
-from workspace.models.partnerships import Role
 from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.partnerships import membership as partnerships
@@ -84,13 +83,13 @@ def _centres_page(partnership, form: CentreForm | None = None):
 
 
 @bp.get("/p/<int:partnership_id>/centres")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def centres(partnership):
     return _centres_page(partnership)
 
 
 @bp.post("/p/<int:partnership_id>/centres")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_centres)
 def create_centre(partnership):
     form = _centre_form(partnership)
     if form.validate_on_submit():
@@ -120,13 +119,13 @@ def _centre_page(partnership, centre, **forms):
 
 
 @bp.get("/p/<int:partnership_id>/centres/<int:centre_id>")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def centre(partnership, centre_id: int):
     return _centre_page(partnership, partnerships.get_owned(Centre, partnership, centre_id))
 
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/window")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_centres)
 def update_window(partnership, centre_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     form = WindowForm()
@@ -139,7 +138,7 @@ def update_window(partnership, centre_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/staff")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_centres)
 def add_staff(partnership, centre_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     form = _staff_form(partnership)
@@ -158,7 +157,7 @@ def add_staff(partnership, centre_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/staff/<int:centre_staff_id>/remove")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_manage_centres)
 def remove_staff(partnership, centre_id: int, centre_staff_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     if ConfirmForm().validate_on_submit():
@@ -169,7 +168,7 @@ def remove_staff(partnership, centre_id: int, centre_staff_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/register")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def register(partnership, centre_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     if not ConfirmForm().validate_on_submit():
@@ -203,7 +202,7 @@ def _assessor_centre(partnership, centre_id: int) -> Centre:
 
 
 @bp.get("/p/<int:partnership_id>/centres/<int:centre_id>/assessing")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def assessing(partnership, centre_id: int):
     centre = _assessor_centre(partnership, centre_id)
     return render("progress/assessing.html", partnership=partnership, centre=centre,
@@ -217,7 +216,7 @@ def _back_to_assessing(partnership, centre):
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/enrolments/<int:enrolment_id>"
          "/units/<int:catalogue_item_id>/achieved")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def mark_achieved(partnership, centre_id: int, enrolment_id: int, catalogue_item_id: int):
     centre = partnerships.get_owned(Centre, partnership, centre_id)
     if ConfirmForm().validate_on_submit():
@@ -247,14 +246,14 @@ def _decide(partnership, centre_id: int, prior_learning_claim_id: int, verified:
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/prior-learning"
          "/<int:prior_learning_claim_id>/verify")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def assessor_verify_claim(partnership, centre_id: int, prior_learning_claim_id: int):
     return _decide(partnership, centre_id, prior_learning_claim_id, True)
 
 
 @bp.post("/p/<int:partnership_id>/centres/<int:centre_id>/prior-learning"
          "/<int:prior_learning_claim_id>/reject")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def assessor_reject_claim(partnership, centre_id: int, prior_learning_claim_id: int):
     return _decide(partnership, centre_id, prior_learning_claim_id, False)
 
@@ -268,7 +267,7 @@ def _staff_centre(partnership, centre_id: int) -> Centre:
 
 
 @bp.get("/p/<int:partnership_id>/centres/<int:centre_id>/learners")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def learners(partnership, centre_id: int):
     centre = _staff_centre(partnership, centre_id)
     today = london_today()
@@ -279,7 +278,7 @@ def learners(partnership, centre_id: int):
 
 @bp.get("/p/<int:partnership_id>/centres/<int:centre_id>/registrations/<int:registration_id>"
         "/plan")
-@partnership_route(Role.MEMBER)
+@partnership_route()
 def learner_plan(partnership, centre_id: int, registration_id: int):
     centre = _staff_centre(partnership, centre_id)
     registration = partnerships.get_owned(Registration, partnership, registration_id)

@@ -12,7 +12,7 @@ from workspace.blueprints.rendering import render
 from workspace.clock import utcnow
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue import picking
-from workspace.services.progress import team
+from workspace.services.progress import team, workforce
 
 
 def _move_form(plan: team.TeamPlan) -> TeamMoveForm:
@@ -42,10 +42,4 @@ def team_plan(partnership, organisation_id: int):
                                   picking.get_role(int(form.to_role.data), "to_role"), utcnow())
     return render("progress/team.html", "progress/_team_move.html", status=status,
                   partnership=partnership, plan=plan, form=form, move=move,
-                  areas=catalogue.list_areas())
-
-
-@bp.app_template_global()
-def may_see_team(organisation) -> bool:
-    """For the organisation's page: whether to link its team plan (the service's rule)."""
-    return g.get("membership") is not None and team.may_see_team(g.membership, organisation)
+                  areas=catalogue.list_areas(), minimum_group=workforce.MINIMUM_GROUP)

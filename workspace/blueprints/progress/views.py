@@ -30,8 +30,8 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.infra import uploads
 from workspace.models import Enrolment, HeldQualification
-from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
+from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue import picking
 from workspace.services.progress import centres, role_steps, tracking
@@ -270,7 +270,7 @@ def next_steps():
 
 
 @bp.get("/p/<int:partnership_id>/prior-learning")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_verify_claims_here)
 def claims(partnership):
     return render("progress/claims.html", partnership=partnership, confirm=ConfirmForm(),
                   claims=tracking.claims_to_verify(partnership.id))
@@ -290,12 +290,12 @@ def _decide(partnership, prior_learning_claim_id: int, verified: bool):
 
 
 @bp.post("/p/<int:partnership_id>/prior-learning/<int:prior_learning_claim_id>/verify")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_verify_claims_here)
 def verify_claim(partnership, prior_learning_claim_id: int):
     return _decide(partnership, prior_learning_claim_id, True)
 
 
 @bp.post("/p/<int:partnership_id>/prior-learning/<int:prior_learning_claim_id>/reject")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_verify_claims_here)
 def reject_claim(partnership, prior_learning_claim_id: int):
     return _decide(partnership, prior_learning_claim_id, False)

@@ -7,13 +7,13 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import london_today
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.partnerships.membership import list_organisations
 from workspace.services.progress import workforce as service
 
 
 @bp.get("/p/<int:partnership_id>/workforce")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_see_workforce)
 def workforce(partnership):
     return render("progress/workforce.html", partnership=partnership,
                   figures=service.workforce(partnership),
@@ -21,7 +21,7 @@ def workforce(partnership):
 
 
 @bp.get("/p/<int:partnership_id>/workforce.csv")
-@partnership_route(Role.LEAD)
+@partnership_route(permissions.may_see_workforce)
 def workforce_csv(partnership):
     filename = f"workforce-{partnership.id}-{london_today().isoformat()}.csv"
     return Response(service.workforce_csv(partnership), mimetype="text/csv",

@@ -13,13 +13,10 @@ from workspace.blueprints.steering.views import _meeting_page, bp
 from workspace.clock import london_today, utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.models.partnerships import Role
 from workspace.models.steering import Action, ActionStatus, Meeting
 from workspace.services import permissions
 from workspace.services.partnerships.membership import get_owned
 from workspace.services.steering import actions as service
-
-STEERING = Role.STEERING
 
 
 def _today():
@@ -27,7 +24,7 @@ def _today():
 
 
 @bp.get("/p/<int:partnership_id>/actions/")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def actions(partnership):
     show_all = request.args.get("show") == "all"
     return render("steering/actions.html", "steering/_action_table.html",
@@ -75,7 +72,7 @@ def _prefilled(partnership, meeting, cell: service.GapCell) -> ActionForm:
 
 
 @bp.route("/p/<int:partnership_id>/actions/new", methods=["GET", "POST"])
-@partnership_route(STEERING)
+@partnership_route(permissions.may_manage_actions)
 def new_action(partnership):
     if request.method == "GET":
         meeting, cell = _origin(partnership, request.args)
@@ -98,7 +95,7 @@ def new_action(partnership):
 
 
 @bp.post("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/actions")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_manage_actions)
 def add_meeting_action(partnership, meeting_id: int):
     """The inline form on a meeting's page."""
     meeting = get_owned(Meeting, partnership, meeting_id)
@@ -154,7 +151,7 @@ def set_action_status(partnership, action_id: int):
 
 
 @bp.route("/p/<int:partnership_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
-@partnership_route(STEERING)
+@partnership_route(permissions.may_manage_actions)
 def edit_action(partnership, action_id: int):
     action = get_owned(Action, partnership, action_id)
     form = action_form(partnership, **_edit_values(action))

@@ -11,13 +11,11 @@ from workspace.blueprints.steering.views import bp
 from workspace.clock import london_today
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
-from workspace.models.partnerships import Role
 from workspace.models.steering import WorkingGroup, WorkingGroupMember
+from workspace.services import permissions
 from workspace.services.partnerships.membership import get_owned, list_members
 from workspace.services.steering import actions as action_service
 from workspace.services.steering import meetings
-
-STEERING = Role.STEERING
 
 
 def _member_choices(partnership, leave_out=frozenset()) -> list[SelectChoice]:
@@ -32,7 +30,7 @@ def _group_form(partnership, **kwargs) -> WorkingGroupForm:
 
 
 @bp.get("/p/<int:partnership_id>/steering/groups")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def working_groups(partnership):
     return _groups_page(partnership, _group_form(partnership, formdata=None))
 
@@ -43,7 +41,7 @@ def _groups_page(partnership, form):
 
 
 @bp.post("/p/<int:partnership_id>/steering/groups")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def create_working_group(partnership):
     form = _group_form(partnership)
     if form.validate_on_submit():
@@ -77,14 +75,14 @@ def _group_page(partnership, group: WorkingGroup, fragment=None, member_form=Non
 
 
 @bp.get("/p/<int:partnership_id>/steering/groups/<int:working_group_id>")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def working_group(partnership, working_group_id: int):
     return _group_page(partnership, get_owned(WorkingGroup, partnership, working_group_id))
 
 
 @bp.route("/p/<int:partnership_id>/steering/groups/<int:working_group_id>/edit",
           methods=["GET", "POST"])
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def edit_working_group(partnership, working_group_id: int):
     group = get_owned(WorkingGroup, partnership, working_group_id)
     form = WorkingGroupForm(obj=group)
@@ -106,7 +104,7 @@ MEMBERS = "steering/_group_members.html"
 
 
 @bp.post("/p/<int:partnership_id>/steering/groups/<int:working_group_id>/members")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def add_group_member(partnership, working_group_id: int):
     group = get_owned(WorkingGroup, partnership, working_group_id)
     form = _member_form(partnership, group)
@@ -121,7 +119,7 @@ def add_group_member(partnership, working_group_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/group-members/<int:working_group_member_id>/delete")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def remove_group_member(partnership, working_group_member_id: int):
     member = get_owned(WorkingGroupMember, partnership, working_group_member_id)
     group = member.working_group

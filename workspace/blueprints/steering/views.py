@@ -28,15 +28,14 @@ from workspace.clock import london_today, utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.infra import uploads
-from workspace.models.partnerships import Role
 from workspace.models.steering import AgendaItem, Decision, Meeting, Paper
+from workspace.services import permissions
 from workspace.services.partnerships.membership import get_owned
 from workspace.services.steering import actions as action_service
 from workspace.services.steering import meetings as steering
 
 bp = Blueprint("steering", __name__)
 
-STEERING = Role.STEERING
 PAGE = "steering/meeting.html"
 
 
@@ -44,7 +43,7 @@ PAGE = "steering/meeting.html"
 
 
 @bp.get("/p/<int:partnership_id>/steering/")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def meetings(partnership):
     return render("steering/meetings.html", partnership=partnership,
                   meetings=steering.list_meetings(partnership, utcnow()))
@@ -56,7 +55,7 @@ def _fields(form: MeetingForm) -> steering.MeetingFields:
 
 
 @bp.route("/p/<int:partnership_id>/steering/meetings/new", methods=["GET", "POST"])
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def new_meeting(partnership):
     form = MeetingForm()
     if form.validate_on_submit():
@@ -73,7 +72,7 @@ def new_meeting(partnership):
 
 @bp.route("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/edit",
           methods=["GET", "POST"])
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def edit_meeting(partnership, meeting_id: int):
     meeting = get_owned(Meeting, partnership, meeting_id)
     form = MeetingForm(obj=steering.meeting_fields(meeting))
@@ -113,7 +112,7 @@ def _meeting_page(partnership, meeting: Meeting, fragment: str | None = None, **
 
 
 @bp.get("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def meeting(partnership, meeting_id: int):
     return _meeting_page(partnership, get_owned(Meeting, partnership, meeting_id))
 
@@ -131,7 +130,7 @@ AGENDA = "steering/_agenda.html"
 
 
 @bp.post("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/agenda")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def add_agenda_item(partnership, meeting_id: int):
     meeting = get_owned(Meeting, partnership, meeting_id)
     form = AgendaItemForm()
@@ -146,7 +145,7 @@ def add_agenda_item(partnership, meeting_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/agenda/<int:agenda_item_id>/move")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def move_agenda_item(partnership, agenda_item_id: int):
     item = get_owned(AgendaItem, partnership, agenda_item_id)
     form = MoveForm()
@@ -156,7 +155,7 @@ def move_agenda_item(partnership, agenda_item_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/agenda/<int:agenda_item_id>/delete")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def remove_agenda_item(partnership, agenda_item_id: int):
     item = get_owned(AgendaItem, partnership, agenda_item_id)
     meeting = item.meeting
@@ -169,7 +168,7 @@ def remove_agenda_item(partnership, agenda_item_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/minutes")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def save_minutes(partnership, meeting_id: int):
     meeting = get_owned(Meeting, partnership, meeting_id)
     form = MinutesForm()
@@ -182,7 +181,7 @@ def save_minutes(partnership, meeting_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/decisions")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def add_decision(partnership, meeting_id: int):
     meeting = get_owned(Meeting, partnership, meeting_id)
     form = DecisionForm()
@@ -198,7 +197,7 @@ def add_decision(partnership, meeting_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/decisions/<int:decision_id>/delete")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def remove_decision(partnership, decision_id: int):
     decision = get_owned(Decision, partnership, decision_id)
     meeting = decision.meeting
@@ -213,7 +212,7 @@ PAPERS = "steering/_papers.html"
 
 
 @bp.post("/p/<int:partnership_id>/steering/meetings/<int:meeting_id>/papers")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def add_paper(partnership, meeting_id: int):
     meeting = get_owned(Meeting, partnership, meeting_id)
     form = PaperForm()
@@ -229,7 +228,7 @@ def add_paper(partnership, meeting_id: int):
     return _section(partnership, meeting, PAPERS, "papers", paper_form=form)
 
 
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def _paper_too_large(partnership, meeting_id: int):
     """The upload form again, saying why: the request body was never read."""
     form = PaperForm(formdata=None)
@@ -248,7 +247,7 @@ def request_too_large(error):
 
 
 @bp.get("/p/<int:partnership_id>/steering/papers/<int:paper_id>/download")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def download_paper(partnership, paper_id: int):
     paper = get_owned(Paper, partnership, paper_id)
     download = steering.open_paper(paper, upload_folder())
@@ -256,7 +255,7 @@ def download_paper(partnership, paper_id: int):
 
 
 @bp.post("/p/<int:partnership_id>/steering/papers/<int:paper_id>/delete")
-@partnership_route(STEERING)
+@partnership_route(permissions.may_see_steering_papers)
 def remove_paper(partnership, paper_id: int):
     paper = get_owned(Paper, partnership, paper_id)
     meeting = paper.meeting

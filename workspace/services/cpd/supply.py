@@ -30,7 +30,6 @@ from workspace.extensions import db
 from workspace.infra.spreadsheet import safe_cell
 from workspace.models import Booking, CpdSession, Partnership, SupplyClaim, SupplyRate, User
 from workspace.models.cpd import Attendance, BookingStatus, ClaimKind, ClaimStatus
-from workspace.models.partnerships import Role
 from workspace.services import permissions
 from workspace.services.cpd.sessions import booking_of, session_path
 from workspace.services.notifications import notify
@@ -73,7 +72,7 @@ def term_of(cpd_session: CpdSession) -> Term:
 
 
 def _require_lead(partnership: Partnership, actor: User) -> None:
-    authorise(actor, partnership.id, Role.LEAD)
+    authorise(actor, partnership.id, permissions.may_run_supply)
 
 
 def _rates(partnership_id: int) -> SupplyRate:
@@ -160,7 +159,7 @@ def claim_supply(cpd_session: CpdSession, user: User, *, kind: ClaimKind,
 
 def _decide(partnership: Partnership, supply_claim_id: int, actor: User,
             status: ClaimStatus, now: datetime) -> SupplyClaim:
-    membership = authorise(actor, partnership.id, Role.LEAD)
+    membership = authorise(actor, partnership.id, permissions.may_run_supply)
     claim = get_owned(SupplyClaim, partnership, supply_claim_id)
     refusal = permissions.why_not_decide_supply_claim(membership, claim)
     if refusal:

@@ -1,6 +1,7 @@
 """Partnership spaces: creating them, who may do what, members, invitations, organisations."""
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import String, case, select
@@ -23,11 +24,13 @@ from workspace.models.partnerships import LogEvent, PartnershipKind, Role, Secto
 # --- access -------------------------------------------------------------------------------
 
 
-def authorise(user: User, partnership_id: int, need: Role = Role.MEMBER) -> Membership:
-    """The person's membership when they may act at level `need` in the partnership.
+def authorise(user: User, partnership_id: int,
+              rule: Callable[[Membership], bool] | None = None) -> Membership:
+    """The person's membership when `rule` (a predicate of services/permissions) lets them
+    act in the partnership; any member when there is no rule.
 
     Raises NotFound for a non-member (nothing is given away about the partnership) and
-    Forbidden for a member whose role is below `need`. Every partnership route goes through here.
+    Forbidden for a member the rule refuses. Every partnership route goes through here.
     """
     membership = None
     if user is not None and user.is_authenticated:
@@ -36,7 +39,7 @@ def authorise(user: User, partnership_id: int, need: Role = Role.MEMBER) -> Memb
             .where(Membership.partnership_id == partnership_id, Membership.user_id == user.id))
     if membership is None:
         raise NotFound()
-    if not membership.role.at_least(need):
+    if rule is not None and not rule(membership):
         raise Forbidden()
     return membership
 

@@ -5,11 +5,12 @@ them, and which units and upcoming CPD sessions of the partnership would fill th
 role some of the team are moving to, what each person, or the team in aggregate, would need.
 
 - The team: the partnership's members linked to the organisation (its representatives).
-- Who sees the plan (`may_see_team`): the partnership's leads and the organisation's own people.
-- Names (`may_see_record`): everyone counts in the figures; a person is named only to a viewer
-  they consented to: to leads when they share their record with leads (the workforce's rule),
-  to the people of their organisation when they share it with their organisation; and to
-  themselves.
+- Who sees the plan (`permissions.may_see_team`): the partnership's leads and the
+  organisation's own people.
+- Names (`permissions.may_see_team_member`): everyone counts in the figures; a person is
+  named only to a viewer they consented to: to leads when they share their record with
+  leads (the workforce's rule), to the people of their organisation when they share it with
+  their organisation; and to themselves.
 - What a role calls for: the qualifications attached to it, key ones first (key for the role or
   for the whole catalogue, `analysis.KEY_FOR_ROLE`), and the Common Core areas they cover, as
   the role comparison reads them (`roles.compare_roles`). Someone holding a withdrawn one still
@@ -42,7 +43,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.catalogue import ItemStatus
-from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue import roles as catalogue_roles
 from workspace.services.catalogue.coverage import AreaState, Coverage, combine, coverage_of
@@ -51,34 +52,13 @@ from workspace.services.progress import tracking, workforce
 from workspace.services.progress.role_steps import units_of
 from workspace.services.progress.workforce import MemberRecord
 
-# --- who may see what -----------------------------------------------------------------------
-
-
-def _represents(membership: Membership, organisation: Organisation) -> bool:
-    return any(r.membership_id == membership.id for r in organisation.representatives)
-
-
-def may_see_team(membership: Membership, organisation: Organisation) -> bool:
-    """The partnership's leads and the people linked to the organisation see its plan."""
-    if membership.partnership_id != organisation.partnership_id:
-        return False
-    return membership.role is Role.LEAD or _represents(membership, organisation)
-
-
-def may_see_record(viewer: Membership, organisation: Organisation,
-                   record: MemberRecord) -> bool:
-    """Whether the plan names this person to the viewer (else they are in the totals only)."""
-    return (record.user.id == viewer.user_id
-            or (viewer.role is Role.LEAD and record.shared)
-            or (_represents(viewer, organisation) and record.shared_with_organisation))
-
 
 def get_team_organisation(partnership: Partnership, organisation_id: int,
                           viewer: Membership) -> Organisation:
     """The organisation whose plan the viewer asks for: NotFound outside the partnership,
     Forbidden for a member who is neither a lead nor one of its people."""
     organisation = get_owned(Organisation, partnership, organisation_id)
-    if not may_see_team(viewer, organisation):
+    if not permissions.may_see_team(viewer, organisation):
         raise Forbidden()
     return organisation
 
@@ -89,7 +69,7 @@ def get_team_organisation(partnership: Partnership, organisation_id: int,
 @dataclass
 class TeamMember:
     record: MemberRecord
-    named: bool  # may_see_record for the viewer
+    named: bool  # permissions.may_see_team_member for the viewer
 
     @property
     def held_ids(self) -> set[int]:
@@ -187,7 +167,8 @@ class AreaPlan:
 @dataclass
 class TeamPlan:
     organisation: Organisation
-    members: list[TeamMember]
+    members: list[TeamMember]  # the whole team
+    counted: list[TeamMember]  # the people in the figures (`counted_members`)
     roles: list[RolePlan]
     areas: list[AreaPlan]
 
@@ -197,11 +178,17 @@ class TeamPlan:
 
     @property
     def hidden(self) -> int:
-        return len(self.members) - len(self.named)
+        """People in the figures but not named to the viewer."""
+        return len(self.counted) - len(self.named)
+
+    @property
+    def left_out(self) -> int:
+        """People neither named nor counted: too few not to be described by the figures."""
+        return len(self.members) - len(self.counted)
 
     @property
     def without_role(self) -> int:
-        return sum(m.record.job_role is None for m in self.members)
+        return sum(m.record.job_role is None for m in self.counted)
 
     @property
     def gaps(self) -> list[AreaPlan]:
@@ -225,7 +212,19 @@ def _team_users(organisation: Organisation) -> list[User]:
 
 def _members(organisation: Organisation, viewer: Membership) -> list[TeamMember]:
     records = workforce.records_of(_team_users(organisation))
-    return [TeamMember(r, may_see_record(viewer, organisation, r)) for r in records]
+    return [TeamMember(r, permissions.may_see_team_member(viewer, organisation, r))
+            for r in records]
+
+
+def counted_members(members: list[TeamMember]) -> list[TeamMember]:
+    """The people whose records the figures count: everyone named to the viewer, and those
+    not named only when there are at least `workforce.MINIMUM_GROUP` of them. Fewer would be
+    described by the figures (the team holds 1 and the named hold none: the one not named
+    holds it), the rule the workforce page keeps with its minimum group."""
+    unnamed = [m for m in members if not m.named]
+    if len(unnamed) >= workforce.MINIMUM_GROUP:
+        return members
+    return [m for m in members if m.named]
 
 
 def _count(members: list[TeamMember], line: RoleQualification) -> RoleQualification:
@@ -347,10 +346,11 @@ def _add_fillers(partnership_id: int, roles: list[RolePlan], areas: list[AreaPla
 
 def team_plan(organisation: Organisation, viewer: Membership, now: datetime) -> TeamPlan:
     members = _members(organisation, viewer)
-    roles = _role_plans(members)
-    areas = _area_plans(members, roles)
+    counted = counted_members(members)
+    roles = _role_plans(counted)
+    areas = _area_plans(counted, roles)
     _add_fillers(organisation.partnership_id, roles, areas, now)
-    return TeamPlan(organisation, members, roles, areas)
+    return TeamPlan(organisation, members, counted, roles, areas)
 
 
 # --- moving to another role -----------------------------------------------------------------
@@ -440,7 +440,7 @@ def team_move(plan: TeamPlan, source: JobRole | None, target: JobRole,
     comparison = catalogue_roles.compare_roles(source or target, target, all_areas)
     side = comparison.second
     wanted = [a for a in all_areas if side.coverage.state(a.number) is AreaState.COVERED]
-    group = [m for m in plan.members
+    group = [m for m in plan.counted
              if source is None or (m.record.job_role and m.record.job_role.id == source.id)]
     called = {c.item.id for c in side.called}
     people = [_person_move(m, called, wanted) for m in group]
