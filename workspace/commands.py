@@ -1,10 +1,13 @@
-"""Command-line tasks: `flask seed` loads the demo content into an empty database."""
+"""Command-line tasks: `flask seed` loads the demo content into an empty database;
+`flask backup` and `flask restore` copy the database to a file and back."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
+from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import db
+from workspace.infra import backup
 from workspace.services import demo
 from workspace.services.accounts import users
 from workspace.services.catalogue import coverage, seed
@@ -14,6 +17,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(editor_command)
     app.cli.add_command(refresh_coverage_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("catalogue-editor")
@@ -53,3 +58,47 @@ def refresh_coverage_command() -> None:
     coverage.refresh_all()
     db.session.commit()
     click.echo("Stored Common Core coverage recomputed for every catalogue item.")
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def backup_command(path: str | None) -> None:
+    """Copy the database to PATH (a new file; by default instance/backups/workspace-<time>),
+    while the app goes on running."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    path = path or backup.default_backup_path(current_app.instance_path, url, utcnow())
+    try:
+        counts = backup.backup_database(url, path)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Backup of {backup.safe_url(url)} written to {path}:")
+    _echo_row_counts(counts)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm: replace everything in the database.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH, once it is found sound.
+    Stop the app first: the restore waits for every other connection's locks."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not yes:
+        raise click.ClickException(f"Restoring replaces everything in {backup.safe_url(url)}. "
+                                   "Nothing was changed; run again with --yes to go ahead.")
+    # This process's own connections let go first, so that they hold nothing the restore
+    # waits for and are not reused on the tables it replaces.
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        counts = backup.restore_database(url, path)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{backup.safe_url(url)} restored from {path}:")
+    _echo_row_counts(counts)
+
+
+def _echo_row_counts(counts: dict[str, int]) -> None:
+    width = max((len(name) for name in counts), default=0)
+    for name, rows in counts.items():
+        click.echo(f"  {name:{width}}  {rows:>9}")
+    click.echo(f"{sum(counts.values())} rows in {len(counts)} tables.")
