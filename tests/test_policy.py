@@ -70,7 +70,8 @@ def test_partnership_routes_guard_by_a_permission_rule_and_no_page_compares_role
         if hasattr(view, "partnership_rule") and view.partnership_rule is not None:
             assert view.partnership_rule.__module__ == permissions.__name__, endpoint
     root = Path(workspace.__file__).parent
-    role_test = re.compile(r"role(\.value)?\s*==\s*['\"](lead|steering|member)\b|Role\.(LEAD|STEERING)")
+    role_test = re.compile(
+        r"role(\.value)?\s*==\s*['\"](lead|steering|member)\b|Role\.(LEAD|STEERING)")
     offenders = [str(path.relative_to(root))
                  for pattern in ("templates/**/*.html", "blueprints/**/*.py")
                  for path in root.glob(pattern)

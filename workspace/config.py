@@ -21,8 +21,16 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Partnership Workspace <no-reply@localhost>"
 
-# The address people reach the app at, for links in emails sent outside a request (reminders).
+# The address people reach the app at: every absolute link (emails, invitations, share links,
+# calendar feeds) is made from it, never from the request's Host header.
 BASE_URL = "http://127.0.0.1:5000"
+# Host names the app answers to (Flask refuses others with 400); None accepts any, for a
+# single machine. In production set TRUSTED_HOSTS=workspace.example.org (comma-separated).
+TRUSTED_HOSTS = None
+# Proxies in front of the app (a load balancer, nginx): their X-Forwarded-For and -Proto
+# entries are trusted, so rate limits key on the real client. 0 trusts none, and a header a
+# client sends itself changes nothing.
+PROXY_COUNT = 0
 
 # Werkzeug's scrypt: slow and memory-hard on purpose. (The tests use a cheap method for speed.)
 PASSWORD_HASH_METHOD = "scrypt"
@@ -30,10 +38,15 @@ PASSWORD_HASH_METHOD = "scrypt"
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 INVITATION_DAYS = 14
 
-# Rate limits (Flask-Limiter); point RATELIMIT_STORAGE_URI at Redis when several workers run.
+# Rate limits (Flask-Limiter): in memory for one process; with REDIS_URL (or
+# RATELIMIT_STORAGE_URI) set, in Redis, shared by every worker.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
+REGISTER_RATE_LIMIT = "5 per hour"  # new accounts, per client address
+# Sensitive actions (role changes, exports of people's details) ask for the password again
+# when it was last given longer ago than this, or never in this session (remember-me).
+FRESH_LOGIN_MINUTES = 15
 NEEDS_FORM_RATE_LIMIT = "20 per hour"  # answers to an audit's public needs form, per address
 CHAT_POST_RATE_LIMIT = "30 per minute"  # messages, per person
 
@@ -68,6 +81,13 @@ def apply_environment(cfg) -> None:
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]
+    if os.environ.get("REDIS_URL") and not os.environ.get("RATELIMIT_STORAGE_URI"):
+        cfg["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("TRUSTED_HOSTS"):
+        cfg["TRUSTED_HOSTS"] = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")
+                                if h.strip()]
+    if os.environ.get("PROXY_COUNT"):
+        cfg["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
     if os.environ.get("MAIL_PORT"):
         cfg["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("MAIL_USE_TLS"):

@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from workspace.exceptions import Forbidden, NotFound
 
@@ -25,6 +26,10 @@ def _error_page(code: int, detail: str | None = None):
 def register_errorhandlers(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: _error_page(code))
+    # A host outside TRUSTED_HOSTS: no page can be built (its links would need the host).
+    app.register_error_handler(SecurityError, lambda e: (
+        "Bad request: this site does not answer to that host name.", 400,
+        {"Content-Type": "text/plain; charset=utf-8"}))
     app.register_error_handler(NotFound, lambda e: _error_page(404))
     app.register_error_handler(Forbidden, lambda e: _error_page(403))
     app.register_error_handler(

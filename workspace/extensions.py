@@ -12,6 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -48,10 +49,19 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
                                                      "migrations"))
+    if app.config.get("PROXY_COUNT"):
+        # Trust that many proxies' forwarded client address and scheme (not their Host:
+        # absolute links come from BASE_URL), so that rate limits key on the real client.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # "basic": a session seen from another browser or address is no longer fresh, so that
+    # sensitive actions ask for the password (access.recent_login_required); sessions end on
+    # the server (services/accounts/sessions). "strong" would also forget a session restored
+    # from the remember-me cookie one request later, as Flask-Login never marks it.
+    login_manager.session_protection = "basic"

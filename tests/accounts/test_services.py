@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests.clock import FROZEN_NOW
 from tests.conftest import PASSWORD
 from workspace.exceptions import DomainError
-from workspace.services.accounts import users
+from workspace.services.accounts import sessions, users
 
 
 def test_register_normalises_email_and_hashes_password_slowly(make_user):
@@ -41,14 +42,16 @@ def test_authenticate_gives_nothing_away(make_user):
     assert users.authenticate("nobody@example.org", PASSWORD) is None
 
 
-def test_change_password_needs_the_current_one_and_ends_other_sessions(make_user):
+def test_change_password_needs_the_current_one_and_ends_other_sessions(make_user, clock):
     user = make_user()
-    old_cookie_id = user.get_id()
+    elsewhere = sessions.start_session(user, clock.now)
+    here = sessions.start_session(user, clock.now)  # user.login_token: the session changing it
     with pytest.raises(DomainError):
-        users.change_password(user, "not my password", "a new long password")
-    users.change_password(user, PASSWORD, "a new long password")
-    assert users.load_user(old_cookie_id) is None
-    assert users.load_user(user.get_id()) == user
+        users.change_password(user, "not my password", "a new long password", clock.now)
+    assert sessions.count_open_sessions(user) == 2  # a refusal ends nothing
+    users.change_password(user, PASSWORD, "a new long password", clock.now)
+    assert sessions.user_for_token(elsewhere) is None
+    assert sessions.user_for_token(here) == user
     assert users.authenticate(user.email, "a new long password") == user
 
 
@@ -65,7 +68,7 @@ def test_reset_token_works_once(make_user):
     user = make_user()
     token = users.make_reset_token(user, "secret")
     assert users.user_for_reset_token(token, "secret", 3600) == user
-    users.set_password(user, "another long password")
+    users.set_password(user, "another long password", FROZEN_NOW)
     with pytest.raises(DomainError, match="already been used"):
         users.user_for_reset_token(token, "secret", 3600)
 

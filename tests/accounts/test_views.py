@@ -97,7 +97,7 @@ def test_reset_request_is_logged_without_smtp_and_says_the_same_for_unknown_emai
             response.get_data(as_text=True)
     logged = [r.getMessage() for r in caplog.records if r.name == "workspace.mail"]
     assert len(logged) == 1 and "To: jan@example.org" in logged[0]
-    link = re.search(r"http://localhost(/reset/\S+)", logged[0]).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/reset/\S+)", logged[0]).group(1)  # BASE_URL
     response = client.post(link, data={"password": "my new password!",
                                        "confirm": "my new password!"})
     assert response.status_code == 302

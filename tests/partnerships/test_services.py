@@ -54,10 +54,24 @@ def test_email_invitation_works_once(make_user, make_partnership):
     invitation = service.create_invitation(partnership, lead, Role.MEMBER,
                                            email="Jan@Example.org")
     assert invitation.email == "jan@example.org"
-    service.accept_invitation(invitation.token, make_user())
+    service.accept_invitation(invitation.token, make_user(email="jan@example.org"))
     with pytest.raises(DomainError, match="already been used"):
         service.accept_invitation(invitation.token, make_user())
     assert service.list_open_invitations(partnership) == []
+
+
+def test_an_invitation_sent_to_an_address_admits_only_that_address(make_user, make_partnership):
+    partnership = make_partnership()
+    lead = partnership.memberships[0].user
+    invitation = service.create_invitation(partnership, lead, Role.STEERING,
+                                           email="jan@example.org")
+    forwarded_to = make_user(email="someone.else@example.org")
+    with pytest.raises(Forbidden, match="sent to another email address"):
+        service.accept_invitation(invitation.token, forwarded_to)
+    assert service.find_membership(partnership.id, forwarded_to) is None
+    assert service.list_open_invitations(partnership) == [invitation]  # still Jan's to use
+    jan = make_user(email="Jan@Example.org")
+    assert service.accept_invitation(invitation.token, jan).role is Role.STEERING
 
 
 def test_expired_invitation_is_refused(make_user, make_partnership, clock):

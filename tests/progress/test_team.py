@@ -121,7 +121,8 @@ def school(shelf, make_user, make_partnership, add_member):
     partnership = make_partnership(lead=lead, name="Riverside CEP")
     people = {key: make_user(name=name) for key, name in (
         ("chris", "Chris Head"), ("amir", "Amir"), ("beth", "Beth"), ("carl", "Carl"),
-        ("dee", "Dee"), ("eve", f"Eve {PRIVATE}"), ("steer", "Sol Steering"), ("other", "Olu Other"))}
+        ("dee", "Dee"), ("eve", f"Eve {PRIVATE}"), ("steer", "Sol Steering"),
+        ("other", "Olu Other"))}
     memberships = {key: add_member(partnership, user) for key, user in people.items()
                    if key != "steer"}
     memberships["steer"] = add_member(partnership, people["steer"], Role.STEERING)

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g
-from flask_login import current_user, login_required
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_fresh, login_required
 
+from workspace.clock import utcnow
 from workspace.exceptions import Forbidden, NotFound
+from workspace.extensions import htmx
 from workspace.models import Membership
 from workspace.services import permissions
 from workspace.services.partnerships import membership as partnership_service
@@ -39,6 +41,42 @@ def partnership_route(rule: Callable[[Membership], bool] | None = None):
         return wrapped
 
     return decorator
+
+
+def mark_fresh() -> None:
+    """The person just gave their password (signing in or confirming): note when."""
+    session["fresh_at"] = utcnow().timestamp()
+
+
+def is_recent_login() -> bool:
+    """Whether the person gave their password in this session within FRESH_LOGIN_MINUTES (a
+    session restored from a remember-me cookie never is)."""
+    fresh_at = session.get("fresh_at")
+    return (login_fresh() and isinstance(fresh_at, float)
+            and utcnow().timestamp() - fresh_at < 60 * current_app.config["FRESH_LOGIN_MINUTES"])
+
+
+def recent_login_required(view):
+    """Guard a sensitive action (role changes, exports of people's details, deleting an
+    account): the person confirms their password first unless they just gave it. Put it
+    inside the route's other guards, so that who may do it is checked first."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_recent_login():
+            back = request.full_path if request.method == "GET" else (
+                request.referrer if request.referrer and request.referrer.startswith(
+                    request.host_url) else url_for("main.index"))
+            if back.startswith(request.host_url):
+                back = "/" + back[len(request.host_url):]
+            target = url_for("accounts.reauthenticate", next=back.rstrip("?"))
+            if htmx:
+                return "", 204, {"HX-Redirect": target}
+            return redirect(target)
+        return view(*args, **kwargs)
+
+    wrapped.recent_login = True
+    return wrapped
 
 
 def editor_required(view):

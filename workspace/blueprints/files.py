@@ -1,10 +1,14 @@
-"""Stored files on the web side: where uploads live, and how a stored file is sent."""
+"""Files on the web side: where uploads live, how a stored file is sent, and CSV downloads of
+records about people."""
 
 import os
 
 from flask import Response, current_app, send_file
+from flask_login import current_user
 
+from workspace.clock import utcnow
 from workspace.infra import uploads
+from workspace.services.partnerships import exports
 
 
 def upload_folder() -> str:
@@ -19,3 +23,12 @@ def send_download(download: uploads.Download) -> Response:
     response.headers.update(uploads.DOWNLOAD_HEADERS)
     response.cache_control.private = True
     return response
+
+
+def people_csv(partnership, what: str, text: str, filename: str) -> Response:
+    """A CSV of the partnership's records about people, its download recorded (who, what,
+    how many rows; not the data) for the partnership's leads."""
+    rows = max(text.count("\n") - 1, 0)
+    exports.record_export(partnership, current_user, what, rows, utcnow())
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -49,9 +49,12 @@ OWNERS = frozenset({Kind.OWNER})  # the person's own records (/me/...): nobody e
 POLICY: dict[str, frozenset[Kind]] = {
     # --- accounts ---
     "accounts.change_password": SIGNED_IN,
+    "accounts.delete_account": SIGNED_IN,  # their own account, after a fresh login
     "accounts.login": ANYONE,
     "accounts.logout": SIGNED_IN,
+    "accounts.logout_everywhere": SIGNED_IN,
     "accounts.profile": SIGNED_IN,
+    "accounts.reauthenticate": SIGNED_IN,
     "accounts.register": ANYONE,
     "accounts.reset_password": ANYONE,
     "accounts.reset_request": ANYONE,

@@ -1,6 +1,6 @@
 """Models, one module per domain; importing this package registers them all."""
 
-from workspace.models.accounts import User
+from workspace.models.accounts import LoginSession, User
 from workspace.models.audits import (
     Audit,
     Need,
@@ -59,6 +59,7 @@ from workspace.models.cpd import (
 )
 from workspace.models.notifications import Notification
 from workspace.models.partnerships import (
+    ExportRecord,
     Invitation,
     MemberLogEntry,
     Membership,
@@ -147,11 +148,13 @@ __all__ = [
     "ItemStatus",
     "JobRole",
     "Prerequisite",
+    "ExportRecord",
     "Invitation",
     "MemberLogEntry",
     "Membership",
     "Organisation",
     "Partnership",
     "Representative",
+    "LoginSession",
     "User",
 ]

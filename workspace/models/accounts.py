@@ -1,19 +1,14 @@
 """People with an account."""
 
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.base import UTCDateTime
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class User(UserMixin, db.Model):
@@ -23,15 +18,30 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the login cookie: changing it (on a password change) signs out every other session.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Site-wide roles: editors keep the shared catalogue; administrators manage accounts.
     is_catalogue_editor: Mapped[bool] = mapped_column(default=False)
     is_site_admin: Mapped[bool] = mapped_column(default=False)
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    # The token of the login session this request runs in (services/accounts/sessions): what
+    # the session and remember-me cookies carry, so that ending the session refuses both.
+    login_token = None  # str, set per request; not a column
+
+    def get_id(self) -> str | None:
+        return self.login_token
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser: its cookies carry a token whose hash is kept here, so that
+    logging out (here or everywhere) refuses a copied cookie at once."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -191,3 +191,20 @@ class MemberLogEntry(db.Model):
 
     subject: Mapped[User] = relationship(foreign_keys=[subject_id])
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+
+
+class ExportRecord(db.Model):
+    """Someone downloaded a partnership's records about people: who, what, how many rows,
+    when; never the data itself."""
+
+    __tablename__ = "export_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    what: Mapped[str] = mapped_column(String(80))
+    rows: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()

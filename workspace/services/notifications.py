@@ -2,11 +2,11 @@
 
 import logging
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.infra.links import absolute
 from workspace.infra.mail import send_email
 from workspace.models import Notification, User
 
@@ -25,7 +25,7 @@ def notify(user: User, kind: str, subject: str, message: str, *, link: str = "",
     db.session.add(notification)
     if email:
         try:
-            address = current_app.config["BASE_URL"].rstrip("/") + link if link else ""
+            address = absolute(link) if link else ""
             send_email(user.email, subject, f"Hello {user.name},\n\n{message}\n\n{address}\n")
         except OSError:
             log.exception("Could not email %s about %s", user.email, kind)

@@ -130,6 +130,17 @@ def may_see_message_history(membership: Membership | None) -> bool:
     return is_lead(membership)
 
 
+def why_not_accept_invitation(user: User, invitation_email: str | None) -> str | None:
+    """An invitation sent to an address is for the person of that address alone (a link
+    forwarded, or seen over a shoulder, lets nobody else in); a link invitation is for
+    whoever holds it."""
+    if invitation_email and user.email.strip().lower() != invitation_email:
+        return ("This invitation was sent to another email address. Sign in with the "
+                "account of the address it was sent to, or ask the lead for an invitation "
+                "of your own.")
+    return None
+
+
 # --- CPD ----------------------------------------------------------------------------------
 
 

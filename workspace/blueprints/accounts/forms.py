@@ -51,3 +51,7 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=_password_rules)
     confirm = PasswordField("Repeat new password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])

@@ -3,20 +3,26 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 
+from workspace.blueprints.access import mark_fresh, recent_login_required
 from workspace.blueprints.accounts.forms import (
     ChangePasswordForm,
+    ConfirmPasswordForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
+from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render_form
+from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import limiter
+from workspace.infra.links import absolute_url
 from workspace.infra.mail import send_email
+from workspace.services.accounts import deletion, sessions
 from workspace.services.accounts import users as account_service
 
 bp = Blueprint("accounts", __name__)
@@ -35,7 +41,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _sign_in(user, remember: bool = False) -> None:
+    """Open a login session on the server and put its token in the cookies."""
+    sessions.start_session(user, utcnow())
+    login_user(user, remember=remember)
+    mark_fresh()
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -45,7 +63,7 @@ def register():
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
             return redirect(_safe_next())
     return render_form("accounts/register.html", form)
@@ -58,7 +76,7 @@ def login():
     if form.validate_on_submit():
         user = account_service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next())
         form.form_errors.append("That email and password do not match an account.")
     return render_form("accounts/login.html", form)
@@ -67,9 +85,53 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    sessions.end_session(current_user.login_token, utcnow())
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every login session of the person, this one included (a lost or shared device)."""
+    ended = sessions.end_all_sessions(current_user, utcnow())
+    logout_user()
+    flash(f"You have logged out everywhere ({ended} "
+          f"{'session' if ended == 1 else 'sessions'} ended).", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@recent_login_required
+def delete_account():
+    """Delete one's own account (services/accounts/deletion says what goes and what stays)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user, form.password.data, utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            logout_user()
+            flash("Your account is deleted. Thank you for the work you shared.", "info")
+            return redirect(url_for("main.index"))
+    return render_form("accounts/delete.html", form)
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def reauthenticate():
+    """Ask for the password again before a sensitive action (`recent_login_required`)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if account_service.authenticate(current_user.email, form.password.data) is not None:
+            confirm_login()
+            mark_fresh()
+            return redirect(_safe_next())
+        form.password.errors.append("That is not your password.")
+    return render_form("accounts/reauthenticate.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -85,7 +147,8 @@ def profile():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("accounts.profile"))
-    return render_form("accounts/profile.html", form)
+    return render_form("accounts/profile.html", form, end_all=ConfirmForm(),
+                       open_sessions=sessions.count_open_sessions(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -95,11 +158,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             account_service.change_password(current_user, form.current_password.data,
-                                            form.password.data)
+                                            form.password.data, utcnow())
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            login_user(current_user)  # the session token changed: renew this session's cookie
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_form("accounts/password.html", form)
@@ -113,7 +175,7 @@ def reset_request():
         user = account_service.get_user_by_email(form.email.data)
         if user is not None:
             token = account_service.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = absolute_url("accounts.reset_password", token=token)
             send_email(user.email, "Reset your Partnership Workspace password",
                        f"Hello {user.name},\n\nTo choose a new password, open this link "
                        f"within an hour:\n\n{link}\n\nIf you did not ask for this, "
@@ -134,7 +196,7 @@ def reset_password(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        account_service.set_password(user, form.password.data)
+        account_service.set_password(user, form.password.data, utcnow())
         flash("Your password is changed. Log in with it now.", "success")
         return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_password.html", form)

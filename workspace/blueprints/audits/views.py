@@ -11,6 +11,7 @@ from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import LONDON, utcnow
 from workspace.exceptions import DomainError
+from workspace.infra.links import absolute_url
 from workspace.models.audits import AuditStatus
 from workspace.services import disclosure, permissions
 from workspace.services.audits import changes, records
@@ -72,8 +73,7 @@ def _audit_page(partnership, found, status_form=None, expiry_form=None, code: in
     expires = found.needs_token_expires_at
     return render("audits/audit.html", status=code, partnership=partnership, audit=found,
                   counts=records.audit_counts(found), link_state=records.link_state(found, now),
-                  share_url=url_for("audits.needs_form", token=found.needs_token,
-                                    _external=True),
+                  share_url=absolute_url("audits.needs_form", token=found.needs_token),
                   next_statuses=sorted(records.TRANSITIONS[found.status], key=lambda s: s.value),
                   status_form=status_form or StatusForm(formdata=None),
                   expiry_form=expiry_form or ExpiryForm(

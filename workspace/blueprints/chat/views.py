@@ -35,7 +35,7 @@ def _post_limit() -> str:
 
 
 def _poster_key() -> str:
-    return f"chat-post:{current_user.get_id() or request.remote_addr}"
+    return f"chat-post:{current_user.id if current_user.is_authenticated else request.remote_addr}"
 
 
 def _too_many(_limit):

@@ -5,15 +5,16 @@ The forms live here rather than in forms.py because only these views use them.
 
 from decimal import Decimal
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from workspace.blueprints.access import partnership_route
+from workspace.blueprints.access import partnership_route, recent_login_required
 from workspace.blueprints.cpd.views import bp
+from workspace.blueprints.files import people_csv
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today, utcnow
@@ -165,10 +166,11 @@ def decline_supply_claim(partnership, supply_claim_id: int):
 
 @bp.get("/p/<int:partnership_id>/cpd/supply.csv")
 @partnership_route(permissions.may_run_supply)
+@recent_login_required
 def supply_csv(partnership):
     filename = f"supply-cover-{partnership.id}-{london_today().isoformat()}.csv"
-    return Response(cpd_supply.export_csv(partnership), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return people_csv(partnership, "Supply-cover claims (CSV)",
+                      cpd_supply.export_csv(partnership), filename)
 
 
 # --- the attendee's claim -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_login import current_user, login_required
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +15,7 @@ from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
+from workspace.infra.links import absolute_url
 from workspace.models import Booking, CpdSession, Network, SessionSeries
 from workspace.models.cpd import Attendance
 from workspace.services import permissions
@@ -361,5 +362,4 @@ def mine():
 def feed_context(user) -> dict:
     """What cpd/_calendar_feed.html needs: the person's private feed address."""
     feed = ical.feed_for(user)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return {"feed_url": base + url_for("cpd.calendar_feed", token=feed.token)}
+    return {"feed_url": absolute_url("cpd.calendar_feed", token=feed.token)}

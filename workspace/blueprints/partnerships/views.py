@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, session, ur
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from workspace.blueprints.access import partnership_route
+from workspace.blueprints.access import partnership_route, recent_login_required
 from workspace.blueprints.partnerships.forms import (
     ConfirmForm,
     InvitationForm,
@@ -15,11 +15,13 @@ from workspace.blueprints.partnerships.forms import (
 )
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today
-from workspace.exceptions import DomainError, NotFound
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import htmx
+from workspace.infra.links import absolute_url
 from workspace.infra.mail import send_email
 from workspace.models.partnerships import PartnershipKind, Role, Sector
 from workspace.services import permissions
+from workspace.services.partnerships import exports
 from workspace.services.partnerships import membership as service
 from workspace.services.steering import actions
 
@@ -98,6 +100,7 @@ def _members_answer(partnership, error: str | None = None, done: str | None = No
 
 @bp.post("/p/<int:partnership_id>/members/<int:membership_id>/role")
 @partnership_route(permissions.may_manage_partnership)
+@recent_login_required
 def change_role(partnership, membership_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
@@ -138,7 +141,8 @@ def leave(partnership):
 @partnership_route(permissions.may_manage_partnership)
 def log(partnership):
     return render("partnerships/log.html", partnership=partnership,
-                  entries=service.member_log(partnership))
+                  entries=service.member_log(partnership),
+                  exported=exports.list_exports(partnership))
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -156,7 +160,7 @@ def _invitation_page(partnership, form, status=None):
 
 
 def _email_invitation(invitation) -> None:
-    link = url_for("partnerships.invitation", token=invitation.token, _external=True)
+    link = absolute_url("partnerships.invitation", token=invitation.token)
     send_email(invitation.email, f"Join {invitation.partnership.name} on Partnership Workspace",
                f"{invitation.invited_by.name} invites you to join "
                f"{invitation.partnership.name} as {invitation.role.label.lower()}.\n\n"
@@ -200,10 +204,12 @@ def invitation(token: str):
         abort(404)
     except DomainError as exc:
         return render("partnerships/invitation_closed.html", status=410, message=exc.message)
-    member = (service.find_membership(invite.partnership_id, current_user)
-              if current_user.is_authenticated else None)
+    member = refusal = None
+    if current_user.is_authenticated:
+        member = service.find_membership(invite.partnership_id, current_user)
+        refusal = permissions.why_not_accept_invitation(current_user, invite.email)
     return render("partnerships/invitation.html", invitation=invite, member=member,
-                  form=ConfirmForm())
+                  refusal=refusal, form=ConfirmForm())
 
 
 @bp.post("/invite/<token>")
@@ -215,6 +221,8 @@ def accept_invitation(token: str):
         membership = service.accept_invitation(token, current_user)
     except NotFound:
         abort(404)
+    except Forbidden as exc:
+        return render("partnerships/invitation_closed.html", status=403, message=exc.message)
     except DomainError as exc:
         return render("partnerships/invitation_closed.html", status=410, message=exc.message)
     flash(f"Welcome to {membership.partnership.name}.", "success")

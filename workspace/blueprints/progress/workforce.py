@@ -1,9 +1,9 @@
 """The workforce view for partnership leads: aggregate figures, consented detail, CSV."""
 
 
-from flask import Response
 
-from workspace.blueprints.access import partnership_route
+from workspace.blueprints.access import partnership_route, recent_login_required
+from workspace.blueprints.files import people_csv
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import render
 from workspace.clock import london_today
@@ -22,7 +22,8 @@ def workforce(partnership):
 
 @bp.get("/p/<int:partnership_id>/workforce.csv")
 @partnership_route(permissions.may_see_workforce)
+@recent_login_required
 def workforce_csv(partnership):
     filename = f"workforce-{partnership.id}-{london_today().isoformat()}.csv"
-    return Response(service.workforce_csv(partnership), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return people_csv(partnership, "Workforce (CSV)", service.workforce_csv(partnership),
+                      filename)

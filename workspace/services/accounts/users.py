@@ -1,6 +1,7 @@
 """Accounts: registration, sign-in, passwords and profile."""
 
 import hashlib
+from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -8,9 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workspace.exceptions import DomainError
-from workspace.extensions import db, login_manager
+from workspace.extensions import db
 from workspace.models import User
-from workspace.models.accounts import new_session_token
+from workspace.services.accounts import sessions
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when no account matches, so a wrong email costs the same time as a wrong password.
@@ -55,18 +56,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session of the person."""
+def set_password(user: User, new_password: str, now: datetime) -> None:
+    """Set a new password and end every session of the person but the one they are in."""
     check_password_rules(new_password)
     user.password_hash = _hash(new_password)
-    user.session_token = new_session_token()
     db.session.commit()
+    sessions.end_all_sessions(user, now, keep=user.login_token)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str,
+                    now: datetime) -> None:
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError("That is not your current password.", field="current_password")
-    set_password(user, new_password)
+    set_password(user, new_password, now)
 
 
 def update_profile(user: User, name: str, email: str, current_password: str = "") -> None:
@@ -107,15 +109,6 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
     if user is None or fingerprint != _password_fingerprint(user):
         raise DomainError("This reset link has already been used. Ask for a new one.")
     return user
-
-
-@login_manager.user_loader
-def load_user(cookie_id: str) -> User | None:
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_token == token else None
 
 
 def set_catalogue_editor(email: str, allowed: bool) -> User:

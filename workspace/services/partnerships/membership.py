@@ -20,6 +20,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.partnerships import LogEvent, PartnershipKind, Role, Sector
+from workspace.services import permissions
 
 # --- access -------------------------------------------------------------------------------
 
@@ -225,6 +226,9 @@ def accept_invitation(token: str, user: User) -> Membership:
     existing = find_membership(invitation.partnership_id, user)
     if existing is not None:
         return existing
+    refusal = permissions.why_not_accept_invitation(user, invitation.email)
+    if refusal:
+        raise Forbidden(refusal)
     membership = _add_member(invitation.partnership, user, invitation.role,
                              actor=invitation.invited_by)
     invitation.uses += 1
