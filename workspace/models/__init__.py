@@ -58,6 +58,7 @@ from workspace.models.cpd import (
     SupplyRate,
 )
 from workspace.models.notifications import Notification
+from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import (
     Invitation,
     MemberLogEntry,
@@ -126,6 +127,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Notification",
+    "OutboxMessage",
     "Resource",
     "SessionArea",
     "SessionModule",

@@ -17,7 +17,6 @@ from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import htmx
-from workspace.infra.mail import send_email
 from workspace.models.partnerships import PartnershipKind, Role, Sector
 from workspace.services import permissions
 from workspace.services.partnerships import membership as service
@@ -155,13 +154,8 @@ def _invitation_page(partnership, form, status=None):
                   status=status, form=form, **context)
 
 
-def _email_invitation(invitation) -> None:
-    link = url_for("partnerships.invitation", token=invitation.token, _external=True)
-    send_email(invitation.email, f"Join {invitation.partnership.name} on Partnership Workspace",
-               f"{invitation.invited_by.name} invites you to join "
-               f"{invitation.partnership.name} as {invitation.role.label.lower()}.\n\n"
-               f"Accept the invitation here (it expires in "
-               f"{current_app.config['INVITATION_DAYS']} days):\n\n{link}\n")
+def _invitation_link(token: str) -> str:
+    return url_for("partnerships.invitation", token=token, _external=True)
 
 
 @bp.route("/p/<int:partnership_id>/invitations", methods=["GET", "POST"])
@@ -171,9 +165,9 @@ def invitations(partnership):
     if form.validate_on_submit():
         invitation = service.create_invitation(partnership, current_user, Role(form.role.data),
                                                email=form.email.data or None,
-                                               days=current_app.config["INVITATION_DAYS"])
+                                               days=current_app.config["INVITATION_DAYS"],
+                                               link_for=_invitation_link)
         if invitation.email:
-            _email_invitation(invitation)
             flash(f"Invitation sent to {invitation.email}.", "success")
         else:
             flash("Invitation link ready: copy it from the list below.", "success")
