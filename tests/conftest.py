@@ -11,6 +11,7 @@ import threading
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -18,6 +19,7 @@ from sqlalchemy import event, inspect, text
 from werkzeug.serving import make_server
 
 from tests.clock import FROZEN_NOW, REAL_CLOCK_FIXTURES, Clock
+from tests.smtp import Inbox, free_port
 from workspace import create_app
 from workspace.clock import utcnow
 from workspace.config import normalise_database_url
@@ -140,6 +142,18 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on this machine that the app sends to; yields what it received."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    controller.stop()
 
 
 @pytest.fixture

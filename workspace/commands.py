@@ -1,5 +1,9 @@
-"""Command-line tasks: `flask seed` loads the demo content into an empty database;
-`flask backup` and `flask restore` copy the database to a file and back."""
+"""Command-line tasks: `flask seed` loads the demo content into an empty database; `flask
+send-mail` sends the outbox; `flask backup` and `flask restore` copy the database to a file
+and back."""
+
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -7,7 +11,7 @@ from flask import Flask, current_app
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import db
-from workspace.infra import backup
+from workspace.infra import backup, mail
 from workspace.services import demo
 from workspace.services.accounts import users
 from workspace.services.catalogue import coverage, seed
@@ -19,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(refresh_coverage_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("catalogue-editor")
@@ -102,3 +107,42 @@ def _echo_row_counts(counts: dict[str, int]) -> None:
     for name, rows in counts.items():
         click.echo(f"  {name:{width}}  {rows:>9}")
     click.echo(f"{sum(counts.values())} rows in {len(counts)} tables.")
+
+
+@click.command("send-mail")
+@click.option("--watch", is_flag=True,
+              help="Keep sending as mail falls due, until stopped (SIGTERM or Ctrl-C).")
+@click.option("--interval", default=5.0, show_default=True,
+              help="With --watch, seconds between looks at the outbox.")
+@click.option("--limit", default=100, show_default=True,
+              help="Send at most this many messages per run (per look, with --watch).")
+def send_mail_command(watch: bool, interval: float, limit: int) -> None:
+    """Send the email that is due from the outbox, and say how many went, failed and are left.
+
+    Run it from a scheduler every minute or so, or keep one running with --watch.
+    """
+    if not watch:
+        _echo_run(mail.send_outbox(utcnow(), limit=limit))
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Sending mail as it falls due, looking every {interval:g} s; stop with SIGTERM "
+               "or Ctrl-C.")
+    while not stop.is_set():
+        try:
+            run = mail.send_outbox(utcnow(), limit=limit)
+        except Exception:  # the database away for a moment: try again at the next look
+            db.session.rollback()
+            mail.log.exception("Sending the outbox failed")
+            stop.wait(interval)
+            continue
+        if run.sent or run.failed:
+            _echo_run(run)
+        stop.wait(interval if run.sent + run.failed < limit else 0)
+    click.echo("Stopped.")
+
+
+def _echo_run(run: mail.OutboxRun) -> None:
+    given_up = f" ({run.given_up} given up)" if run.given_up else ""
+    click.echo(f"{run.sent} sent, {run.failed} failed{given_up}, {run.left} left.")

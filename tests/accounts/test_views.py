@@ -1,10 +1,10 @@
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.conftest import PASSWORD
+from workspace.clock import utcnow
+from workspace.infra.mail import send_outbox
 from workspace.services.accounts import users
 
 
@@ -95,6 +95,7 @@ def test_reset_request_is_logged_without_smtp_and_says_the_same_for_unknown_emai
         response = client.post("/reset", data={"email": email}, follow_redirects=True)
         assert "If an account uses that email, a reset link is on its way." in \
             response.get_data(as_text=True)
+    assert send_outbox(utcnow()).sent == 1
     logged = [r.getMessage() for r in caplog.records if r.name == "workspace.mail"]
     assert len(logged) == 1 and "To: jan@example.org" in logged[0]
     link = re.search(r"http://127\.0\.0\.1:5000(/reset/\S+)", logged[0]).group(1)  # BASE_URL
@@ -106,36 +107,11 @@ def test_reset_request_is_logged_without_smtp_and_says_the_same_for_unknown_emai
     assert client.get(link).status_code == 302  # a used link sends back to ask again
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-def test_reset_email_goes_out_through_smtp_when_configured(app, client, make_user,
-                                                          smtp_server):
-    controller, inbox = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+def test_reset_email_goes_out_through_smtp_when_configured(client, make_user, smtp_server):
     make_user(email="jan@example.org")
     client.post("/reset", data={"email": "jan@example.org"})
-    assert len(inbox.messages) == 1
-    assert inbox.messages[0].rcpt_tos == ["jan@example.org"]
-    assert b"/reset/" in inbox.messages[0].content
+    assert smtp_server.envelopes == []  # queued with the request, sent afterwards
+    assert send_outbox(utcnow()).sent == 1
+    [envelope] = smtp_server.envelopes
+    assert envelope.rcpt_tos == ["jan@example.org"]
+    assert b"/reset/" in envelope.content

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import HTMX
 from tests.cpd.conftest import NOW, session_fields
+from workspace.clock import utcnow
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
+from workspace.infra.mail import send_outbox
 from workspace.infra.spreadsheet import safe_cell
 from workspace.models import Notification, SupplyClaim
 from workspace.models.cpd import Attendance, ClaimKind, ClaimStatus
@@ -160,8 +162,9 @@ def test_a_lead_approves_or_declines_once_and_the_claimant_is_told(
     attend(cpd_session, ben, lead)
     ann_claim = supply.claim_supply(cpd_session, ann, kind=ClaimKind.DAY)
     ben_claim = supply.claim_supply(cpd_session, ben, kind=ClaimKind.HALF_DAY)
+    approved = supply.approve_claim(hub, ann_claim.id, lead, DECIDED)
     with caplog.at_level(logging.WARNING, logger="workspace.mail"):
-        approved = supply.approve_claim(hub, ann_claim.id, lead, DECIDED)
+        send_outbox(utcnow())
     assert (approved.status, approved.decided_by, approved.decided_at) == (
         ClaimStatus.APPROVED, lead, DECIDED)
     assert f"Supply cover approved: {cpd_session.title}" in caplog.text

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from tests.conftest import HTMX
+from workspace.clock import utcnow
+from workspace.infra.mail import send_outbox
 from workspace.models.partnerships import Role, Sector
 from workspace.services.partnerships import membership as service
 
@@ -109,6 +111,23 @@ def test_invitation_fragment_by_htmx_and_invalid_email(client, auth, make_user,
     assert response.status_code == 200 and "<html" not in fragment
     token = service.list_open_invitations(partnership)[0].token
     assert f"/invite/{token}" in fragment and "Steering group member" in fragment
+
+
+def test_an_emailed_invitation_is_queued_with_the_invitation_and_sent_after(
+        client, auth, make_user, make_partnership, smtp_server):
+    lead = make_user(name="Priya")
+    partnership = make_partnership(lead=lead, name="Riverside\nHub")
+    auth.login(lead)
+    response = client.post(f"/p/{partnership.id}/invitations",
+                           data={"role": "member", "email": "Jan@Example.org"})
+    assert response.status_code == 302
+    assert smtp_server.envelopes == []  # the request only queued it
+    assert send_outbox(utcnow()).sent == 1
+    [message] = smtp_server.to("jan@example.org")
+    assert message["Subject"] == "Join Riverside Hub on Partnership Workspace"
+    token = service.list_open_invitations(partnership)[0].token
+    assert f"http://127.0.0.1:5000/invite/{token}" in message.get_content()
+    assert "Priya invites you to join" in message.get_content()
 
 
 def test_invitation_link_join_journey(client, auth, make_user, make_partnership):

@@ -1,5 +1,6 @@
 """Owners of overdue actions are reminded at most once a day, by the service and the CLI."""
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from tests.conftest import as_member
 from workspace.clock import london_today
 from workspace.extensions import db
+from workspace.infra.mail import send_outbox
 from workspace.models import Notification
 from workspace.models.steering import ActionStatus
 from workspace.services.steering import actions
@@ -67,3 +69,28 @@ def test_the_cli_command_reminds_for_today(runner, hub, lead, steer):
     result = runner.invoke(args=["steering", "send-reminders"])
     assert "0 reminders sent." in result.output
     assert len(reminders_to(steer)) == 1
+
+
+def test_a_reminder_that_fails_is_logged_and_the_others_still_go(
+        hub, lead, steer, smtp_server, clock, monkeypatch, caplog):
+    for title in ("One", "Two\r\nBcc: eve@example.org", "Three"):
+        add(hub, lead, steer, title, DAY - timedelta(days=1))
+    send_outbox(clock.now)  # the "action for you" emails
+    real_notify = actions.notify
+
+    def notify_failing_on_three(user, kind, subject, message, **kwargs):
+        if subject == "Overdue: Three":
+            raise RuntimeError("something went wrong with this one")
+        return real_notify(user, kind, subject, message, **kwargs)
+
+    monkeypatch.setattr(actions, "notify", notify_failing_on_three)
+    with caplog.at_level(logging.ERROR, logger="workspace.steering"):
+        assert actions.send_overdue_reminders(DAY) == 2
+    assert "Could not remind the owner of action" in caplog.text
+    assert send_outbox(clock.now).sent == 2
+    assert smtp_server.subjects()[-2:] == ["Overdue: One", "Overdue: Two  Bcc: eve@example.org"]
+    assert all(e.rcpt_tos == ["tom@example.org"] for e in smtp_server.envelopes)
+    monkeypatch.undo()
+    assert actions.send_overdue_reminders(DAY) == 1  # the failed one was not marked reminded
+    assert send_outbox(clock.now).sent == 1
+    assert smtp_server.subjects()[-1] == "Overdue: Three"

@@ -58,6 +58,7 @@ from workspace.models.cpd import (
     SupplyRate,
 )
 from workspace.models.notifications import Notification
+from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import (
     ExportRecord,
     Invitation,
@@ -127,6 +128,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Notification",
+    "OutboxMessage",
     "Resource",
     "SessionArea",
     "SessionModule",

@@ -1,4 +1,4 @@
-"""Telling people things: an in-app notification and, alongside, an email."""
+"""Telling people things: an in-app notification and, alongside, an email in the outbox."""
 
 import logging
 
@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.infra.links import absolute
-from workspace.infra.mail import send_email
+from workspace.infra.mail import queue_email
 from workspace.models import Notification, User
 
 log = logging.getLogger("workspace.notifications")
@@ -15,10 +15,11 @@ log = logging.getLogger("workspace.notifications")
 
 def notify(user: User, kind: str, subject: str, message: str, *, link: str = "",
            partnership_id: int | None = None, email: bool = True) -> Notification:
-    """Add an in-app notification (committed with the caller's transaction) and email it.
+    """Add an in-app notification and queue its email, both committed with the caller's
+    transaction.
 
-    `link` is a path on this site; the email makes it absolute with BASE_URL. A failing mail
-    server is logged and does not undo what the person was told in the app.
+    `link` is a path on this site; the email makes it absolute with BASE_URL. An address the
+    outbox refuses is logged and does not undo what the person was told in the app.
     """
     notification = Notification(user_id=user.id, partnership_id=partnership_id, kind=kind,
                                 message=message, link=link)
@@ -26,9 +27,9 @@ def notify(user: User, kind: str, subject: str, message: str, *, link: str = "",
     if email:
         try:
             address = absolute(link) if link else ""
-            send_email(user.email, subject, f"Hello {user.name},\n\n{message}\n\n{address}\n")
-        except OSError:
-            log.exception("Could not email %s about %s", user.email, kind)
+            queue_email(user.email, subject, f"Hello {user.name},\n\n{message}\n\n{address}\n")
+        except ValueError:
+            log.exception("Could not email %r about %s", user.email, kind)
     return notification
 
 

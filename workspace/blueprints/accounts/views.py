@@ -21,7 +21,6 @@ from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import limiter
 from workspace.infra.links import absolute_url
-from workspace.infra.mail import send_email
 from workspace.services.accounts import deletion, sessions
 from workspace.services.accounts import users as account_service
 
@@ -167,19 +166,17 @@ def change_password():
     return render_form("accounts/password.html", form)
 
 
+def _reset_link(token: str) -> str:
+    return absolute_url("accounts.reset_password", token=token)
+
+
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = account_service.get_user_by_email(form.email.data)
-        if user is not None:
-            token = account_service.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = absolute_url("accounts.reset_password", token=token)
-            send_email(user.email, "Reset your Partnership Workspace password",
-                       f"Hello {user.name},\n\nTo choose a new password, open this link "
-                       f"within an hour:\n\n{link}\n\nIf you did not ask for this, "
-                       "ignore this email.\n")
+        account_service.email_reset_link(form.email.data, current_app.config["SECRET_KEY"],
+                                         _reset_link)
         flash("If an account uses that email, a reset link is on its way.", "info")
         return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_request.html", form)

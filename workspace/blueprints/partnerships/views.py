@@ -18,7 +18,6 @@ from workspace.clock import london_today
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import htmx
 from workspace.infra.links import absolute_url
-from workspace.infra.mail import send_email
 from workspace.models.partnerships import PartnershipKind, Role, Sector
 from workspace.services import permissions
 from workspace.services.partnerships import exports
@@ -159,13 +158,8 @@ def _invitation_page(partnership, form, status=None):
                   status=status, form=form, **context)
 
 
-def _email_invitation(invitation) -> None:
-    link = absolute_url("partnerships.invitation", token=invitation.token)
-    send_email(invitation.email, f"Join {invitation.partnership.name} on Partnership Workspace",
-               f"{invitation.invited_by.name} invites you to join "
-               f"{invitation.partnership.name} as {invitation.role.label.lower()}.\n\n"
-               f"Accept the invitation here (it expires in "
-               f"{current_app.config['INVITATION_DAYS']} days):\n\n{link}\n")
+def _invitation_link(token: str) -> str:
+    return absolute_url("partnerships.invitation", token=token)
 
 
 @bp.route("/p/<int:partnership_id>/invitations", methods=["GET", "POST"])
@@ -175,9 +169,9 @@ def invitations(partnership):
     if form.validate_on_submit():
         invitation = service.create_invitation(partnership, current_user, Role(form.role.data),
                                                email=form.email.data or None,
-                                               days=current_app.config["INVITATION_DAYS"])
+                                               days=current_app.config["INVITATION_DAYS"],
+                                               link_for=_invitation_link)
         if invitation.email:
-            _email_invitation(invitation)
             flash(f"Invitation sent to {invitation.email}.", "success")
         else:
             flash("Invitation link ready: copy it from the list below.", "success")

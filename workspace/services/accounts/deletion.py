@@ -5,9 +5,10 @@ a partnership is never left without a lead), their places on sessions still to c
 the usual way, so the waiting list moves up) and every booking, claim and calendar feed; their
 progress records (profile, qualifications, enrolments, prior learning, CPD log); their
 notifications, read markers, poll votes, network memberships and login sessions (which ends
-them at once); invitations sent to their address. Their name and email go from everything
-the workspace wrote about them, notifications to others and others' @mentions of them
-included (a name someone typed into free text, such as minutes, is theirs and stays).
+them at once); invitations and emails (queued or sent) to their address. Their name and
+email go from everything the workspace wrote about them, notifications and emails to others
+and others' @mentions of them included (a name someone typed into free text, such as
+minutes, is theirs and stays).
 
 What stays, because others rely on it: messages they posted and records they added for a
 partnership (minutes, papers, resources, audit records, catalogue edits), attributed to "Former
@@ -40,6 +41,7 @@ from workspace.models import (
     Network,
     NetworkMember,
     Notification,
+    OutboxMessage,
     PollVote,
     PractitionerProfile,
     PriorLearningClaim,
@@ -87,13 +89,14 @@ def delete_account(user: User, password: str, now: datetime) -> None:
                   NetworkMember, Notification, LoginSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(Invitation).where(Invitation.email == email))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to == email))
     db.session.execute(update(Network).where(Network.coordinator_id == user.id)
                        .values(coordinator_id=None))
     db.session.execute(update(Action).where(Action.owner_id == user.id).values(owner_id=None))
     for text in (name, email):  # what the workspace told others about them
-        db.session.execute(update(Notification).where(Notification.message.contains(text))
-                           .values(message=func.replace(Notification.message, text,
-                                                        "a former member")))
+        for column in (Notification.message, OutboxMessage.subject, OutboxMessage.body):
+            db.session.execute(update(column.class_).where(column.contains(text)).values(
+                {column.key: func.replace(column, text, "a former member")}))
     mention = "@" + name  # others' @mentions of them (free text that names them stays)
     for column in (Message.body, Message.body_html, MessageRevision.body):
         db.session.execute(update(column.class_).where(column.contains(mention))

@@ -1,6 +1,7 @@
 """Accounts: registration, sign-in, passwords and profile."""
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -10,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from workspace.exceptions import DomainError
 from workspace.extensions import db
+from workspace.infra.mail import queue_email
 from workspace.models import User
 from workspace.services.accounts import sessions
 
@@ -96,6 +98,19 @@ def _password_fingerprint(user: User) -> str:
 
 def make_reset_token(user: User, secret_key: str) -> str:
     return _reset_serializer(secret_key).dumps([user.id, _password_fingerprint(user)])
+
+
+def email_reset_link(email: str, secret_key: str, link_for: Callable[[str], str]) -> None:
+    """Queue a password reset link (`link_for(token)`) to the account using `email`, if any;
+    the caller cannot tell whether one does."""
+    user = get_user_by_email(email)
+    if user is None:
+        return
+    link = link_for(make_reset_token(user, secret_key))
+    queue_email(user.email, "Reset your Partnership Workspace password",
+                f"Hello {user.name},\n\nTo choose a new password, open this link within an "
+                f"hour:\n\n{link}\n\nIf you did not ask for this, ignore this email.\n")
+    db.session.commit()
 
 
 def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:

@@ -98,7 +98,8 @@ def calendar_for(sessions: Iterable[CpdSession], name: str, base_url: str, *,
     calendar = Calendar()
     calendar.prodid, calendar.version = PRODID, "2.0"
     calendar.calscale, calendar.method = "GREGORIAN", "PUBLISH"
-    calendar.calendar_name = name
+    # icalendar writes NAME unescaped, and a line break there makes it raise: keep it one line.
+    calendar.calendar_name = " ".join(name.split())
     # How often subscribed calendars should look again: RFC 7986, and Outlook's own name.
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))

@@ -7,6 +7,7 @@ write lock on SQLite, so the count of booked places and the change that follows 
 one request at a time per session. A unique (session, person) constraint backs it up.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,6 +39,8 @@ from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
 from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import get_owned
+
+log = logging.getLogger("workspace.cpd")
 
 # --- networks -----------------------------------------------------------------------------
 
@@ -567,13 +570,33 @@ def due_reminders(now: datetime, within: timedelta) -> list[Booking]:
 
 
 def send_reminders(now: datetime, within: timedelta = timedelta(hours=48)) -> int:
-    """Remind people booked on sessions starting soon, once each; returns how many."""
-    bookings = due_reminders(now, within)
-    for booking in bookings:
-        s = booking.session
-        notify(booking.user, "session_reminder", f"Reminder: {s.title}",
-               f"{s.title} is on {describe_when(s)}, {describe_where(s)}.",
-               link=session_path(s), partnership_id=s.partnership_id)
-        booking.reminded_at = now
-    db.session.commit()
-    return len(bookings)
+    """Remind people booked on sessions starting soon, once each; returns how many.
+
+    Each booking is reminded in a transaction of its own: one that fails is logged and left
+    to the next run, and the others are reminded all the same.
+    """
+    sent = 0
+    for booking_id in [b.id for b in due_reminders(now, within)]:
+        try:
+            reminded = _remind(db.session.get(Booking, booking_id), now)
+            db.session.commit()
+        except Exception:  # whatever went wrong is this booking's alone
+            db.session.rollback()
+            log.exception("Could not remind booking %s", booking_id)
+        else:
+            sent += reminded
+    return sent
+
+
+def _remind(booking: Booking, now: datetime) -> bool:
+    """Remind the person, unless another run did first (cron overlapping)."""
+    claimed = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.reminded_at.is_(None))
+        .values(reminded_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return False
+    s = booking.session
+    notify(booking.user, "session_reminder", f"Reminder: {s.title}",
+           f"{s.title} is on {describe_when(s)}, {describe_where(s)}.",
+           link=session_path(s), partnership_id=s.partnership_id)
+    return True

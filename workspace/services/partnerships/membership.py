@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
+from workspace.infra.mail import queue_email
 from workspace.models import (
     Invitation,
     MemberLogEntry,
@@ -178,14 +179,29 @@ def member_log(partnership: Partnership) -> list[MemberLogEntry]:
 
 
 def create_invitation(partnership: Partnership, inviter: User, role: Role, *,
-                      email: str | None = None, days: int = 14) -> Invitation:
-    """A link anyone holding it can use until it expires, or, with an email, a one-use link."""
+                      email: str | None = None, days: int = 14,
+                      link_for: Callable[[str], str] | None = None) -> Invitation:
+    """A link anyone holding it can use until it expires, or, with an email, a one-use link.
+
+    Given `link_for` (the invitation's address from its token), an invitation with an email
+    is emailed there, queued in the same transaction.
+    """
     invitation = Invitation(partnership_id=partnership.id, token=secrets.token_urlsafe(24),
                             role=role, email=email.strip().lower() if email else None,
                             invited_by_id=inviter.id, expires_at=utcnow() + timedelta(days=days))
     db.session.add(invitation)
+    if invitation.email and link_for is not None:
+        _email_invitation(invitation, partnership, inviter, link_for(invitation.token), days)
     db.session.commit()
     return invitation
+
+
+def _email_invitation(invitation: Invitation, partnership: Partnership, inviter: User,
+                      link: str, days: int) -> None:
+    queue_email(invitation.email, f"Join {partnership.name} on Partnership Workspace",
+                f"{inviter.name} invites you to join {partnership.name} as "
+                f"{invitation.role.label.lower()}.\n\n"
+                f"Accept the invitation here (it expires in {days} days):\n\n{link}\n")
 
 
 def list_open_invitations(partnership: Partnership) -> list[Invitation]:

@@ -6,6 +6,7 @@ and their owners reminded once a day.
 London time on the 4th, whatever the server's zone.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +22,8 @@ from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 
 FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+log = logging.getLogger("workspace.steering")
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -232,16 +235,30 @@ def _claim_reminder(action: Action, today: date) -> bool:
 
 
 def send_overdue_reminders(today: date) -> int:
-    """Remind each overdue action's owner, at most once a day; returns how many were sent."""
+    """Remind each overdue action's owner, at most once a day; returns how many were sent.
+
+    Each action is reminded in a transaction of its own: one that fails is logged and left to
+    the next run, and the others are reminded all the same.
+    """
     sent = 0
-    for action in overdue_to_remind(today):
-        if not _claim_reminder(action, today):
-            continue
-        notify(action.owner, "action_overdue", f"Overdue: {action.title}",
-               f"Your action “{action.title}” was due on {action.due_on:%-d %b %Y}. "
-               "Mark it done, or change its status, on its page.",
-               link=action_path(action), partnership_id=action.partnership_id)
-        sent += 1
-    db.session.commit()
+    for action_id in [a.id for a in overdue_to_remind(today)]:
+        try:
+            reminded = _remind(db.session.get(Action, action_id), today)
+            db.session.commit()
+        except Exception:  # whatever went wrong is this action's alone
+            db.session.rollback()
+            log.exception("Could not remind the owner of action %s", action_id)
+        else:
+            sent += reminded
     db.session.expire_all()
     return sent
+
+
+def _remind(action: Action, today: date) -> bool:
+    if not _claim_reminder(action, today):
+        return False
+    notify(action.owner, "action_overdue", f"Overdue: {action.title}",
+           f"Your action “{action.title}” was due on {action.due_on:%-d %b %Y}. "
+           "Mark it done, or change its status, on its page.",
+           link=action_path(action), partnership_id=action.partnership_id)
+    return True
