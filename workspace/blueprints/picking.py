@@ -9,11 +9,11 @@ the search box when the form is sent is an error at the field, shown with its ma
 The markup and the htmx attributes live in templates/_macros/picker.html.
 """
 
-from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from workspace.blueprints.form_base import Form
 from workspace.clock import london_today
 from workspace.exceptions import DomainError
 from workspace.services.catalogue import picking
@@ -115,7 +115,7 @@ class ItemPicker(Field):
                 "matches below.")
 
 
-class PickerForm(FlaskForm):
+class PickerForm(Form):
     """A form with item pickers: a search or a removal in one is not a submission."""
 
     def validate(self, extra_validators=None):

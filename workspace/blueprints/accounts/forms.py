@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.services.accounts.users import MIN_PASSWORD_LENGTH
 
 _password_rules = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
@@ -15,7 +15,7 @@ def _email_field(label: str = "Email"):
                                                        "name@example.org.")])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = _email_field()
     password = PasswordField("Password", validators=_password_rules)
@@ -23,35 +23,35 @@ class RegisterForm(FlaskForm):
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = _email_field()
     current_password = PasswordField("Current password (only to change your email)",
                                      validators=[Optional(), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password", validators=_password_rules)
     confirm = PasswordField("Repeat new password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField("New password", validators=_password_rules)
     confirm = PasswordField("Repeat new password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(Form):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])

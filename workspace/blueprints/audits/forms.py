@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, Priority
 from workspace.services.audits.records import MAX_CHILDREN
@@ -31,7 +31,7 @@ def _children(label: str, required: bool = False):
         min=0, max=MAX_CHILDREN, message=f"Enter a whole number from 0 to {MAX_CHILDREN:,}.")])
 
 
-class AuditForm(FlaskForm):
+class AuditForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)],
                         description="For example: Music and SEND provision 2026-27")
     period_start = DateField("Period starts", validators=[DataRequired("Enter a date.")])
@@ -45,16 +45,16 @@ class AuditForm(FlaskForm):
                     "It can only go up, and never below 5.")
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in AuditStatus],
                          validators=[DataRequired()])
 
 
-class ExpiryForm(FlaskForm):
+class ExpiryForm(Form):
     expires_on = DateField("Link works until", validators=[DataRequired("Enter a date.")])
 
 
-class TargetGroupForm(FlaskForm):
+class TargetGroupForm(Form):
     name = StringField("Group", validators=[DataRequired(), Length(max=80)],
                        description="For example: Young carers")
     vulnerable = BooleanField("Vulnerable group (figures shown at ward level or above only)")
@@ -85,7 +85,7 @@ class ProvisionForm(PickerForm):
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     target_group = SelectField("Target group", validators=[Optional()])
     phase = SelectField("Age phase", choices=PHASES, validators=[DataRequired()])
     art_form = SelectField("Art form", choices=ART_FORMS, validators=[DataRequired()])
@@ -112,7 +112,7 @@ class PublicNeedForm(NeedForm):
         DataRequired("Enter your school or organisation."), Length(max=200)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     kind = SelectField("What the file holds", choices=[
         SelectChoice("provision", "Provision"), SelectChoice("needs", "Needs")],
         validators=[DataRequired()])

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.models.catalogue import LEVEL_LABELS, Basis, ItemStatus
 from workspace.services.catalogue.coverage import AreaState
@@ -27,7 +27,7 @@ KIND_CHOICES = [SelectChoice("", "Qualifications and modules"),
                 SelectChoice("module", "Modules and units")]
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The browse page's filters, read from the query string (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -51,7 +51,7 @@ class SearchForm(FlaskForm):
 AMOUNT = [Optional(), NumberRange(min=0, max=100_000, message="Enter a whole number from 0.")]
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     stable_id = StringField("Stable ID", validators=[DataRequired(), Length(max=40)],
                             description="A short, unchanging reference, e.g. CME.")
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
@@ -100,7 +100,7 @@ class ComponentForm(PickerForm):
     group = SelectField("Optional group", validators=[Optional()])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     name = StringField("Group name", validators=[DataRequired(), Length(max=120)])
     min_credits = IntegerField("At least … credits", validators=[
         Optional(), NumberRange(min=1, max=10_000)])
@@ -121,17 +121,17 @@ JUDGEMENT_CHOICES = [SelectChoice(s.value, s.label) for s in
 SOURCES_HINT = "Web addresses of the sources that describe it, one a line."
 
 
-class ClusterSetForm(FlaskForm):
+class ClusterSetForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     source = TextAreaField("Source", validators=[Optional(), Length(max=2000)],
                            description="Where this grouping of roles comes from.")
 
 
-class ClusterForm(FlaskForm):
+class ClusterForm(Form):
     name = StringField("Cluster name", validators=[DataRequired(), Length(max=200)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     name = StringField("Role name", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField("What the role does", validators=[Optional(),
                                                                   Length(max=5000)])
@@ -139,12 +139,12 @@ class RoleForm(FlaskForm):
                            description=SOURCES_HINT)
 
 
-class PlaceRoleForm(FlaskForm):
+class PlaceRoleForm(Form):
     cluster = SelectField("Cluster", coerce=int,
                           invalid_choice_message="Choose a cluster from the list.")
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     """How a qualification serves a role: what the link rests on, and whether it is key."""
 
     basis = SelectField("Basis", choices=BASIS_CHOICES,
@@ -161,7 +161,7 @@ class AttachRoleForm(LinkForm):
                        invalid_choice_message="Choose a role from the list.")
 
 
-class JudgementForm(FlaskForm):
+class JudgementForm(Form):
     state = SelectField("Judgement", choices=JUDGEMENT_CHOICES,
                         invalid_choice_message="Choose covered, judged not covered or "
                                                "not yet judged.")

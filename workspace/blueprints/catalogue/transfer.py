@@ -7,11 +7,11 @@ The file formats and the import's rules are in workspace/services/catalogue/tran
 import click
 from flask import Response, flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from workspace.blueprints.access import editor_required
 from workspace.blueprints.catalogue.views import bp
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.rendering import INVALID, render
 from workspace.clock import london_today
 from workspace.services.accounts import users
@@ -22,7 +22,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 200
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Catalogue file (CSV or JSON)",
                      validators=[FileRequired("Choose a CSV or JSON file to import.")])
 

@@ -1,13 +1,13 @@
 """Forms of the cards and of the slash commands' inline panels."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from workspace.blueprints.cpd.forms import SessionForm
+from workspace.blueprints.form_base import Form
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     option_id = IntegerField("Option", validators=[InputRequired()])
 
 
@@ -17,7 +17,7 @@ class ChannelBound:
     channel_id = HiddenField(validators=[DataRequired()])
 
 
-class PollForm(ChannelBound, FlaskForm):
+class PollForm(ChannelBound, Form):
     question = StringField("Question", validators=[
         DataRequired(message="Ask a question."),
         Length(max=300, message="Keep the question under 300 characters.")])
@@ -25,7 +25,7 @@ class PollForm(ChannelBound, FlaskForm):
         DataRequired(message="Give at least 2 options."), Length(max=2000)])
 
 
-class ActionForm(ChannelBound, FlaskForm):
+class ActionForm(ChannelBound, Form):
     title = StringField("Action", validators=[
         DataRequired(message="Say what is to be done."),
         Length(max=200, message="Keep the title under 200 characters.")])
@@ -39,10 +39,10 @@ class ChatSessionForm(ChannelBound, SessionForm):
     network = SelectField("Network")
 
 
-class ShareSessionForm(ChannelBound, FlaskForm):
+class ShareSessionForm(ChannelBound, Form):
     cpd_session = SelectField("Session", validators=[DataRequired(message="Choose a session.")])
 
 
-class DiscussForm(FlaskForm):
+class DiscussForm(Form):
     kind = HiddenField(validators=[DataRequired(), AnyOf(["gap", "cpd", "meeting", "action"])])
     key = HiddenField(validators=[DataRequired(), Length(max=300)])

@@ -1,17 +1,18 @@
 """Chat forms: the composer, editing a message, adding a channel."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from workspace.blueprints.form_base import Form
 
-class MessageForm(FlaskForm):
+
+class MessageForm(Form):
     """The composer. Emptiness and length are the service's rules (chat.check_body)."""
 
     body = TextAreaField("Message")
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(Form):
     name = StringField("Name", validators=[DataRequired(message="Give the channel a name."),
                                            Length(max=80)],
                        description="For example: Music festival 2027")
@@ -19,7 +20,7 @@ class ChannelForm(FlaskForm):
     steering_only = BooleanField("Steering group only")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 

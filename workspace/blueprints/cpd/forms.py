@@ -1,7 +1,6 @@
 from datetime import date
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -24,11 +23,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.services.catalogue.picking import Kind
 
 
-class NetworkForm(FlaskForm):
+class NetworkForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)],
                        description="For example: Primary music teachers")
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
@@ -85,7 +85,7 @@ class SessionForm(PickerForm):
         return days
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     attendance = SelectField("Attendance", choices=[
         SelectChoice("attended", "Attended"), SelectChoice("no_show", "No-show"),
         SelectChoice("", "Not marked")], validators=[Optional()])

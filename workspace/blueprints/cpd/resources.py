@@ -3,7 +3,6 @@
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from workspace.blueprints.access import partnership_route
 from workspace.blueprints.cpd.views import bp
 from workspace.blueprints.files import send_download, upload_folder
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.rendering import add_domain_error, render
 from workspace.exceptions import DomainError
 from workspace.extensions import htmx
@@ -32,7 +32,7 @@ def _within_limit(form, field):
     FileSize(limit, message=service.too_large_message(limit))(form, field)
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     url = URLField("Web address", validators=[DataRequired(), Length(max=500)],
                    description="Starting with https:// or http://.")
@@ -42,7 +42,7 @@ class LinkForm(FlaskForm):
         super().__init__(*args, prefix="link", **kwargs)
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     file = FileField("File", validators=[
         FileRequired("Choose a file to upload."),
@@ -53,7 +53,7 @@ class FileForm(FlaskForm):
         super().__init__(*args, prefix="file", **kwargs)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token."""
 
 

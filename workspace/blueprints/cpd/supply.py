@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from workspace.blueprints.access import partnership_route, recent_login_required
 from workspace.blueprints.cpd.views import bp
 from workspace.blueprints.files import people_csv
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import london_today, utcnow
@@ -43,12 +43,12 @@ def _rate_field(label: str) -> DecimalField:
         _whole_pence])
 
 
-class RatesForm(FlaskForm):
+class RatesForm(Form):
     day = _rate_field("Full day (£)")
     half_day = _rate_field("Half day (£)")
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     kind = SelectField("Claim for", default=ClaimKind.DAY.value,
                        choices=[SelectChoice(k.value, k.label) for k in ClaimKind],
                        invalid_choice_message="Choose a full day or a half day.")

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.models.partnerships import SCHOOL_PHASES, PartnershipKind, Role, Sector
 
 KIND_CHOICES = [SelectChoice(k.value, k.label) for k in PartnershipKind]
@@ -11,7 +11,7 @@ SECTOR_CHOICES = [SelectChoice(s.value, s.label) for s in Sector]
 PHASE_CHOICES = [SelectChoice("", "Not a school")] + [SelectChoice(p) for p in SCHOOL_PHASES]
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)],
                        description="For example: Barking & Dagenham Cultural Education "
                                    "Partnership")
@@ -23,7 +23,7 @@ class PartnershipForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.MEMBER.value)
     email = EmailField("Email (leave empty for a link to share)",
                        validators=[Optional(), Length(max=254),
@@ -31,19 +31,19 @@ class InvitationForm(FlaskForm):
                                                  "name@example.org.")])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
     sector = SelectField("Sector", choices=SECTOR_CHOICES)
     school_phase = SelectField("School phase", choices=PHASE_CHOICES, validators=[Optional()])
 
 
-class RepresentativeForm(FlaskForm):
+class RepresentativeForm(Form):
     membership_id = SelectField("Person", coerce=int, validate_choice=True)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token."""

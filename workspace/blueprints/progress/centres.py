@@ -3,12 +3,12 @@ and name its assessors and mentors; members register with it; its assessors veri
 
 from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from workspace.blueprints.access import partnership_route
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import INVALID, add_domain_error, render
@@ -26,7 +26,7 @@ WINDOW_HINT = ("Months from registration to complete it. Left empty: what the aw
                "states, where the catalogue knows it (24 months for the Trinity CME).")
 
 
-class CentreForm(FlaskForm):
+class CentreForm(Form):
     organisation = SelectField("Member organisation", coerce=int,
                                validators=[DataRequired("Choose an organisation.")],
                                invalid_choice_message="Choose one of the partnership's "
@@ -41,14 +41,14 @@ class CentreForm(FlaskForm):
                                      f"{service.MAX_WINDOW_MONTHS}.")])
 
 
-class WindowForm(FlaskForm):
+class WindowForm(Form):
     window_months = IntegerField("Completion window (months)", validators=[
         DataRequired("Enter a number of months."),
         NumberRange(1, service.MAX_WINDOW_MONTHS,
                     f"Enter a number of months from 1 to {service.MAX_WINDOW_MONTHS}.")])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     membership_id = SelectField("Member", coerce=int,
                                 validators=[DataRequired("Choose a member.")],
                                 invalid_choice_message="Choose a member of the partnership.")

@@ -1,16 +1,16 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.picking import ItemPicker, PickerForm
 from workspace.infra import uploads
 from workspace.models.progress import UnitStatus
 from workspace.services.catalogue.picking import Kind
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     job_role = SelectField("Job role", validators=[Optional()],
                            invalid_choice_message="Choose a role from the list.",
                            description="The music and cultural education workforce's roles "
@@ -37,7 +37,7 @@ def _within_limit(form, field):
     FileSize(limit, message=uploads.too_large_message(limit))(form, field)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """A certificate or transcript for a qualification held; checked again by its contents."""
 
     file = FileField("Evidence file", validators=[
@@ -56,14 +56,14 @@ class EnrolForm(PickerForm):
     item = ItemPicker("Qualification", kind=Kind.QUALIFICATION, required=True)
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in UnitStatus])
     started_on = DateField("Started", validators=[Optional()])
     achieved_on = DateField("Achieved", validators=[Optional()])
     evidence_note = TextAreaField("Evidence note", validators=[Optional(), Length(max=5000)])
 
 
-class TeamMoveForm(FlaskForm):
+class TeamMoveForm(Form):
     """A GET form on the team plan: who in the team is moving, and to which role."""
 
     class Meta:

@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import INVALID, add_domain_error, render
 from workspace.clock import utcnow
@@ -16,7 +16,7 @@ from workspace.models.centres import Confidence
 from workspace.services.progress import plans, tracking
 
 
-class UnitPlanForm(FlaskForm):
+class UnitPlanForm(Form):
     confidence = SelectField("How confident are you against this unit now?", choices=[
         SelectChoice("", "Not assessed yet"),
         *(SelectChoice(c.value, c.label) for c in Confidence)],

@@ -7,10 +7,10 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import add_domain_error, render
 from workspace.clock import london_today, utcnow
@@ -24,7 +24,7 @@ LIST = "progress/_cpd_log.html"
 FORM = "progress/_cpd_log_form.html"
 
 
-class CpdLogForm(FlaskForm):
+class CpdLogForm(Form):
     day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
     activity = StringField("Activity", validators=[
         InputRequired(message="Describe the activity."),
@@ -41,7 +41,7 @@ class CpdLogForm(FlaskForm):
         description="What you learnt and how you will use it.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token."""
 
 

@@ -1,6 +1,5 @@
 """Forms of the steering group: they validate; the views fill in the choices."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
@@ -16,11 +15,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from workspace.blueprints.form_base import Form
 from workspace.infra import uploads
 from workspace.models.steering import ActionStatus
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the meeting a title."),
                                              Length(max=200)],
                         description="For example: Steering group, spring term")
@@ -32,7 +32,7 @@ class MeetingForm(FlaskForm):
         Optional(), Length(max=500), URL(message="Enter a web address starting with https://")])
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField("Item", validators=[DataRequired(message="Give the item a title."),
                                             Length(max=200)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
@@ -41,16 +41,16 @@ class AgendaItemForm(FlaskForm):
         super().__init__(*args, prefix="agenda", **kwargs)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = HiddenField(validators=[DataRequired()])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     minutes = TextAreaField("Minutes", validators=[Optional(), Length(max=50_000)],
                             description="Plain text; line breaks are kept.")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     text = TextAreaField("Decision", validators=[
         DataRequired(message="Write down what was decided."), Length(max=5000)])
 
@@ -63,7 +63,7 @@ def _within_limit(form, field):
     FileSize(limit, message=uploads.too_large_message(limit))(form, field)
 
 
-class PaperForm(FlaskForm):
+class PaperForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the paper a title."),
                                              Length(max=200)])
     file = FileField("File", validators=[
@@ -78,7 +78,7 @@ def _status_choices() -> list[SelectChoice]:
     return [SelectChoice(s.value, s.label) for s in ActionStatus]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField("What is to be done", validators=[
         DataRequired(message="Say what is to be done."), Length(max=200)])
     description = TextAreaField("Details", validators=[Optional(), Length(max=5000)])
@@ -98,11 +98,11 @@ class ActionForm(FlaskForm):
         super().__init__(*args, prefix="action", **kwargs)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Status", choices=_status_choices(), validators=[DataRequired()])
 
 
-class WorkingGroupForm(FlaskForm):
+class WorkingGroupForm(Form):
     name = StringField("Name", validators=[
         DataRequired(message="Give the working group a name."), Length(max=160)],
         description="For example: SEND music")
@@ -110,6 +110,6 @@ class WorkingGroupForm(FlaskForm):
     members = SelectMultipleField("Members", coerce=int, validators=[Optional()])
 
 
-class GroupMemberForm(FlaskForm):
+class GroupMemberForm(Form):
     membership = SelectField("Add a member", coerce=int,
                              validators=[DataRequired(message="Choose a member.")])

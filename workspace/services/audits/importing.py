@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from workspace.exceptions import DomainError
 from workspace.extensions import db
+from workspace.infra import text as text_rules
 from workspace.models import CatalogueItem, Partnership, User
 from workspace.models.audits import AgePhase, ArtForm, Audit, NeedSource, Priority
 from workspace.models.catalogue import JobRole
@@ -98,6 +99,10 @@ def _text(value: str, limit: int, label: str, required: bool = False) -> str:
         raise ValueError(f"{label} is required")
     if len(value) > limit:
         raise ValueError(f"{label} is longer than {limit} characters")
+    problem = (text_rules.one_line_problem(value) if limit <= text_rules.ONE_LINE_MAX
+               else text_rules.multi_line_problem(value))
+    if problem:
+        raise ValueError(f"{label}: {problem[0].lower()}{problem[1:]}")
     return value
 
 

@@ -74,6 +74,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workspace.exceptions import DomainError
 from workspace.extensions import db
+from workspace.infra import text as text_rules
 from workspace.models import (
     Basis,
     CatalogueChange,
@@ -118,6 +119,24 @@ def _text(max_length: int | None = None, *, required=False, nullable=False,
         value = raw.strip() if strip else raw
         if max_length and len(value) > max_length:
             raise ValueError(f"is longer than {max_length} characters")
+        problem = (text_rules.one_line_problem(value)
+                   if max_length and max_length <= text_rules.ONE_LINE_MAX
+                   else text_rules.multi_line_problem(value))
+        if problem:
+            raise ValueError(problem[0].lower() + problem[1:])
+        return value
+    return parse
+
+
+def _url(max_length: int) -> Parser:
+    """A web address, http or https (never `javascript:` or `data:`), or blank."""
+    as_text = _text(max_length)
+
+    def parse(raw):
+        value = as_text(raw)
+        problem = text_rules.url_problem(value.strip()) if value else None
+        if problem:
+            raise ValueError(problem[0].lower() + problem[1:])
         return value
     return parse
 
@@ -200,7 +219,7 @@ ITEM_SPEC: dict[str, Parser] = {
     "entry_requirements": _text(),
     "progression": _text(),
     "source": _text(),
-    "source_url": _text(500),
+    "source_url": _url(500),
 }
 
 NULLABLE_TEXT = {"unit_code", "reference_number"}
