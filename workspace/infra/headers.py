@@ -12,7 +12,7 @@ With SECURE on (FLASK_SECURE=1 in production, behind HTTPS) responses also carry
 session and remember-me cookies are sent over HTTPS only.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -42,14 +42,14 @@ def register_security_headers(app: Flask) -> None:
     """Secure cookies when SECURE is on, and the headers on every response."""
     if app.config.get("SECURE"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-    app.after_request(lambda response: add_security_headers(response, app.config))
+    app.after_request(add_security_headers)
 
 
-def add_security_headers(response: Response, config) -> Response:
+def add_security_headers(response: Response) -> Response:
     own = response.headers.get("Content-Security-Policy")
     response.headers["Content-Security-Policy"] = (
         f"{own}; {CONTENT_SECURITY_POLICY}" if own else CONTENT_SECURITY_POLICY)
     response.headers.update(HEADERS)
-    if config.get("SECURE"):
+    if current_app.config.get("SECURE"):
         response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
     return response
