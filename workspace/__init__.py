@@ -9,6 +9,7 @@ from workspace.blueprints import register_blueprints
 from workspace.commands import register_commands
 from workspace.errors import register_errorhandlers
 from workspace.extensions import register_extensions
+from workspace.infra.headers import register_security_headers
 from workspace.templating import register_template_filters
 
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     register_extensions(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -9,6 +9,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+# Production behind HTTPS (FLASK_SECURE=1): HSTS, and the session and remember-me cookies are
+# sent over HTTPS only (workspace/infra/headers.py). Off by default for the local http server.
+SECURE = False
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 RESOURCE_MAX_BYTES = 20 * 1024 * 1024  # a shared resource file
 MAX_CONTENT_LENGTH = RESOURCE_MAX_BYTES + 1024 * 1024  # the largest file plus its form

@@ -37,17 +37,26 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    contexts = []
+    """Pages in fresh contexts; the test fails if a page's console reports anything refused by
+    the Content-Security-Policy (an inline style or script left somewhere: infra/headers.py)."""
+    contexts, refused = [], []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.location.get('url')}: {message.text}")
 
     def make(viewport=None):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860})
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -290,9 +290,10 @@ def test_printable_record_shows_the_record_and_not_others(client, auth, full_rec
     html = response.get_data(as_text=True)
     for text in ("Level 2 Award in Music", "Level 3 Certificate for Music Educators",
                  "Understanding children", "Portfolio signed off", "Observed a colleague",
-                 "Singing in the classroom", "@media print", "Print", "7.5"):
+                 "Singing in the classroom", "progress-record.css", "Print", "7.5"):
         assert text in html, text
     assert "Stranger" not in html
+    assert "@media print" in client.get("/static/progress-record.css").get_data(as_text=True)
 
 
 def test_json_download_round_trips(client, auth, full_record):

@@ -122,6 +122,39 @@
     }
   });
 
+  // The author's own controls, and the history links for those who may see it: one rule each
+  // for every message, those drawn later included (a stylesheet made here is not an inline
+  // style, so the Content-Security-Policy allows it).
+  (function viewerRules() {
+    var meta = document.querySelector('meta[name="chat-viewer"]');
+    if (!meta || !document.adoptedStyleSheets || !window.CSSStyleSheet) return;
+    var rules = '.chat-msg[data-author-id="' + CSS.escape(meta.content) + '"] .author-only { display: inline; }';
+    if (meta.dataset.seesHistory === "true") rules += " .chat-msg .lead-only { display: inline; }";
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(rules);
+    document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+  })();
+
+  // Drawn with the page or swapped in later: poll bars take their width from data-percent;
+  // a command's "done" note empties the composer that still holds the command.
+  function onNewContent(root) {
+    var bars = Array.prototype.slice.call(root.querySelectorAll(".poll-bar[data-percent]"));
+    if (root.matches && root.matches(".poll-bar[data-percent]")) bars.push(root);
+    bars.forEach(function (bar) { bar.style.width = (parseInt(bar.dataset.percent, 10) || 0) + "%"; });
+    var done = root.matches && root.matches("[data-clear-command]") ? root
+      : root.querySelector("[data-clear-command]");
+    var box = done && document.querySelector("#composer textarea");
+    if (box && box.value.trim().startsWith("/")) box.value = "";
+  }
+  if (window.htmx) htmx.onLoad(onNewContent);
+
+  document.addEventListener("click", function (event) {
+    var closePanel = event.target.closest && event.target.closest("[data-close-panel]");
+    if (!closePanel) return;
+    var panel = closePanel.closest("#composer-panel");
+    if (panel) panel.innerHTML = "";
+  });
+
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-close-thread]");
     if (!close) return;
