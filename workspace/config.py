@@ -59,6 +59,7 @@ SMALL_COUNT_THRESHOLD = 5
 
 # Chat
 CHAT_MESSAGE_MAX_CHARS = 4000
+CHAT_STREAMS_PER_PERSON = 8  # live chat streams one person may hold open in each worker
 CHAT_STREAM_SECONDS = 55  # a live stream ends after this; the browser reconnects, missing nothing
 
 

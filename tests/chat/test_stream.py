@@ -7,6 +7,8 @@ import threading
 import pytest
 
 from tests.chat.core_world import make_world
+from tests.conftest import PASSWORD
+from workspace.blueprints.chat import stream
 from workspace.extensions import db
 from workspace.infra import live
 from workspace.models import Channel, User
@@ -173,3 +175,41 @@ class TestWaiting:
             timer.join()
         assert seen["checked_out"] == 0  # the waiting stream held no connection
         assert len(events) == 1 and "Just now" in events[0]["data"]
+
+
+def _open(client, world):
+    return client.get(f"/p/{world.hub.id}/chat/stream?channel_id={world.general.id}")
+
+
+def test_one_person_holds_at_most_the_cap_of_open_streams(app, client, auth, world):
+    """(The test client reads a stream whole, so the streams held open are set up in the
+    process's count, as pages still streaming would leave it.)"""
+    app.config["CHAT_STREAMS_PER_PERSON"] = 2
+    auth.login(world.bob)
+    assert _open(client, world).status_code == 200
+    assert stream._streams().counts == {}  # a stream that ended gave its place back
+    for _ in range(2):
+        assert stream._streams().admit(world.bob.id, 2)  # two pages of Bob's streaming
+    refused = _open(client, world)
+    assert refused.status_code == 429 and "Too many live chat pages" in refused.get_data(
+        as_text=True)
+    other = app.test_client()
+    assert other.post("/login", data={"email": world.ann.email, "password": PASSWORD}) \
+        .status_code == 302
+    assert _open(other, world).status_code == 200  # someone else is not held back
+    stream._streams().leave(world.bob.id)  # one of Bob's pages closed
+    assert _open(client, world).status_code == 200
+    assert stream._streams().counts == {world.bob.id: 1}
+
+
+def test_a_page_too_far_behind_is_told_to_reload_instead_of_replaying(client, auth, world,
+                                                                      monkeypatch):
+    monkeypatch.setattr(stream, "CATCH_UP", 3)
+    for n in range(6):
+        messages.post_message(world.general, world.lead, f"Old news {n}")
+    last = live.last_event_id(world.hub.id)
+    auth.login(world.bob)
+    _, events = _read(client, world, world.general, after=0)
+    assert [e["event"] for e in events] == ["reload"] and int(events[0]["id"]) == last
+    _, events = _read(client, world, world.general, after=last - 3)  # within reach: replayed
+    assert [e["event"] for e in events] == ["chat", "chat", "chat"]

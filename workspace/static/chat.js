@@ -44,6 +44,7 @@
       var box = layout();
       if (box) box.dataset.lastEventId = lastEventId;
     }
+    if (detail.type === "reload") { window.location.reload(); return; }
     if (detail.type === "unread") bumpUnread(String(detail.data || ""));
     if (detail.type === "chat") markReadSoon();
   });

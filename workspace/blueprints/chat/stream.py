@@ -36,6 +36,7 @@ SAFE_REF = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # SSE's own (str.splitlines would also split on U+2028)
 
 RENDER_WAIT_SECONDS = 5
+CATCH_UP = 500  # events replayed to a reconnecting page at most; further behind, it reloads
 VIEWER_SECONDS = 10  # how often a stream reads its viewer's role and channels again
 
 
@@ -44,13 +45,61 @@ VIEWER_SECONDS = 10  # how often a stream reads its viewer's role and channels a
 def stream(partnership):
     open_channel = request.args.get("channel_id", type=int)
     after = _start_after()
-    viewer = Viewer(partnership.id, g.membership.id)
-    viewer.refresh()
-    seconds = float(current_app.config["CHAT_STREAM_SECONDS"])
-    _release()  # the stream may last a minute: no connection held meanwhile
-    events = _frames(viewer, open_channel, after, seconds)
+    person = g.membership.user_id
+    if not _streams().admit(person, current_app.config["CHAT_STREAMS_PER_PERSON"]):
+        return Response("Too many live chat pages are open: close some and reload.", 429,
+                        {"Retry-After": "30", "Content-Type": "text/plain; charset=utf-8"})
+    try:
+        viewer = Viewer(partnership.id, g.membership.id)
+        viewer.refresh()
+        after = _bounded(partnership.id, after)
+        seconds = float(current_app.config["CHAT_STREAM_SECONDS"])
+        _release()  # the stream may last a minute: no connection held meanwhile
+    except BaseException:
+        _streams().leave(person)
+        raise
+    events = _frames(viewer, open_channel, after, seconds, on_end=lambda: _streams().leave(
+        person))
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@dataclass
+class _OpenStreams:
+    """How many streams each person holds open in this process: a cap per person, so that
+    one member opening page after page cannot take every thread a worker has."""
+
+    counts: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def admit(self, person: int, cap: int) -> bool:
+        with self.lock:
+            if self.counts.get(person, 0) >= cap:
+                return False
+            self.counts[person] = self.counts.get(person, 0) + 1
+            return True
+
+    def leave(self, person: int) -> None:
+        with self.lock:
+            left = self.counts.get(person, 0) - 1
+            if left > 0:
+                self.counts[person] = left
+            else:
+                self.counts.pop(person, None)
+
+
+def _streams() -> _OpenStreams:
+    return current_app.extensions.setdefault("chat_open_streams", _OpenStreams())
+
+
+def _bounded(partnership_id: int, after: int) -> int | None:
+    """Where the replay starts: `after`, when at most CATCH_UP events lie beyond it; else
+    None: the page is too far behind (opened long ago, or asking from 0) to replay, and is
+    told to reload instead."""
+    older = db.session.scalar(
+        select(ChatEvent.id).where(ChatEvent.partnership_id == partnership_id)
+        .order_by(ChatEvent.id.desc()).offset(CATCH_UP).limit(1))
+    return None if older is not None and older > after else after
 
 
 def _release() -> None:
@@ -111,11 +160,24 @@ def _start_after() -> int:
     return max(request.args.get("after", 0, type=int), 0)
 
 
-def _frames(viewer: Viewer, open_channel: int | None, after: int, seconds: float):
+def _frames(viewer: Viewer, open_channel: int | None, after: int | None, seconds: float,
+            on_end=lambda: None):
+    try:
+        yield from _frames_until(viewer, open_channel, after, seconds)
+    finally:
+        on_end()
+
+
+def _frames_until(viewer: Viewer, open_channel: int | None, after: int | None,
+                  seconds: float):
     deadline = monotonic() + seconds
-    cursor = after
     partnership_id = viewer.partnership_id
     yield f"retry: {RETRY_MS}\n\n"
+    cursor = after
+    if cursor is None:  # too far behind to replay: the page reloads, drawn afresh
+        cursor = live.last_event_id(partnership_id)
+        _release()
+        yield _frame(cursor, "reload", "")
     while True:
         viewer.refresh_if_due()
         if not viewer.member:
