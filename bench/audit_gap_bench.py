@@ -172,7 +172,7 @@ def profile(client, url: str, headers: dict) -> None:
     profiler.enable()
     client.get(url, headers=headers)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(25)
 
 
 def load_average() -> str:

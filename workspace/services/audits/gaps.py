@@ -74,6 +74,16 @@ class Facts:
         return {p.id: provision_coords(p) for p in self.provision}
 
     @cached_property
+    def nothing(self) -> Figure:
+        """The figure of a cell without records (the same for all: no record, no key)."""
+        return figure([], self.threshold)
+
+    @cached_property
+    def need_priorities(self) -> dict[int, tuple[int, int]]:
+        """Each need's (1 if high priority else 0, priority weight)."""
+        return {n.id: (int(n.priority == Priority.HIGH), n.priority.weight) for n in self.needs}
+
+    @cached_property
     def need_entries(self) -> dict[int, disclosure.Entry]:
         """Each need's part in a figure (an HMAC each), drawn once rather than once a cell."""
         return {n.id: need_entry(n, self.threshold) for n in self.needs}
@@ -221,17 +231,23 @@ def group_records(facts: Facts, dims: tuple[str, ...],
 def make_cell(facts: Facts, coords: dict[str, str], found: Records, parts: tuple = ()) -> Cell:
     """The cell of these records at `coords`; `parts` are the cells a total adds up."""
     needs, provision = found
-    t = facts.threshold
+    priorities = [facts.need_priorities[n.id] for n in needs]
     return Cell(
         coords=dict(coords), needs=len(needs),
-        high=sum(n.priority == Priority.HIGH for n in needs),
-        weight=sum(n.priority.weight for n in needs),
-        need_children=figure([facts.need_entries[n.id] for n in needs], t,
-                             [c.need_children for c in parts]),
+        high=sum(high for high, _ in priorities), weight=sum(w for _, w in priorities),
+        need_children=_figure(facts, [facts.need_entries[n.id] for n in needs],
+                              [c.need_children for c in parts]),
         provision=len(provision),
-        reach=figure([facts.provision_entries[p.id] for p in provision], t,
-                     [c.reach for c in parts]),
+        reach=_figure(facts, [facts.provision_entries[p.id] for p in provision],
+                      [c.reach for c in parts]),
         matching_needs=needs, matching_provision=provision)
+
+
+def _figure(facts: Facts, entries: list[disclosure.Entry], parts: list[Figure]) -> Figure:
+    """disclosure.figure, drawn once for the many cells with no records and no parts."""
+    if entries or parts:
+        return figure(entries, facts.threshold, parts)
+    return facts.nothing
 
 
 def cell(facts: Facts, constraints: dict[str, str], parts: tuple = ()) -> Cell:
