@@ -27,7 +27,8 @@ def _matrix(partnership, audit):
     facts = audit_gaps.load_facts(partnership, audit)
     rows, cols, raw = _view_args()
     filters = audit_gaps.valid_constraints(facts, raw)
-    return facts, audit_gaps.matrix(facts, rows, cols, filters)
+    page = request.args.get("page", 1, type=int)
+    return facts, audit_gaps.matrix(facts, rows, cols, filters, page)
 
 
 def action_url(facts, coords) -> str | None:
@@ -44,7 +45,7 @@ def gaps(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
     needs = [n for n in facts.needs
-             if audit_gaps.need_coords(n) | m.filters == audit_gaps.need_coords(n)]
+             if facts.need_coords[n.id] | m.filters == facts.need_coords[n.id]]
     return render("audits/gaps.html", "audits/_matrix.html", partnership=partnership,
                   audit=audit, facts=facts, m=m, dimensions=audit_gaps.DIMENSIONS,
                   panel=audit_gaps.workforce_panel(partnership, needs),

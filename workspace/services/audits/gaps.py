@@ -9,7 +9,10 @@ secondary suppression, cell key perturbation), as are the workforce panel's coun
 
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import product
 
 from sqlalchemy import select
 
@@ -60,6 +63,34 @@ class Facts:
     @property
     def threshold(self) -> int:
         return disclosure.threshold_of(self.audit.suppression_threshold)
+
+    @cached_property
+    def need_coords(self) -> dict[int, dict[str, str]]:
+        """Each need's coordinates by its id, worked out once."""
+        return {n.id: need_coords(n) for n in self.needs}
+
+    @cached_property
+    def provision_coords(self) -> dict[int, dict]:
+        return {p.id: provision_coords(p) for p in self.provision}
+
+    @cached_property
+    def nothing(self) -> Figure:
+        """The figure of a cell without records (the same for all: no record, no key)."""
+        return figure([], self.threshold)
+
+    @cached_property
+    def need_priorities(self) -> dict[int, tuple[int, int]]:
+        """Each need's (1 if high priority else 0, priority weight)."""
+        return {n.id: (int(n.priority == Priority.HIGH), n.priority.weight) for n in self.needs}
+
+    @cached_property
+    def need_entries(self) -> dict[int, disclosure.Entry]:
+        """Each need's part in a figure (an HMAC each), drawn once rather than once a cell."""
+        return {n.id: need_entry(n, self.threshold) for n in self.needs}
+
+    @cached_property
+    def provision_entries(self) -> dict[int, disclosure.Entry]:
+        return {p.id: provision_entry(p, self.threshold) for p in self.provision}
 
 
 def need_entry(need: Need, threshold: int) -> disclosure.Entry:
@@ -174,24 +205,67 @@ class Cell:
         return 1 if self.weight <= 2 else 2 if self.weight <= 5 else 3
 
 
+Records = tuple[list[Need], list[Provision]]
+
+
+def _keys(coords: dict, dim: str):
+    have = coords[dim]
+    return have if isinstance(have, set) else (have,)
+
+
+def group_records(facts: Facts, dims: tuple[str, ...],
+                  constraints: dict[str, str]) -> dict[tuple, Records]:
+    """The needs and provision that meet `constraints`, by their keys on `dims`, in one pass
+    over the records: a provision record for several groups falls in each group's cell."""
+    cells: dict[tuple, Records] = defaultdict(lambda: ([], []))
+    for side, records, coords_of in ((0, facts.needs, facts.need_coords),
+                                     (1, facts.provision, facts.provision_coords)):
+        for record in records:
+            coords = coords_of[record.id]
+            if _matches(coords, constraints):
+                for key in product(*(_keys(coords, d) for d in dims)):
+                    cells[key][side].append(record)
+    return cells
+
+
+def make_cell(facts: Facts, coords: dict[str, str], found: Records, parts: tuple = ()) -> Cell:
+    """The cell of these records at `coords`; `parts` are the cells a total adds up."""
+    needs, provision = found
+    priorities = [facts.need_priorities[n.id] for n in needs]
+    return Cell(
+        coords=dict(coords), needs=len(needs),
+        high=sum(high for high, _ in priorities), weight=sum(w for _, w in priorities),
+        need_children=_figure(facts, [facts.need_entries[n.id] for n in needs],
+                              [c.need_children for c in parts]),
+        provision=len(provision),
+        reach=_figure(facts, [facts.provision_entries[p.id] for p in provision],
+                      [c.reach for c in parts]),
+        matching_needs=needs, matching_provision=provision)
+
+
+def _figure(facts: Facts, entries: list[disclosure.Entry], parts: list[Figure]) -> Figure:
+    """disclosure.figure, drawn once for the many cells with no records and no parts."""
+    if entries or parts:
+        return figure(entries, facts.threshold, parts)
+    return facts.nothing
+
+
 def cell(facts: Facts, constraints: dict[str, str], parts: tuple = ()) -> Cell:
     """Needs and provision at these coordinates; `parts` are the cells a total adds up."""
-    needs = [n for n in facts.needs if _matches(need_coords(n), constraints)]
-    provision = [p for p in facts.provision if _matches(provision_coords(p), constraints)]
-    t = facts.threshold
-    return Cell(
-        coords=dict(constraints), needs=len(needs),
-        high=sum(n.priority == Priority.HIGH for n in needs),
-        weight=sum(n.priority.weight for n in needs),
-        need_children=figure([need_entry(n, t) for n in needs], t,
-                             [c.need_children for c in parts]),
-        provision=len(provision),
-        reach=figure([provision_entry(p, t) for p in provision], t, [c.reach for c in parts]),
-        matching_needs=needs, matching_provision=provision)
+    found = group_records(facts, (), constraints).get((), ([], []))
+    return make_cell(facts, constraints, found, parts)
+
+
+ROWS_PER_PAGE = 100  # rows of the heatmap a page shows; totals and the CSV cover them all
 
 
 @dataclass
 class Matrix:
+    """The figures of every row and column. `cells` holds the cells with records only (an
+    audit with a ward per record has far more empty cells than records); `at` makes the
+    empty ones when asked."""
+
+    facts: Facts = field(repr=False)
     rows: str
     cols: str
     filters: dict[str, str]
@@ -201,43 +275,74 @@ class Matrix:
     row_totals: dict[str, Cell]
     col_totals: dict[str, Cell]
     total: Cell
+    page: int = 1
 
     def at(self, row: Value, col: Value) -> Cell:
-        return self.cells[(row.key, col.key)]
+        found = self.cells.get((row.key, col.key))
+        if found is None:
+            coords = {**self.filters, self.rows: row.key, self.cols: col.key}
+            found = make_cell(self.facts, coords, ([], []))
+        return found
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.row_values) // ROWS_PER_PAGE))
+
+    @property
+    def first_shown(self) -> int:
+        """The position (from 1) of the first row this page shows."""
+        return (self.page - 1) * ROWS_PER_PAGE + 1
+
+    @property
+    def shown_rows(self) -> list[Value]:
+        """The rows of this page of the heatmap."""
+        return self.row_values[self.first_shown - 1:self.first_shown - 1 + ROWS_PER_PAGE]
 
 
 def matrix(facts: Facts, rows: str = "ward", cols: str = "group",
-           filters: dict[str, str] | None = None) -> Matrix:
+           filters: dict[str, str] | None = None, page: int = 1) -> Matrix:
+    """Each cell and total from its own records, grouped in one pass a level (cells, rows,
+    columns): linear in the records, whatever the number of rows and columns. A total's
+    parts are the cells with records; an empty cell is never suppressed, so it would add
+    nothing to the secondary suppression of the total."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
         rows, cols = "ward", "group"
     filters = {d: k for d, k in (filters or {}).items() if d not in (rows, cols)}
     row_values, col_values = facts.values[rows], facts.values[cols]
-    cells = {(r.key, c.key): cell(facts, {**filters, rows: r.key, cols: c.key})
-             for r in row_values for c in col_values}
-    row_totals = {r.key: cell(facts, {**filters, rows: r.key},
-                              tuple(cells[(r.key, c.key)] for c in col_values))
+    row_keys, col_keys = {v.key for v in row_values}, {v.key for v in col_values}
+    cells, row_parts, col_parts = {}, defaultdict(list), defaultdict(list)
+    for (r, c), found in group_records(facts, (rows, cols), filters).items():
+        if r in row_keys and c in col_keys:
+            cells[(r, c)] = made = make_cell(facts, {**filters, rows: r, cols: c}, found)
+            row_parts[r].append(made)
+            col_parts[c].append(made)
+    empty: Records = ([], [])
+    by_row = group_records(facts, (rows,), filters)
+    by_col = group_records(facts, (cols,), filters)
+    row_totals = {r.key: make_cell(facts, {**filters, rows: r.key},
+                                   by_row.get((r.key,), empty), tuple(row_parts[r.key]))
                   for r in row_values}
-    col_totals = {c.key: cell(facts, {**filters, cols: c.key},
-                              tuple(cells[(r.key, c.key)] for r in row_values))
+    col_totals = {c.key: make_cell(facts, {**filters, cols: c.key},
+                                   by_col.get((c.key,), empty), tuple(col_parts[c.key]))
                   for c in col_values}
     total = cell(facts, filters, (*row_totals.values(), *col_totals.values()))
-    return Matrix(rows=rows, cols=cols, filters=filters, row_values=row_values,
-                  col_values=col_values, cells=cells, row_totals=row_totals,
-                  col_totals=col_totals, total=total)
+    m = Matrix(facts=facts, rows=rows, cols=cols, filters=filters, row_values=row_values,
+               col_values=col_values, cells=cells, row_totals=row_totals,
+               col_totals=col_totals, total=total)
+    m.page = max(1, min(page, m.pages))
+    return m
 
 
 def gap_list(facts: Facts, limit: int | None = None) -> list[Cell]:
     """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first."""
-    seen, gaps = set(), []
-    for need in facts.needs:
-        coords = need_coords(need)
-        key = tuple(sorted(coords.items()))
-        if key in seen:
-            continue
-        seen.add(key)
-        found = cell(facts, coords)
-        if found.state in ("unmet", "partly"):
-            gaps.append(found)
+    found = group_records(facts, tuple(DIMENSIONS), {})
+    gaps = []
+    for key in dict.fromkeys(tuple(facts.need_coords[n.id][d] for d in DIMENSIONS)
+                             for n in facts.needs):
+        coords = dict(zip(DIMENSIONS, key, strict=True))
+        gap = make_cell(facts, coords, found[key])
+        if gap.state in ("unmet", "partly"):
+            gaps.append(gap)
     gaps.sort(key=lambda c: (c.state != "unmet", -c.weight, -c.needs,
                              [label_of(facts, d, c.coords[d]).casefold() for d in DIMENSIONS]))
     return gaps[:limit] if limit else gaps

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, subqueryload
 
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
@@ -402,9 +402,11 @@ def get_provision(partnership: Partnership, provision_id: int) -> Provision:
 
 
 def list_provision(audit: Audit) -> list[Provision]:
+    # subqueryload: one query a collection however many records (selectinload asks again for
+    # every 500), so the gap view's query count does not grow with the audit.
     return list(db.session.scalars(
-        select(Provision).options(selectinload(Provision.groups),
-                                  selectinload(Provision.qualifications))
+        select(Provision).options(subqueryload(Provision.groups),
+                                  subqueryload(Provision.qualifications))
         .where(Provision.audit_id == audit.id)
         .order_by(Provision.ward, Provision.provider_name, Provision.id)))
 

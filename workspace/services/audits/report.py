@@ -73,13 +73,14 @@ class Report:
 
 def _coverage(facts: Facts, title: str, dim: str, values) -> Coverage:
     t = facts.threshold
+    by_key = audit_gaps.group_records(facts, (dim,), {})
     rows = []
     for key, label in values:
-        found = [p for p in facts.provision if audit_gaps.provision_coords(p)[dim] == key]
+        found = by_key.get((key,), ([], []))[1]
         if found:
             rows.append(CoverageRow(label, len(found), figure(
-                [audit_gaps.provision_entry(p, t) for p in found], t)))
-    reach = [audit_gaps.provision_entry(p, t) for p in facts.provision]
+                [facts.provision_entries[p.id] for p in found], t)))
+    reach = [facts.provision_entries[p.id] for p in facts.provision]
     total = CoverageRow("All provision", len(facts.provision),
                         figure(reach, t, [r.reach for r in rows]))
     return Coverage(title, rows, total)
