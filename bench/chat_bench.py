@@ -9,11 +9,16 @@ page's `chat.stream`), then:
    does) and times, for every client, from sending the POST to receiving the message on the
    stream: median, p95, max over all deliveries, and the share under a second;
 2. throughput: P posters post as fast as they are answered for T seconds while the clients
-   listen: messages accepted a second, and the delivery latency under that load.
+   listen: messages accepted a second, and the delivery latency under that load;
+3. with --flood F: one member opens F more streams at once (a runaway tab, or someone with
+   bad intent) while the N clients stay connected, and `/healthz` and a page (the
+   partnership overview) are timed: they must stay under 100 ms p95. The per-person cap
+   (CHAT_STREAMS_PER_PERSON) refuses the member's streams beyond it with 429.
 
     .venv/bin/python bench/chat_bench.py                          # 200 clients, 4 workers
     .venv/bin/python bench/chat_bench.py --clients 50 --messages 20 --post-seconds 5
     .venv/bin/python bench/chat_bench.py --workers 2 --threads 128 --posters 4
+    .venv/bin/python bench/chat_bench.py --flood 100 --messages 10 --post-seconds 3
 
 A stream that ends (CHAT_STREAM_SECONDS) reconnects with Last-Event-ID, as browsers do; a
 message received twice by a client or not at all is counted and reported.
@@ -351,6 +356,9 @@ async def bench(base: str, setup: Setup, sessions: dict[str, tuple], args) -> di
     load_seconds = time.monotonic() - load_started
     await wait_delivered(run, loaded, args.clients, 15)
 
+    # 3. A flood of one member's streams while the clients stay connected.
+    flooded = await flood(base, setup, sessions, args, stream_path) if args.flood else None
+
     run.stop = True
     for task in listeners:
         task.cancel()
@@ -358,7 +366,73 @@ async def bench(base: str, setup: Setup, sessions: dict[str, tuple], args) -> di
     for client, _ in posters:
         await client.aclose()
     return {"run": run, "single": single, "loaded": loaded, "accepted": accepted,
-            "load_seconds": load_seconds, "connect_seconds": connect_seconds}
+            "load_seconds": load_seconds, "connect_seconds": connect_seconds,
+            "flood": flooded}
+
+
+async def flood_stream(base: str, cookie: str, path: str, tally: dict,
+                       stop: asyncio.Event) -> None:
+    """One more stream of the flooding member: held open until the end, or refused."""
+    host, port = base.removeprefix("http://").split(":")
+    writer = None
+    try:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write((f"GET {path} HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                      f"User-Agent: {USER_AGENT}\r\nAccept: text/event-stream\r\n\r\n")
+                     .encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = head.split(b" ")[1].decode()
+        tally[status] = tally.get(status, 0) + 1
+        while not stop.is_set():
+            try:
+                if not await asyncio.wait_for(reader.read(65536), 1):
+                    break
+            except TimeoutError:
+                continue
+    except (OSError, asyncio.IncompleteReadError) as error:
+        tally[type(error).__name__] = tally.get(type(error).__name__, 0) + 1
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+async def timed(http: httpx.AsyncClient, path: str, times: int) -> tuple[list[float], int]:
+    """Sequential requests: each one's seconds, and how many did not answer 200."""
+    values, bad = [], 0
+    for _ in range(times):
+        started = time.monotonic()
+        response = await http.get(path)
+        values.append(time.monotonic() - started)
+        bad += response.status_code != 200
+    return values, bad
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+async def flood(base: str, setup, sessions: dict, args, path: str) -> dict:
+    """Phase 3: the flooding member's streams, and pages timed meanwhile."""
+    email = setup.posters[-1]
+    cookie = "; ".join(f"{c.name}={c.value}" for c in sessions[email][0].jar)
+    tally: dict[str, int] = {}
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(flood_stream(base, cookie, path, tally, stop))
+             for _ in range(args.flood)]
+    deadline = time.monotonic() + 30
+    while sum(tally.values()) < args.flood and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    async with httpx.AsyncClient(base_url=base, cookies=sessions[setup.posters[0]][0],
+                                 timeout=30, headers={"User-Agent": USER_AGENT}) as http:
+        health, health_bad = await timed(http, "/healthz", args.flood_requests)
+        page, page_bad = await timed(http, f"/p/{setup.partnership_id}/",
+                                     args.flood_requests)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return {"tally": tally, "health": health, "health_bad": health_bad, "page": page,
+            "page_bad": page_bad}
 
 
 def machine() -> str:
@@ -385,6 +459,10 @@ def main() -> None:
                         help="CHAT_STREAM_SECONDS for the server (default: the app's)")
     parser.add_argument("--postgresql-url", default=os.environ.get("BENCH_POSTGRESQL_URL",
                                                                    DEFAULT_PG))
+    parser.add_argument("--flood", type=int, default=0,
+                        help="streams one member opens at once in phase 3 (0: no phase 3)")
+    parser.add_argument("--flood-requests", type=int, default=60,
+                        help="requests timed each for /healthz and a page meanwhile (60)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     args.after = 0
@@ -421,6 +499,17 @@ def main() -> None:
           f"{rate:.1f} messages/s")
     values, missing = latencies(run, result["loaded"])
     print(f"  delivery under that load: {summary(values, missing)}")
+    flooded = result["flood"]
+    if flooded:
+        tally = ", ".join(f"{status} x{n}" for status, n in sorted(flooded["tally"].items()))
+        print(f"Flood, one member opening {args.flood} streams while {args.clients} clients "
+              f"stay connected: answers {tally}")
+        for name in ("health", "page"):
+            label = "/healthz" if name == "health" else "partnership overview"
+            values = flooded[name]
+            print(f"  {label}: {len(values)} requests, median "
+                  f"{statistics.median(values) * 1000:.0f} ms, p95 {p95(values) * 1000:.0f} ms,"
+                  f" max {max(values) * 1000:.0f} ms, not 200: {flooded[name + '_bad']}")
     if run.errors:
         counts: dict[str, int] = defaultdict(int)
         for error in run.errors:
@@ -432,6 +521,9 @@ def main() -> None:
     single, _ = latencies(run, result["single"])
     if missing or run.duplicates or not single or sorted(single)[int(0.95 * len(single))] >= 1:
         print("FAILED: a message was missed or duplicated, or one-at-a-time p95 reached 1 s")
+        sys.exit(1)
+    if flooded and (flooded["health_bad"] or flooded["page_bad"]):
+        print("FAILED: a page did not answer 200 during the flood")
         sys.exit(1)
 
 
