@@ -113,3 +113,24 @@ def test_the_lead_cannot_lower_the_threshold_through_the_form(client, auth, hub,
     response = client.post(url, data={**AUDIT_FORM, "suppression_threshold": "6"})
     assert response.status_code == 422 and "can only go up" in _visible(response)
     assert audit.suppression_threshold == 7
+
+
+def test_the_change_record_filters_by_record_and_person_and_pages(client, auth, hub, audit,
+                                                                  lead, steer, monkeypatch):
+    monkeypatch.setattr(changes, "PER_PAGE", 3)
+    for n in range(4):
+        add_need(hub, audit, {"group": "EAL", "phase": "ks2", "art": "music",
+                              "ward": f"Ward {n}", "priority": "low", "children": 30})
+    need = records.list_needs(audit)[0]
+    records.update_need(need, audit, _need_fields(need, 35, priority=Priority.HIGH), steer)
+    url = f"/p/{hub.id}/audits/{audit.id}/changes"
+    auth.login(lead)
+    by_steer = _visible(client.get(f"{url}?record=need&person={steer.id}"))
+    assert "2 changes." in by_steer and "Priority" in by_steer
+    page_one = _visible(client.get(f"{url}?record=need"))
+    assert "page 1 of 2" in page_one and "Older" in page_one
+    page_two = _visible(client.get(f"{url}?record=need&page=2"))
+    assert "page 2 of 2" in page_two and "Newer" in page_two
+    nothing = _visible(client.get(f"{url}?record=audit&person={steer.id}"))
+    assert "0 changes." in nothing and "No change recorded yet." in nothing
+    assert client.get(f"{url}?record=nonsense&page=-4").status_code == 200  # ignored, clamped

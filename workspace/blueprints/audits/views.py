@@ -2,7 +2,7 @@
 
 from datetime import datetime, time
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from workspace.blueprints.access import partnership_route
@@ -185,5 +185,9 @@ def add_target_group(partnership):
 @partnership_route(permissions.may_manage_audits)
 def audit_changes(partnership, audit_id: int):
     found = records.get_audit(partnership, audit_id)
-    return render("audits/changes.html", partnership=partnership, audit=found,
-                  changes=changes.list_changes(found))
+    record = request.args.get("record") or None
+    actor_id = request.args.get("person", type=int)
+    shown = changes.change_page(found, record=record, actor_id=actor_id,
+                                page=request.args.get("page", 1, type=int))
+    return render("audits/changes.html", partnership=partnership, audit=found, shown=shown,
+                  record=record, actor_id=actor_id, kinds=changes.RECORD_KINDS)

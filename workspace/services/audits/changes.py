@@ -2,7 +2,9 @@
 field, for its leads. A children figure that the edit forms hide (a vulnerable group's, or a
 small one) is recorded as changed, never with its values."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from workspace.extensions import db
@@ -74,8 +76,48 @@ def log_changes(audit: Audit, actor: User | None, record: str, record_id: int,
              old="" if hidden else old, new="" if hidden else new)
 
 
-def list_changes(audit: Audit) -> list[AuditChange]:
-    return list(db.session.scalars(
-        select(AuditChange).options(selectinload(AuditChange.actor))
-        .where(AuditChange.audit_id == audit.id)
-        .order_by(AuditChange.at.desc(), AuditChange.id.desc())))
+RECORD_KINDS = {"audit": "Audit settings", "provision": "Provision", "need": "Needs"}
+PER_PAGE = 100
+
+
+@dataclass
+class ChangePage:
+    changes: list[AuditChange]
+    total: int  # changes that match the filters
+    page: int
+    pages: int
+    people: list[User]  # everyone who made a change to the audit, for the filter
+
+
+def list_changes(audit: Audit, *, record: str | None = None, actor_id: int | None = None,
+                 page: int = 1, per_page: int | None = None) -> list[AuditChange]:
+    """The audit's changes, newest first: of one kind of record and one person when given,
+    one page of `per_page` when given (else all)."""
+    query = _filtered(audit, record, actor_id).options(selectinload(AuditChange.actor)) \
+        .order_by(AuditChange.at.desc(), AuditChange.id.desc())
+    if per_page:
+        query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
+    return list(db.session.scalars(query))
+
+
+def change_page(audit: Audit, *, record: str | None = None, actor_id: int | None = None,
+                page: int = 1) -> ChangePage:
+    record = record if record in RECORD_KINDS else None
+    total = db.session.scalar(select(func.count()).select_from(
+        _filtered(audit, record, actor_id).subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    people = list(db.session.scalars(
+        select(User).where(User.id.in_(select(AuditChange.actor_id).where(
+            AuditChange.audit_id == audit.id))).order_by(User.name)))
+    return ChangePage(list_changes(audit, record=record, actor_id=actor_id, page=page,
+                                   per_page=PER_PAGE), total, page, pages, people)
+
+
+def _filtered(audit: Audit, record: str | None, actor_id: int | None):
+    query = select(AuditChange).where(AuditChange.audit_id == audit.id)
+    if record:
+        query = query.where(AuditChange.record == record)
+    if actor_id:
+        query = query.where(AuditChange.actor_id == actor_id)
+    return query
