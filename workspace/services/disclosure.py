@@ -45,6 +45,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -64,8 +65,16 @@ class Entry(NamedTuple):
 
 
 def _digest(kind: str, record_id: int) -> bytes:
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, f"{kind}:{record_id}".encode(), hashlib.sha256).digest()
+    mac = _keyed(str(current_app.config["SECRET_KEY"])).copy()
+    mac.update(f"{kind}:{record_id}".encode())
+    return mac.digest()
+
+
+@lru_cache(maxsize=4)
+def _keyed(secret: str) -> hmac.HMAC:
+    """An HMAC with the secret's key set up and no message yet, copied for each record (a
+    page draws thousands). Keyed by the secret itself, so a rotated key takes effect."""
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
 
 
 def threshold_of(setting: int | None) -> int:
@@ -75,7 +84,21 @@ def threshold_of(setting: int | None) -> int:
 
 def entry(kind: str, record_id: int, value: int | None, threshold: int) -> Entry:
     """A record's part: its own count, or, when that is small, a stand-in drawn from its key."""
-    digest = _digest(kind, record_id)
+    return _entry(_digest(kind, record_id), value, threshold)
+
+
+def entries(kind: str, values: dict[int, int | None], threshold: int) -> dict[int, Entry]:
+    """`entry` of each record (id: count), the secret read once for them all."""
+    keyed = _keyed(str(current_app.config["SECRET_KEY"]))
+    made = {}
+    for record_id, value in values.items():
+        mac = keyed.copy()
+        mac.update(f"{kind}:{record_id}".encode())
+        made[record_id] = _entry(mac.digest(), value, threshold)
+    return made
+
+
+def _entry(digest: bytes, value: int | None, threshold: int) -> Entry:
     value = value or 0
     if 0 < value < threshold:
         value = 1 + digest[1] % (threshold - 1)
@@ -114,18 +137,28 @@ def small(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
+# NOISE looked up by cell key (a figure is drawn for each of thousands of cells a page)
+NOISE_BY_KEY = tuple(next(n for bound, n in NOISE if key < bound) for key in range(BASE))
+
+
 def noise(cell_key: int) -> int:
-    return next(n for bound, n in NOISE if cell_key < bound)
+    return NOISE_BY_KEY[cell_key]
 
 
 def figure(entries: Iterable[Entry], threshold: int, parts: Iterable[Figure] = ()) -> Figure:
     """The published figure of a cell made of these entries; `parts` are the cells a total
     adds up, whose suppressed sum must not be small (secondary suppression)."""
     entries = list(entries)
-    raw = sum(e.value for e in entries)
-    cell_key = sum(e.key for e in entries if e.value) % BASE
-    shown = max(threshold, raw + noise(cell_key)) if raw else 0
-    hidden = sum(p.raw for p in parts if p.suppressed)
+    return figure_of_sums(sum(e.value for e in entries),
+                          sum(e.key for e in entries if e.value), threshold,
+                          sum(p.raw for p in parts if p.suppressed))
+
+
+def figure_of_sums(raw: int, keys: int, threshold: int, hidden: int = 0) -> Figure:
+    """`figure` from sums kept as the records were tallied: `raw`, the entries' values;
+    `keys`, the keys of the entries over zero; `hidden`, the raw sum of the suppressed
+    parts."""
+    shown = max(threshold, raw + NOISE_BY_KEY[keys % BASE]) if raw else 0
     return Figure(raw, shown, threshold, small(raw, threshold) or small(hidden, threshold))
 
 

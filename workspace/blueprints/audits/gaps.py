@@ -49,7 +49,8 @@ def gaps(partnership, audit_id: int):
     return render("audits/gaps.html", "audits/_matrix.html", partnership=partnership,
                   audit=audit, facts=facts, m=m, dimensions=audit_gaps.DIMENSIONS,
                   panel=audit_gaps.workforce_panel(partnership, needs),
-                  label_of=audit_gaps.label_of, states=audit_gaps.STATES)
+                  label_of=audit_gaps.label_of, states=audit_gaps.STATES,
+                  ward_choices=audit_gaps.WARD_CHOICES)
 
 
 @bp.get("/p/<int:partnership_id>/audits/<int:audit_id>/gaps.csv")

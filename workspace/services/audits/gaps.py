@@ -21,6 +21,7 @@ from workspace.infra.spreadsheet import safe_cell
 from workspace.models import CatalogueItem, CommonCoreArea, ItemRole, Partnership
 from workspace.models.audits import AgePhase, ArtForm, Audit, Need, Priority, Provision
 from workspace.services import disclosure
+from workspace.services.audits import reading
 from workspace.services.audits import records as audits
 from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import AreaState, combine, coverage_of
@@ -30,6 +31,7 @@ from workspace.services.progress import workforce
 DIMENSIONS = {"group": "Target group", "phase": "Age phase", "art_form": "Art form",
               "ward": "Ward"}
 ALL = "all"  # the group key of "All children and young people"
+WARD_CHOICES = 200  # past this many wards, the ward filter is a search field suggesting these
 
 STATES = {
     "unmet": "Unmet need",
@@ -59,19 +61,29 @@ class Facts:
     values: dict[str, list[Value]]
     ward_labels: dict[str, str]
     group_by_key: dict[str, object]
+    ward_keys: dict[str, str] = field(default_factory=dict)  # each ward as typed: its key
 
-    @property
+    @cached_property
     def threshold(self) -> int:
         return disclosure.threshold_of(self.audit.suppression_threshold)
 
     @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Each dimension's labels by key, for the values the audit uses."""
+        return {dim: {v.key: v.label for v in values} for dim, values in self.values.items()}
+
+    @cached_property
     def need_coords(self) -> dict[int, dict[str, str]]:
         """Each need's coordinates by its id, worked out once."""
-        return {n.id: need_coords(n) for n in self.needs}
+        return {n.id: need_coords(n, self._ward_key(n.ward)) for n in self.needs}
 
     @cached_property
     def provision_coords(self) -> dict[int, dict]:
-        return {p.id: provision_coords(p) for p in self.provision}
+        return {p.id: provision_coords(p, self._ward_key(p.ward)) for p in self.provision}
+
+    def _ward_key(self, ward: str) -> str:
+        key = self.ward_keys.get(ward)
+        return audits.place_key(ward) if key is None else key
 
     @cached_property
     def nothing(self) -> Figure:
@@ -86,31 +98,37 @@ class Facts:
     @cached_property
     def need_entries(self) -> dict[int, disclosure.Entry]:
         """Each need's part in a figure (an HMAC each), drawn once rather than once a cell."""
-        return {n.id: need_entry(n, self.threshold) for n in self.needs}
+        return disclosure.entries("need", {n.id: n.children for n in self.needs},
+                                  self.threshold)
 
     @cached_property
     def provision_entries(self) -> dict[int, disclosure.Entry]:
-        return {p.id: provision_entry(p, self.threshold) for p in self.provision}
+        return disclosure.entries(
+            "provision", {p.id: p.children_reached for p in self.provision}, self.threshold)
+
+    @cached_property
+    def need_parts(self) -> dict[int, tuple[int, int, int, int]]:
+        """Each need's part in a tally: high (0 or 1), priority weight, and its entry's value
+        and key (0 when the value is)."""
+        entries = self.need_entries
+        return {i: (high, weight, entries[i].value, entries[i].key if entries[i].value else 0)
+                for i, (high, weight) in self.need_priorities.items()}
+
+    @cached_property
+    def provision_parts(self) -> dict[int, tuple[int, int]]:
+        return {i: (e.value, e.key if e.value else 0) for i, e in self.provision_entries.items()}
 
 
-def need_entry(need: Need, threshold: int) -> disclosure.Entry:
-    return disclosure.entry("need", need.id, need.children, threshold)
-
-
-def provision_entry(provision: Provision, threshold: int) -> disclosure.Entry:
-    return disclosure.entry("provision", provision.id, provision.children_reached, threshold)
-
-
-def need_coords(need: Need) -> dict[str, str]:
+def need_coords(need: Need, ward: str) -> dict[str, str]:
+    """A need's coordinates; `ward` is the key of its ward (audits.place_key)."""
     return {"group": str(need.target_group_id) if need.target_group_id else ALL,
-            "phase": need.phase.value, "art_form": need.art_form.value,
-            "ward": audits.place_key(need.ward)}
+            "phase": need.phase.value, "art_form": need.art_form.value, "ward": ward}
 
 
-def provision_coords(provision: Provision) -> dict:
+def provision_coords(provision: Provision, ward: str) -> dict:
     return {"group": {str(g.id) for g in provision.groups} or {ALL},
             "phase": provision.phase.value, "art_form": provision.art_form.value,
-            "ward": audits.place_key(provision.ward)}
+            "ward": ward}
 
 
 def _matches(coords: dict, constraints: dict[str, str]) -> bool:
@@ -122,11 +140,14 @@ def _matches(coords: dict, constraints: dict[str, str]) -> bool:
 
 
 def load_facts(partnership: Partnership, audit: Audit) -> Facts:
-    needs, provision = audits.list_needs(audit), audits.list_provision(audit)
     groups = audits.list_target_groups(partnership)
-    wards: dict[str, str] = {}
-    for record in [*provision, *needs]:
-        wards.setdefault(audits.place_key(record.ward), audits.clean_place(record.ward))
+    by_id = {g.id: g for g in groups}
+    needs, provision = reading.read_needs(audit, by_id), reading.read_provision(audit, by_id)
+    wards: dict[str, str] = {}  # key: label
+    ward_keys: dict[str, str] = {}  # as typed: key
+    for ward in dict.fromkeys(r.ward for r in [*provision, *needs]):
+        ward_keys[ward] = key = audits.place_key(ward)
+        wards.setdefault(key, audits.clean_place(ward))
     used_phases = {r.phase for r in [*needs, *provision]}
     used_forms = {r.art_form for r in [*needs, *provision]}
     values = {
@@ -136,10 +157,15 @@ def load_facts(partnership: Partnership, audit: Audit) -> Facts:
         "ward": [Value(k, wards[k]) for k in sorted(wards, key=lambda k: wards[k].casefold())],
     }
     return Facts(audit=audit, needs=needs, provision=provision, values=values, ward_labels=wards,
-                 group_by_key={str(g.id): g for g in groups})
+                 group_by_key={str(g.id): g for g in groups}, ward_keys=ward_keys)
 
 
 def label_of(facts: Facts, dim: str, key: str) -> str:
+    known = facts.labels[dim].get(key)
+    return known if known is not None else _label_of(facts, dim, key)
+
+
+def _label_of(facts: Facts, dim: str, key: str) -> str:
     if dim == "group":
         group = facts.group_by_key.get(key)
         return group.name if group else audits.ALL_CHILDREN
@@ -259,11 +285,67 @@ def cell(facts: Facts, constraints: dict[str, str], parts: tuple = ()) -> Cell:
 ROWS_PER_PAGE = 100  # rows of the heatmap a page shows; totals and the CSV cover them all
 
 
+@dataclass(slots=True)
+class Tally:
+    """What a cell's figures are made of, summed as its records are met: counts, and the
+    values and keys (of the entries over zero) of their disclosure entries."""
+
+    needs: int = 0
+    high: int = 0
+    weight: int = 0
+    need_raw: int = 0
+    need_keys: int = 0
+    provision: int = 0
+    reach_raw: int = 0
+    reach_keys: int = 0
+
+    def add_need(self, part: tuple[int, int, int, int]) -> None:
+        high, weight, value, key = part
+        self.needs += 1
+        self.high += high
+        self.weight += weight
+        self.need_raw += value
+        self.need_keys += key
+
+    def add_provision(self, part: tuple[int, int]) -> None:
+        value, key = part
+        self.provision += 1
+        self.reach_raw += value
+        self.reach_keys += key
+
+
+EMPTY = Tally()
+
+
+def cell_of(facts: Facts, coords: dict[str, str], tally: Tally,
+            hidden: tuple[int, int] = (0, 0)) -> Cell:
+    """The cell of these sums; `hidden` are the raw sums (children in needs, reached) of the
+    suppressed cells a total adds up (secondary suppression)."""
+    t = facts.threshold
+    return Cell(coords=coords, needs=tally.needs, high=tally.high, weight=tally.weight,
+                need_children=disclosure.figure_of_sums(
+                    tally.need_raw, tally.need_keys, t, hidden[0]),
+                provision=tally.provision,
+                reach=disclosure.figure_of_sums(tally.reach_raw, tally.reach_keys, t, hidden[1]))
+
+
+def _suppressed(cells, threshold: int) -> tuple[int, int]:
+    """The raw sums of these cells' suppressed figures: a cell without parts is suppressed
+    when its own sum is small."""
+    needs = reach = 0
+    for c in cells:
+        if 0 < c.need_raw < threshold:
+            needs += c.need_raw
+        if 0 < c.reach_raw < threshold:
+            reach += c.reach_raw
+    return needs, reach
+
+
 @dataclass
 class Matrix:
-    """The figures of every row and column. `cells` holds the cells with records only (an
-    audit with a ward per record has far more empty cells than records); `at` makes the
-    empty ones when asked."""
+    """The figures of every row and column, kept as sums: a cell or total is made when
+    asked for (`at`, `row_total`), since a page shows 100 rows of thousands. An audit with a
+    ward per record has far more empty cells than records; they share one empty tally."""
 
     facts: Facts = field(repr=False)
     rows: str
@@ -271,18 +353,42 @@ class Matrix:
     filters: dict[str, str]
     row_values: list[Value]
     col_values: list[Value]
-    cells: dict[tuple[str, str], Cell]
-    row_totals: dict[str, Cell]
-    col_totals: dict[str, Cell]
+    tallies: dict[tuple[str, str], Tally] = field(repr=False)
+    row_tallies: dict[str, Tally] = field(repr=False)
+    col_tallies: dict[str, Tally] = field(repr=False)
+    row_hidden: dict[str, tuple[int, int]] = field(repr=False)
+    col_hidden: dict[str, tuple[int, int]] = field(repr=False)
     total: Cell
     page: int = 1
 
+    def _coords(self, **keys: str) -> dict[str, str]:
+        return {**self.filters, **keys}
+
     def at(self, row: Value, col: Value) -> Cell:
-        found = self.cells.get((row.key, col.key))
-        if found is None:
-            coords = {**self.filters, self.rows: row.key, self.cols: col.key}
-            found = make_cell(self.facts, coords, ([], []))
-        return found
+        return cell_of(self.facts, self._coords(**{self.rows: row.key, self.cols: col.key}),
+                       self.tallies.get((row.key, col.key), EMPTY))
+
+    def row_total(self, key: str) -> Cell:
+        return cell_of(self.facts, self._coords(**{self.rows: key}),
+                       self.row_tallies.get(key, EMPTY), self.row_hidden.get(key, (0, 0)))
+
+    def col_total(self, key: str) -> Cell:
+        return cell_of(self.facts, self._coords(**{self.cols: key}),
+                       self.col_tallies.get(key, EMPTY), self.col_hidden.get(key, (0, 0)))
+
+    @cached_property
+    def cells(self) -> dict[tuple[str, str], Cell]:
+        """The cells with records."""
+        return {(r, c): cell_of(self.facts, self._coords(**{self.rows: r, self.cols: c}), t)
+                for (r, c), t in self.tallies.items()}
+
+    @cached_property
+    def row_totals(self) -> dict[str, Cell]:
+        return {v.key: self.row_total(v.key) for v in self.row_values}
+
+    @cached_property
+    def col_totals(self) -> dict[str, Cell]:
+        return {v.key: self.col_total(v.key) for v in self.col_values}
 
     @property
     def pages(self) -> int:
@@ -299,53 +405,102 @@ class Matrix:
         return self.row_values[self.first_shown - 1:self.first_shown - 1 + ROWS_PER_PAGE]
 
 
+def _tally(facts: Facts, rows: str, cols: str, filters: dict[str, str]):
+    """One pass over the records that meet `filters`: the sums of each cell, row, column and
+    of them all. A provision record for several groups counts once in each group's cells
+    and column, and once in its row and the total."""
+    cells, by_row, by_col = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
+    total = Tally()
+    for records, coords_of, parts, add in (
+            (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need),
+            (facts.provision, facts.provision_coords, facts.provision_parts,
+             Tally.add_provision)):
+        for record in records:
+            coords = coords_of[record.id]
+            if filters and not _matches(coords, filters):
+                continue
+            part = parts[record.id]
+            row_keys, col_keys = _keys(coords, rows), _keys(coords, cols)
+            for r in row_keys:
+                add(by_row[r], part)
+                for c in col_keys:
+                    add(cells[(r, c)], part)
+            for c in col_keys:
+                add(by_col[c], part)
+            add(total, part)
+    return cells, by_row, by_col, total
+
+
 def matrix(facts: Facts, rows: str = "ward", cols: str = "group",
            filters: dict[str, str] | None = None, page: int = 1) -> Matrix:
-    """Each cell and total from its own records, grouped in one pass a level (cells, rows,
-    columns): linear in the records, whatever the number of rows and columns. A total's
-    parts are the cells with records; an empty cell is never suppressed, so it would add
-    nothing to the secondary suppression of the total."""
+    """Each cell and total from its own records, tallied in one pass: linear in the records,
+    whatever the number of rows and columns. A total's parts are the cells with records; an
+    empty cell is never suppressed, so it would add nothing to the secondary suppression of
+    the total."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
         rows, cols = "ward", "group"
     filters = {d: k for d, k in (filters or {}).items() if d not in (rows, cols)}
     row_values, col_values = facts.values[rows], facts.values[cols]
     row_keys, col_keys = {v.key for v in row_values}, {v.key for v in col_values}
-    cells, row_parts, col_parts = {}, defaultdict(list), defaultdict(list)
-    for (r, c), found in group_records(facts, (rows, cols), filters).items():
-        if r in row_keys and c in col_keys:
-            cells[(r, c)] = made = make_cell(facts, {**filters, rows: r, cols: c}, found)
-            row_parts[r].append(made)
-            col_parts[c].append(made)
-    empty: Records = ([], [])
-    by_row = group_records(facts, (rows,), filters)
-    by_col = group_records(facts, (cols,), filters)
-    row_totals = {r.key: make_cell(facts, {**filters, rows: r.key},
-                                   by_row.get((r.key,), empty), tuple(row_parts[r.key]))
-                  for r in row_values}
-    col_totals = {c.key: make_cell(facts, {**filters, cols: c.key},
-                                   by_col.get((c.key,), empty), tuple(col_parts[c.key]))
-                  for c in col_values}
-    total = cell(facts, filters, (*row_totals.values(), *col_totals.values()))
+    tallies, by_row, by_col, total = _tally(facts, rows, cols, filters)
+    tallies = {k: t for k, t in tallies.items() if k[0] in row_keys and k[1] in col_keys}
+    row_parts, col_parts = defaultdict(list), defaultdict(list)
+    for (r, c), t in tallies.items():
+        row_parts[r].append(t)
+        col_parts[c].append(t)
+    th = facts.threshold
+    row_hidden = {r: _suppressed(ts, th) for r, ts in row_parts.items()}
+    col_hidden = {c: _suppressed(ts, th) for c, ts in col_parts.items()}
     m = Matrix(facts=facts, rows=rows, cols=cols, filters=filters, row_values=row_values,
-               col_values=col_values, cells=cells, row_totals=row_totals,
-               col_totals=col_totals, total=total)
+               col_values=col_values, tallies=tallies, row_tallies=by_row,
+               col_tallies=by_col, row_hidden=row_hidden, col_hidden=col_hidden,
+               total=Cell({}, 0, 0, 0, facts.nothing, 0, facts.nothing))
+    m.total = cell_of(facts, dict(filters), total, _totals_hidden(m))
     m.page = max(1, min(page, m.pages))
     return m
 
 
+def _totals_hidden(m: Matrix) -> tuple[int, int]:
+    """The raw sums of the suppressed row and column totals: the overall total's parts."""
+    needs = reach = 0
+    for totals, keys in ((m.row_total, m.row_values), (m.col_total, m.col_values)):
+        for v in keys:
+            made = totals(v.key)
+            needs += made.need_children.raw if made.need_children.suppressed else 0
+            reach += made.reach.raw if made.reach.suppressed else 0
+    return needs, reach
+
+
+def tally_by(facts: Facts, dims: tuple[str, ...], constraints: dict[str, str],
+             needs: bool = True) -> dict[tuple, Tally]:
+    """The sums of the records that meet `constraints`, by their keys on `dims`, in one pass
+    (a provision record for several groups counts in each group's); `needs=False` for the
+    provision's alone."""
+    tallies: dict[tuple, Tally] = defaultdict(Tally)
+    sides = [(facts.provision, facts.provision_coords, facts.provision_parts,
+              Tally.add_provision)]
+    if needs:
+        sides.insert(0, (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need))
+    for records, coords_of, parts, add in sides:
+        for record in records:
+            coords = coords_of[record.id]
+            if _matches(coords, constraints):
+                for key in product(*(_keys(coords, d) for d in dims)):
+                    add(tallies[key], parts[record.id])
+    return tallies
+
+
 def gap_list(facts: Facts, limit: int | None = None) -> list[Cell]:
     """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first."""
-    found = group_records(facts, tuple(DIMENSIONS), {})
-    gaps = []
-    for key in dict.fromkeys(tuple(facts.need_coords[n.id][d] for d in DIMENSIONS)
-                             for n in facts.needs):
-        coords = dict(zip(DIMENSIONS, key, strict=True))
-        gap = make_cell(facts, coords, found[key])
-        if gap.state in ("unmet", "partly"):
-            gaps.append(gap)
-    gaps.sort(key=lambda c: (c.state != "unmet", -c.weight, -c.needs,
-                             [label_of(facts, d, c.coords[d]).casefold() for d in DIMENSIONS]))
-    return gaps[:limit] if limit else gaps
+    found = tally_by(facts, tuple(DIMENSIONS), {})
+    keys = dict.fromkeys(tuple(facts.need_coords[n.id][d] for d in DIMENSIONS)
+                         for n in facts.needs)
+    gaps = [(key, found[key]) for key in keys if found[key].provision < found[key].needs]
+    gaps.sort(key=lambda gap: (gap[1].provision > 0, -gap[1].weight, -gap[1].needs,
+                               [label_of(facts, d, k).casefold()
+                                for d, k in zip(DIMENSIONS, gap[0], strict=True)]))
+    return [cell_of(facts, dict(zip(DIMENSIONS, key, strict=True)), tally)
+            for key, tally in (gaps[:limit] if limit else gaps)]
 
 
 def describe(facts: Facts, coords: dict[str, str]) -> str:
@@ -440,14 +595,25 @@ def _write(rows: list[list]) -> str:
     return out.getvalue()
 
 
+def _cell_lines(m: Matrix) -> list[list]:
+    """A line per cell; the many empty cells share one set of figures."""
+    empty = _figures(cell_of(m.facts, {}, EMPTY))
+    lines = []
+    for r in m.row_values:
+        for c in m.col_values:
+            found = m.tallies.get((r.key, c.key))
+            lines.append([r.label, c.label, *(
+                empty if found is None else _figures(cell_of(m.facts, {}, found)))])
+    return lines
+
+
 def gaps_csv(facts: Facts, m: Matrix) -> str:
     """The matrix's figures, one line per cell, then the totals; suppressed as on the page."""
     filters = "; ".join(f"{DIMENSIONS[d]}: {label_of(facts, d, k)}" for d, k in m.filters.items())
     rows = [[DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS]]
-    rows += [[r.label, c.label, *_figures(m.at(r, c))]
-             for r in m.row_values for c in m.col_values]
-    rows += [[r.label, "Total", *_figures(m.row_totals[r.key])] for r in m.row_values]
-    rows += [["Total", c.label, *_figures(m.col_totals[c.key])] for c in m.col_values]
+    rows += _cell_lines(m)
+    rows += [[r.label, "Total", *_figures(m.row_total(r.key))] for r in m.row_values]
+    rows += [["Total", c.label, *_figures(m.col_total(c.key))] for c in m.col_values]
     rows += [["Total", "Total", *_figures(m.total)]]
     if filters:
         rows.append([f"Filtered by {filters}"])

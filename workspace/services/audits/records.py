@@ -2,7 +2,6 @@
 behind the needs form that schools answer without an account."""
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -76,7 +75,7 @@ def _check_kept_figure(kept: bool, was_vulnerable: bool, vulnerable: bool, field
 
 def clean_place(text: str) -> str:
     """Whitespace collapsed, as stored."""
-    return re.sub(r"\s+", " ", text or "").strip()
+    return " ".join((text or "").split())  # str.split's whitespace is the regex's \s
 
 
 def place_key(text: str) -> str:

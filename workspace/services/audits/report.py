@@ -15,6 +15,7 @@ from workspace.models.audits import AgePhase, ArtForm, Audit
 from workspace.models.cpd import Attendance, Booking, SessionStatus
 from workspace.models.partnerships import Membership, Representative, Sector
 from workspace.models.steering import Action
+from workspace.services import disclosure
 from workspace.services.audits import gaps as audit_gaps
 from workspace.services.audits import records
 from workspace.services.audits.gaps import Facts
@@ -73,13 +74,10 @@ class Report:
 
 def _coverage(facts: Facts, title: str, dim: str, values) -> Coverage:
     t = facts.threshold
-    by_key = audit_gaps.group_records(facts, (dim,), {})
-    rows = []
-    for key, label in values:
-        found = by_key.get((key,), ([], []))[1]
-        if found:
-            rows.append(CoverageRow(label, len(found), figure(
-                [facts.provision_entries[p.id] for p in found], t)))
+    by_key = audit_gaps.tally_by(facts, (dim,), {}, needs=False)
+    rows = [CoverageRow(label, found.provision,
+                        disclosure.figure_of_sums(found.reach_raw, found.reach_keys, t))
+            for key, label in values if (found := by_key.get((key,))) and found.provision]
     reach = [facts.provision_entries[p.id] for p in facts.provision]
     total = CoverageRow("All provision", len(facts.provision),
                         figure(reach, t, [r.reach for r in rows]))
