@@ -197,6 +197,16 @@ def _is_enum(dim: str, key: str) -> bool:
 # --- cells ----------------------------------------------------------------------------------
 
 
+def state_of(needs: int, provision: int) -> str:
+    if needs and not provision:
+        return "unmet"
+    if needs and provision < needs:
+        return "partly"
+    if needs:
+        return "met"
+    return "provision_only" if provision else "empty"
+
+
 @dataclass
 class Cell:
     coords: dict[str, str]
@@ -211,13 +221,7 @@ class Cell:
 
     @property
     def state(self) -> str:
-        if self.needs and not self.provision:
-            return "unmet"
-        if self.needs and self.provision < self.needs:
-            return "partly"
-        if self.needs:
-            return "met"
-        return "provision_only" if self.provision else "empty"
+        return state_of(self.needs, self.provision)
 
     @property
     def state_label(self) -> str:
@@ -588,36 +592,51 @@ def _figures(c: Cell) -> list:
 
 
 def _write(rows: list[list]) -> str:
+    return _write_safe([[safe_cell(v) if isinstance(v, str) else v for v in row]
+                        for row in rows])
+
+
+def _write_safe(rows: list[list]) -> str:
+    """Rows whose text is already safe (safe_cell) written as they are."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
+    csv.writer(out).writerows(rows)
     return out.getvalue()
 
 
-def _cell_lines(m: Matrix) -> list[list]:
+def _tally_figures(facts: Facts, tally: Tally) -> list:
+    """_figures of a cell without parts, straight from its sums. The text is a state label
+    or a figure ("<5" or a number not under 0): nothing a spreadsheet would run."""
+    t = facts.threshold
+    return [STATES[state_of(tally.needs, tally.provision)], tally.needs, tally.high,
+            str(disclosure.figure_of_sums(tally.need_raw, tally.need_keys, t)),
+            tally.provision, str(disclosure.figure_of_sums(tally.reach_raw, tally.reach_keys, t))]
+
+
+def _cell_lines(m: Matrix, row_labels: dict[str, str], col_labels: dict[str, str]) -> list[list]:
     """A line per cell; the many empty cells share one set of figures."""
-    empty = _figures(cell_of(m.facts, {}, EMPTY))
+    empty = _tally_figures(m.facts, EMPTY)
     lines = []
     for r in m.row_values:
         for c in m.col_values:
             found = m.tallies.get((r.key, c.key))
-            lines.append([r.label, c.label, *(
-                empty if found is None else _figures(cell_of(m.facts, {}, found)))])
+            lines.append([row_labels[r.key], col_labels[c.key],
+                          *(empty if found is None else _tally_figures(m.facts, found))])
     return lines
 
 
 def gaps_csv(facts: Facts, m: Matrix) -> str:
     """The matrix's figures, one line per cell, then the totals; suppressed as on the page."""
     filters = "; ".join(f"{DIMENSIONS[d]}: {label_of(facts, d, k)}" for d, k in m.filters.items())
+    row_labels = {r.key: safe_cell(r.label) for r in m.row_values}
+    col_labels = {c.key: safe_cell(c.label) for c in m.col_values}
     rows = [[DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS]]
-    rows += _cell_lines(m)
-    rows += [[r.label, "Total", *_figures(m.row_total(r.key))] for r in m.row_values]
-    rows += [["Total", c.label, *_figures(m.col_total(c.key))] for c in m.col_values]
+    rows += _cell_lines(m, row_labels, col_labels)
+    rows += [[row_labels[r.key], "Total", *_figures(m.row_total(r.key))] for r in m.row_values]
+    rows += [["Total", col_labels[c.key], *_figures(m.col_total(c.key))] for c in m.col_values]
     rows += [["Total", "Total", *_figures(m.total)]]
     if filters:
-        rows.append([f"Filtered by {filters}"])
-    return _write(rows)
+        rows.append([safe_cell(f"Filtered by {filters}")])
+    return _write_safe(rows)
 
 
 def provision_rows(facts: Facts) -> list[list]:
