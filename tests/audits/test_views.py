@@ -10,6 +10,7 @@ from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models import Cluster, ClusterRole, ClusterSet, JobRole
 from workspace.models.audits import AuditStatus
+from workspace.services.audits import gaps as audit_gaps
 from workspace.services.audits import records
 from workspace.services.catalogue import items
 
@@ -337,6 +338,20 @@ def test_gap_view_controls_and_fragment(client, auth, hub, filled, lead):
     assert client.get(f"{base}/gaps?rows=x&cols=x&group=zz").status_code == 200
     csv_text = _text(client.get(f"{base}/gaps.csv?rows=phase&cols=art_form"))
     assert csv_text.startswith("Age phase,Art form,State")
+
+
+def test_many_wards_are_searched_not_listed(client, auth, hub, filled, lead, monkeypatch):
+    """Past WARD_CHOICES wards the ward filter is a search field suggesting that many; a
+    ward typed there filters as a chosen one does."""
+    monkeypatch.setattr(audit_gaps, "WARD_CHOICES", 1)
+    auth.login(lead)
+    base = f"/p/{hub.id}/audits/{filled.id}"
+    page = _text(client.get(f"{base}/gaps"))
+    assert '<input type="search" name="ward" list="ward-choices"' in page
+    assert page.split('<datalist id="ward-choices">')[1].split("</datalist>")[0].count(
+        "<option") == 1
+    page = _text(client.get(f"{base}/gaps?rows=phase&cols=art_form&ward=riverside"))
+    assert "ward: Riverside" in page and 'value="Riverside"' in page
 
 
 def test_cell_page_and_fragment(client, auth, hub, filled, lead):
