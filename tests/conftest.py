@@ -135,11 +135,13 @@ def app(_schema, database_url, tmp_path, app_config):
 
 @pytest.fixture
 def live_server(app):
-    """The app served over HTTP by a threaded server, on a free port of this machine."""
+    """The app served over HTTP by a threaded server, on a free port of this machine (its
+    BASE_URL, from which every absolute link is made)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app.config["BASE_URL"]
     server.shutdown()
     thread.join()
 

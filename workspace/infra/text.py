@@ -38,5 +38,5 @@ def url_problem(value: str) -> str | None:
         return "Enter a web address on one line."
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return "Enter a web address starting with https:// (or http://)."
+        return "Enter a web address starting with https:// or http://."
     return None
