@@ -41,5 +41,12 @@ accesslog = os.environ.get("ACCESSLOG", "-") or None  # ACCESSLOG= (empty): none
 
 
 def on_starting(server):
-    """The same when threads come from the command line (`--threads`) instead of THREADS."""
+    """The same when threads come from the command line (`--threads`) instead of THREADS.
+
+    And a budget of chat streams a worker (CHAT_STREAMS_PER_WORKER, read by the app in each
+    worker): a quarter of its threads, at least 8, stay for pages, so that streams, however
+    many, never leave a page or /healthz waiting. Streams past it are refused with 503 and
+    reconnect a moment later, perhaps to another worker."""
     server.cfg.set("worker_connections", server.cfg.threads)
+    threads = server.cfg.threads
+    os.environ.setdefault("CHAT_STREAMS_PER_WORKER", str(max(threads - max(8, threads // 4), 1)))

@@ -60,6 +60,9 @@ SMALL_COUNT_THRESHOLD = 5
 # Chat
 CHAT_MESSAGE_MAX_CHARS = 4000
 CHAT_STREAMS_PER_PERSON = 8  # live chat streams one person may hold open in each worker
+# Streams a worker holds at most (gunicorn.conf.py sets it a quarter below its threads, so
+# that pages always find one free); None: no budget (the development server).
+CHAT_STREAMS_PER_WORKER = None
 CHAT_STREAM_SECONDS = 55  # a live stream ends after this; the browser reconnects, missing nothing
 
 
@@ -90,6 +93,8 @@ def apply_environment(cfg) -> None:
     if os.environ.get("TRUSTED_HOSTS"):
         cfg["TRUSTED_HOSTS"] = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")
                                 if h.strip()]
+    if os.environ.get("CHAT_STREAMS_PER_WORKER"):
+        cfg["CHAT_STREAMS_PER_WORKER"] = int(os.environ["CHAT_STREAMS_PER_WORKER"])
     if os.environ.get("PROXY_COUNT"):
         cfg["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
     if os.environ.get("MAIL_PORT"):

@@ -189,7 +189,7 @@ def test_one_person_holds_at_most_the_cap_of_open_streams(app, client, auth, wor
     assert _open(client, world).status_code == 200
     assert stream._streams().counts == {}  # a stream that ended gave its place back
     for _ in range(2):
-        assert stream._streams().admit(world.bob.id, 2)  # two pages of Bob's streaming
+        assert stream._streams().admit(world.bob.id, 2) is None  # two pages of Bob's
     refused = _open(client, world)
     assert refused.status_code == 429 and "Too many live chat pages" in refused.get_data(
         as_text=True)
@@ -200,6 +200,19 @@ def test_one_person_holds_at_most_the_cap_of_open_streams(app, client, auth, wor
     stream._streams().leave(world.bob.id)  # one of Bob's pages closed
     assert _open(client, world).status_code == 200
     assert stream._streams().counts == {world.bob.id: 1}
+
+
+def test_a_worker_keeps_threads_for_pages_past_its_budget_of_streams(app, client, auth,
+                                                                      world):
+    app.config["CHAT_STREAMS_PER_WORKER"] = 3
+    for person in (101, 102, 103):  # three others streaming in this worker
+        assert stream._streams().admit(person, 8, 3) is None
+    auth.login(world.bob)
+    busy = _open(client, world)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert client.get(f"/p/{world.hub.id}/").status_code == 200  # pages still answer
+    stream._streams().leave(101)
+    assert _open(client, world).status_code == 200
 
 
 def test_a_page_too_far_behind_is_told_to_reload_instead_of_replaying(client, auth, world,

@@ -46,9 +46,11 @@ def stream(partnership):
     open_channel = request.args.get("channel_id", type=int)
     after = _start_after()
     person = g.membership.user_id
-    if not _streams().admit(person, current_app.config["CHAT_STREAMS_PER_PERSON"]):
-        return Response("Too many live chat pages are open: close some and reload.", 429,
-                        {"Retry-After": "30", "Content-Type": "text/plain; charset=utf-8"})
+    cfg = current_app.config
+    refusal = _streams().admit(person, cfg["CHAT_STREAMS_PER_PERSON"],
+                               cfg.get("CHAT_STREAMS_PER_WORKER"))
+    if refusal:
+        return refusal
     try:
         viewer = Viewer(partnership.id, g.membership.id)
         viewer.refresh()
@@ -67,17 +69,28 @@ def stream(partnership):
 @dataclass
 class _OpenStreams:
     """How many streams each person holds open in this process: a cap per person, so that
-    one member opening page after page cannot take every thread a worker has."""
+    one member opening page after page cannot take every thread a worker has, and a budget
+    for the worker (CHAT_STREAMS_PER_WORKER, which gunicorn.conf.py sets below its threads),
+    so that pages always find a thread free."""
 
     counts: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def admit(self, person: int, cap: int) -> bool:
+    def admit(self, person: int, cap: int, budget: int | None = None) -> Response | None:
+        """None when the stream may open (and is counted), else the answer refusing it: 429
+        past the person's cap, 503 past the worker's budget of streams (the threads it
+        keeps for pages; the browser's stream reconnects a little later, elsewhere)."""
         with self.lock:
             if self.counts.get(person, 0) >= cap:
-                return False
+                return Response("Too many live chat pages are open: close some and reload.",
+                                429, {"Retry-After": "30",
+                                      "Content-Type": "text/plain; charset=utf-8"})
+            if budget is not None and sum(self.counts.values()) >= budget:
+                return Response("Live chat is busy: it reconnects in a moment.", 503,
+                                {"Retry-After": "5",
+                                 "Content-Type": "text/plain; charset=utf-8"})
             self.counts[person] = self.counts.get(person, 0) + 1
-            return True
+            return None
 
     def leave(self, person: int) -> None:
         with self.lock:
