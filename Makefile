@@ -34,10 +34,10 @@ test: install browser
 	$(BIN)/pytest
 
 # The suite (browser journeys aside) with every process's clock moved to DATE, e.g.
-# make test-on DATE=2031-01-15
+# make test-on DATE=2031-01-15   (ARGS="..." passes more pytest options)
 test-on: install
 	@test -n "$(DATE)" || { echo "usage: make test-on DATE=YYYY-MM-DD"; exit 2; }
-	$(BIN)/python -m tests.run_at $(DATE) $(BIN)/pytest -m "not browser" -q
+	$(BIN)/python -m tests.run_at $(DATE) $(BIN)/pytest -m "not browser" -q $(ARGS)
 
 # Many users: PostgreSQL, several gunicorn workers (gunicorn.conf.py: WORKERS, THREADS, BIND),
 # Redis for rate limits.
