@@ -8,6 +8,7 @@ import contextvars
 import os
 import re
 import threading
+import uuid
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect, select, text
 from werkzeug.serving import make_server
 
 from tests.clock import FROZEN_NOW, REAL_CLOCK_FIXTURES, Clock
@@ -24,6 +25,7 @@ from workspace import create_app
 from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
+from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import PartnershipKind, Role
 from workspace.services.accounts import users
 from workspace.services.partnerships import membership
@@ -240,6 +242,18 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def emailed_link(to: str, path: str) -> str:
+    """The path (host left off) of the link starting with `path` in the last email queued
+    to `to`, as a person would open it from their inbox."""
+    db.session.rollback()  # see what the server (another thread, maybe) has committed
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to == to)
+                             .order_by(OutboxMessage.id.desc()))
+    assert body is not None, f"no email to {to}"
+    match = re.search(rf"https?://[^/\s]+({re.escape(path)}\S*)", body)
+    assert match, f"no {path} link in the last email to {to}"
+    return match.group(1)
+
+
 def count_queries(client, url: str) -> int:
     """How many SQL statements a GET of `url` runs (it must answer 200)."""
     statements = []
@@ -253,3 +267,25 @@ def count_queries(client, url: str) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of the test's own in the machine's Redis (as several workers share it);
+    its keys are deleted afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} (TEST_REDIS_URL): shared counts untested")
+    prefix = f"workspace-test-{uuid.uuid4().hex}:"
+    yield prefix
+    for key in client.scan_iter(f"*{prefix}*"):  # rate limits put theirs after "LIMITS:"
+        client.delete(key)

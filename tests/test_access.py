@@ -30,7 +30,8 @@ from workspace.services.progress import tracking
 
 SECRET = "zebra"  # every name in the other partnership carries it; no answer may contain it
 PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
-                    "accounts.login", "accounts.reset_request", "accounts.reset_password",
+                    "accounts.finish_registration", "accounts.login", "accounts.reset_request",
+                    "accounts.reset_password",
                     "partnerships.invitation", "cpd.calendar_feed", "audits.needs_form"}
 
 

@@ -39,6 +39,7 @@ PROXY_COUNT = 0
 PASSWORD_HASH_METHOD = "scrypt"
 
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
+SIGN_UP_LINK_MAX_AGE = 24 * 60 * 60  # seconds: the emailed link that finishes a sign-up
 INVITATION_DAYS = 14
 
 # Rate limits (Flask-Limiter): in memory for one process; with REDIS_URL (or
@@ -59,7 +60,11 @@ SMALL_COUNT_THRESHOLD = 5
 
 # Chat
 CHAT_MESSAGE_MAX_CHARS = 4000
-CHAT_STREAMS_PER_PERSON = 8  # live chat streams one person may hold open in each worker
+# Live chat streams one person may hold open: across every worker when REDIS_URL is set
+# (counted in Redis), else in each worker.
+CHAT_STREAMS_PER_PERSON = 8
+REDIS_URL = None  # redis://127.0.0.1:6379: rate limits and the stream cap shared by workers
+REDIS_KEY_PREFIX = "workspace:"  # one Redis may serve several sites (or test runs)
 # Streams a worker holds at most (gunicorn.conf.py sets it a quarter below its threads, so
 # that pages always find one free); None: no budget (the development server).
 CHAT_STREAMS_PER_WORKER = None
@@ -85,7 +90,8 @@ def normalise_database_url(url: str) -> str:
 def apply_environment(cfg) -> None:
     """Plain environment names that hosting platforms set, beside FLASK_* ones."""
     for name in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI"):
+                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "REDIS_URL",
+                 "REDIS_KEY_PREFIX"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]
     if os.environ.get("REDIS_URL") and not os.environ.get("RATELIMIT_STORAGE_URI"):

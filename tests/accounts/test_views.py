@@ -1,47 +1,100 @@
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, emailed_link
 from workspace.clock import utcnow
+from workspace.extensions import db
 from workspace.infra.mail import send_outbox
+from workspace.models.outbox import OutboxMessage
 from workspace.services.accounts import users
 
 
-def test_register_signs_in_and_returns_to_the_invitation(client):
-    response = client.post("/register?next=/invite/abc", data={
-        "name": "Jan Morris", "email": "jan@example.org", "password": PASSWORD,
-        "confirm": PASSWORD})
+def sign_up_link(client, email: str, next_path: str = "") -> str:
+    """Ask for an account at `email`; the path of the link emailed to finish it."""
+    response = client.post(f"/register{next_path and '?next=' + next_path}",
+                           data={"email": email})
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    return emailed_link(email.lower(), "/register/")
+
+
+def test_sign_up_by_emailed_link_signs_in_and_returns_to_the_invitation(client):
+    link = sign_up_link(client, "Jan@Example.org", "/invite/abc")
+    assert users.count_users() == 0  # nothing is made until the link is used
+    page = client.get(link).get_data(as_text=True)
+    assert "jan@example.org" in page
+    response = client.post(link, data={"name": "Jan Morris", "password": PASSWORD,
+                                       "confirm": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/invite/abc"
     assert "Jan Morris" in client.get("/").get_data(as_text=True)
+    assert users.get_user_by_email("jan@example.org").name == "Jan Morris"
 
 
-def test_register_never_redirects_off_site(client):
-    response = client.post("/register?next=//evil.example/x", data={
-        "name": "Jan", "email": "jan@example.org", "password": PASSWORD, "confirm": PASSWORD})
-    assert response.headers["Location"] == "/"
+def test_a_used_or_altered_sign_up_link_is_refused(client):
+    link = sign_up_link(client, "jan@example.org")
+    client.post(link, data={"name": "Jan", "password": PASSWORD, "confirm": PASSWORD})
+    client.post("/logout")
+    again = client.post(link, data={"name": "Mallory", "password": PASSWORD,
+                                    "confirm": PASSWORD}, follow_redirects=True)
+    assert "This sign-up link has already been used" in again.get_data(as_text=True)
+    assert users.get_user_by_email("jan@example.org").name == "Jan"
+    altered = client.get(link[:-1] + ("A" if link[-1] != "A" else "B"), follow_redirects=True)
+    assert "This sign-up link is not valid. Ask for a new one." in altered.get_data(as_text=True)
 
 
-def test_invalid_registration_keeps_input_and_says_what_is_wrong(client):
-    response = client.post("/register", data={
-        "name": "Jan Morris", "email": "not-an-email", "password": "short", "confirm": "other"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'value="Jan Morris"' in page and 'value="not-an-email"' in page
-    assert "Enter an email address like name@example.org." in page
-    assert "Use at least 10 characters." in page
-    assert "The two passwords differ." in page
+def test_a_sign_up_link_expires_after_a_day(client, clock):
+    link = sign_up_link(client, "jan@example.org")
+    clock.shift(timedelta(hours=25))
+    response = client.post(link, data={"name": "Jan", "password": PASSWORD,
+                                       "confirm": PASSWORD}, follow_redirects=True)
+    assert "This sign-up link has expired. Ask for a new one." in response.get_data(
+        as_text=True)
     assert users.count_users() == 0
 
 
-def test_taken_email_is_reported_next_to_the_field(client, make_user):
-    make_user(email="jan@example.org")
-    response = client.post("/register", data={
-        "name": "Jan", "email": "jan@example.org", "password": PASSWORD, "confirm": PASSWORD})
+def test_sign_up_never_redirects_off_site(client):
+    link = sign_up_link(client, "jan@example.org", "//evil.example/x")
+    response = client.post(link, data={"name": "Jan", "password": PASSWORD,
+                                       "confirm": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_up_says_the_same_whether_or_not_the_address_has_an_account(client, make_user):
+    make_user(name="Jan", email="jan@example.org")
+    taken = client.post("/register", data={"email": "jan@example.org"})
+    free = client.post("/register", data={"email": "kim@example.org"})
+    assert taken.status_code == free.status_code == 200
+    strip = lambda r, email: re.sub(r'value="[^"]+"', "", r.get_data(as_text=True)  # noqa: E731
+                                    .replace(email, "EMAIL"))
+    assert strip(taken, "jan@example.org") == strip(free, "kim@example.org")
+    # The address's owner, and only they, learn that it has an account already.
+    reminder = emailed_link("jan@example.org", "/login")
+    assert reminder == "/login"
+    assert "/register/" not in db.session.scalar(select(OutboxMessage.body).where(
+        OutboxMessage.to == "jan@example.org"))
+    assert users.count_users() == 1
+
+
+def test_invalid_sign_up_keeps_input_and_says_what_is_wrong(client):
+    response = client.post("/register", data={"email": "not-an-email"})
     assert response.status_code == 422
-    assert re.search(r'aria-invalid="true"[^>]*name="email"|name="email"[^>]*aria-invalid',
-                     response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    assert 'value="not-an-email"' in page
+    assert "Enter an email address like name@example.org." in page
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    link = sign_up_link(client, "jan@example.org")
+    response = client.post(link, data={"name": "Jan Morris", "password": "short",
+                                       "confirm": "other"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="Jan Morris"' in page
+    assert "Use at least 10 characters." in page
+    assert "The two passwords differ." in page
+    assert users.count_users() == 0
 
 
 @pytest.mark.parametrize("email, password", [("jan@example.org", "wrong password!"),

@@ -7,10 +7,11 @@ import threading
 import pytest
 
 from tests.chat.core_world import make_world
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, REDIS_URL
 from workspace.blueprints.chat import stream
 from workspace.extensions import db
 from workspace.infra import live
+from workspace.infra.slots import SharedSlots
 from workspace.models import Channel, User
 from workspace.services.chat import messages, polls
 
@@ -226,3 +227,37 @@ def test_a_page_too_far_behind_is_told_to_reload_instead_of_replaying(client, au
     assert [e["event"] for e in events] == ["reload"] and int(events[0]["id"]) == last
     _, events = _read(client, world, world.general, after=last - 3)  # within reach: replayed
     assert [e["event"] for e in events] == ["chat", "chat", "chat"]
+
+
+def test_with_redis_one_persons_cap_holds_across_workers(app, client, auth, world,
+                                                         redis_prefix):
+    app.config.update(REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=redis_prefix,
+                      CHAT_STREAMS_PER_PERSON=2)
+    app.extensions.pop("chat_open_streams", None)
+    other_worker = stream._OpenStreams(SharedSlots(REDIS_URL, redis_prefix))
+    for _ in range(2):  # two of Bob's pages stream from another worker
+        assert other_worker.admit(world.bob.id, 2) is None
+    auth.login(world.bob)
+    refused = _open(client, world)
+    assert refused.status_code == 429 and "Too many live chat pages" in refused.get_data(
+        as_text=True)
+    other_worker.leave(world.bob.id)  # one of them closed
+    assert _open(client, world).status_code == 200
+    slots = SharedSlots(REDIS_URL, redis_prefix)
+    assert slots.held(f"chat-streams:{world.bob.id}") == 1  # the ended stream gave its back
+
+
+def test_a_slot_held_by_a_worker_that_died_lapses(redis_prefix):
+    slots = SharedSlots(REDIS_URL, redis_prefix)
+    assert slots.take("chat-streams:7", 1, 0) is not None  # its time is up at once
+    assert slots.take("chat-streams:7", 1, 60) is not None  # so it does not count
+    assert slots.take("chat-streams:7", 1, 60) is None
+
+
+def test_without_redis_answering_the_cap_holds_in_each_worker(app, client, auth, world):
+    app.config.update(REDIS_URL="redis://127.0.0.1:9/0", CHAT_STREAMS_PER_PERSON=1)
+    app.extensions.pop("chat_open_streams", None)
+    auth.login(world.bob)
+    assert _open(client, world).status_code == 200  # streams still open
+    assert stream._streams().admit(world.bob.id, 1) is None  # a page of Bob's streaming
+    assert _open(client, world).status_code == 429

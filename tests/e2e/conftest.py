@@ -9,6 +9,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.conftest import emailed_link
+
 PASSWORD = "a long enough password"  # the people the journeys' fixtures make sign in with it
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -86,3 +88,19 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def sign_up(page, base: str, name: str, email: str, password: str = PASSWORD) -> None:
+    """Create an account as a newcomer does: the address, then the emailed link, then name
+    and password (from the register page or wherever `page` already stands on it)."""
+    if "/register" not in page.url:
+        page.goto(base + "/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send sign-up link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(base + emailed_link(email, "/register/"))
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text(f"Welcome, {name}. Your account is ready.")).to_be_visible()

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_up
 from workspace.services.catalogue.seed import load_catalogue_seed
 
 pytestmark = pytest.mark.browser
@@ -11,12 +12,7 @@ pytestmark = pytest.mark.browser
 def test_new_user_finds_the_cme_as_they_type(live_server, new_page, shot):
     load_catalogue_seed()
     page = new_page()
-    page.goto(live_server + "/register")
-    page.get_by_label("Your name").fill("Jan Morris")
-    page.get_by_label("Email").fill("jan@example.org")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, live_server, "Jan Morris", "jan@example.org")
 
     page.get_by_role("link", name="Catalogue").click()
     expect(page.get_by_text("162 items match")).to_be_visible()

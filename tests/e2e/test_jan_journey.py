@@ -8,7 +8,7 @@ children"), and opens the progression of a qualification one of them calls for."
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import sign_up
 from workspace.services.catalogue.seed import load_catalogue_seed
 
 pytestmark = pytest.mark.browser
@@ -27,13 +27,7 @@ def test_jan_the_new_childminder_keeps_her_options_open(live_server, new_page, s
     load_catalogue_seed()
     page = new_page()
 
-    page.goto(live_server + "/register")
-    page.get_by_label("Your name").fill("Jan Hughes")
-    page.get_by_label("Email").fill("jan.hughes@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome, Jan Hughes. Your account is ready.")).to_be_visible()
+    sign_up(page, live_server, "Jan Hughes", "jan.hughes@example.org")
 
     page.get_by_role("link", name="My progress").click()
     page.get_by_role("link", name="edit profile").click()

@@ -3,18 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, htmx_idle
+from tests.e2e.conftest import PASSWORD, htmx_idle, sign_up
 
 pytestmark = pytest.mark.browser
 
-
-
-def register(page, base, name, email):
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
 
 
 def test_lead_invites_a_colleague_who_joins(live_server, new_page, shot):
@@ -22,8 +14,7 @@ def test_lead_invites_a_colleague_who_joins(live_server, new_page, shot):
     lead.goto(live_server + "/")
     shot(lead, "01-welcome")
     lead.get_by_role("button", name="Create an account").click()
-    register(lead, live_server, "Priya Shah", "priya@example.org")
-    expect(lead.get_by_text("Welcome, Priya Shah.")).to_be_visible()
+    sign_up(lead, live_server, "Priya Shah", "priya@example.org")
 
     lead.get_by_role("button", name="Create a partnership").click()
     lead.get_by_label("Name").fill("Riverside Music Education Hub")
@@ -46,7 +37,7 @@ def test_lead_invites_a_colleague_who_joins(live_server, new_page, shot):
     expect(colleague.get_by_text("Priya Shah invites you to join")).to_be_visible()
     shot(colleague, "03-invitation-phone")
     colleague.get_by_role("button", name="Create an account").click()
-    register(colleague, live_server, "Tom Okafor", "tom@example.org")
+    sign_up(colleague, live_server, "Tom Okafor", "tom@example.org")
     colleague.get_by_role("button", name="Join Riverside Music Education Hub").click()
     expect(colleague.get_by_text("Welcome to Riverside Music Education Hub.")).to_be_visible()
     expect(colleague.get_by_text("You are steering group member.")).to_be_visible()

@@ -50,6 +50,7 @@ POLICY: dict[str, frozenset[Kind]] = {
     # --- accounts ---
     "accounts.change_password": SIGNED_IN,
     "accounts.delete_account": SIGNED_IN,  # their own account, after a fresh login
+    "accounts.finish_registration": ANYONE,  # from the emailed sign-up link
     "accounts.login": ANYONE,
     "accounts.logout": SIGNED_IN,
     "accounts.logout_everywhere": SIGNED_IN,

@@ -15,9 +15,14 @@ def _email_field(label: str = "Email"):
                                                        "name@example.org.")])
 
 
-class RegisterForm(Form):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+class SignUpForm(Form):
+    """Sign-up's first step: the address the link to finish it goes to."""
     email = _email_field()
+
+
+class RegisterForm(Form):
+    """Sign-up's second step, from the emailed link: name and password."""
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password = PasswordField("Password", validators=_password_rules)
     confirm = PasswordField("Repeat password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 
 from workspace.blueprints.access import mark_fresh, recent_login_required
@@ -14,6 +14,7 @@ from workspace.blueprints.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    SignUpForm,
 )
 from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render_form
@@ -54,18 +55,41 @@ def _sign_in(user, remember: bool = False) -> None:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
+    """Sign-up, first step: a link to finish it goes to the address given (or, if it has an
+    account already, a note saying so); the page says the same either way."""
+    form = SignUpForm()
+    if form.validate_on_submit():
+        account_service.email_sign_up_link(
+            form.email.data, _safe_next(), current_app.config["SECRET_KEY"],
+            finish_link=lambda token: absolute_url("accounts.finish_registration", token=token),
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.reset_request"))
+        return render_template("accounts/register_sent.html", email=form.email.data)
+    return render_form("accounts/register.html", form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def finish_registration(token: str):
+    """Sign-up, second step, from the emailed link: name and password, then signed in."""
+    cfg = current_app.config
+    try:
+        email, next_path = account_service.sign_up_for_token(token, cfg["SECRET_KEY"],
+                                                             cfg["SIGN_UP_LINK_MAX_AGE"])
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.register"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = account_service.register_user(form.email.data, form.name.data,
-                                                 form.password.data)
+            user = account_service.register_user(email, form.name.data, form.password.data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             _sign_in(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            return redirect(_safe_next())
-    return render_form("accounts/register.html", form)
+            return redirect(next_path)
+    return render_form("accounts/finish_registration.html", form, email=email)
 
 
 @bp.route("/login", methods=["GET", "POST"])

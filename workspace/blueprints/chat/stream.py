@@ -11,12 +11,14 @@ What an event shows is the same for every viewer, so it is rendered once per pro
 kept in a small cache; what differs is only *whether* a viewer may receive it.
 """
 
+import logging
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from time import monotonic
 
+import redis
 from flask import Response, current_app, g, request, stream_with_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,9 +27,12 @@ from workspace.blueprints.access import partnership_route
 from workspace.blueprints.chat.views import bp
 from workspace.extensions import db
 from workspace.infra import live
+from workspace.infra.slots import SharedSlots
 from workspace.models import ChatEvent, Membership, Message, Poll
 from workspace.services import permissions
 from workspace.services.chat import messages
+
+log = logging.getLogger(__name__)
 
 RETRY_MS = 1000
 KEEPALIVE_SECONDS = 15
@@ -68,12 +73,16 @@ def stream(partnership):
 
 @dataclass
 class _OpenStreams:
-    """How many streams each person holds open in this process: a cap per person, so that
-    one member opening page after page cannot take every thread a worker has, and a budget
-    for the worker (CHAT_STREAMS_PER_WORKER, which gunicorn.conf.py sets below its threads),
-    so that pages always find a thread free."""
+    """The streams open in this process: a cap per person, so that one member opening page
+    after page cannot take every thread there is (counted across every worker in Redis when
+    REDIS_URL is set, else in this one), and a budget for the worker
+    (CHAT_STREAMS_PER_WORKER, which gunicorn.conf.py sets below its threads), so that pages
+    always find a thread free."""
 
-    counts: dict = field(default_factory=dict)
+    shared: SharedSlots | None = None
+    slot_seconds: int = 120  # a stream's slot in Redis lapses after this (a worker died)
+    counts: dict = field(default_factory=dict)  # person -> streams open in this process
+    tokens: dict = field(default_factory=dict)  # person -> their slots' tokens in Redis
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def admit(self, person: int, cap: int, budget: int | None = None) -> Response | None:
@@ -81,28 +90,64 @@ class _OpenStreams:
         past the person's cap, 503 past the worker's budget of streams (the threads it
         keeps for pages; the browser's stream reconnects a little later, elsewhere)."""
         with self.lock:
-            if self.counts.get(person, 0) >= cap:
-                return Response("Too many live chat pages are open: close some and reload.",
-                                429, {"Retry-After": "30",
-                                      "Content-Type": "text/plain; charset=utf-8"})
+            if self.shared is None and self.counts.get(person, 0) >= cap:
+                return _too_many()
             if budget is not None and sum(self.counts.values()) >= budget:
                 return Response("Live chat is busy: it reconnects in a moment.", 503,
                                 {"Retry-After": "5",
                                  "Content-Type": "text/plain; charset=utf-8"})
             self.counts[person] = self.counts.get(person, 0) + 1
-            return None
+        if self.shared is not None:
+            return self._take_shared(person, cap)
+        return None
+
+    def _take_shared(self, person: int, cap: int) -> Response | None:
+        try:
+            token = self.shared.take(f"chat-streams:{person}", cap, self.slot_seconds)
+        except redis.RedisError:  # Redis away: this worker's own count decides meanwhile
+            log.warning("Redis did not answer: chat streams capped per worker meanwhile")
+            token, over = "", self.counts.get(person, 0) > cap
+        else:
+            over = token is None
+        with self.lock:
+            if over:
+                self._forget(person)
+                return _too_many()
+            self.tokens.setdefault(person, []).append(token)
+        return None
 
     def leave(self, person: int) -> None:
         with self.lock:
-            left = self.counts.get(person, 0) - 1
-            if left > 0:
-                self.counts[person] = left
-            else:
-                self.counts.pop(person, None)
+            self._forget(person)
+            tokens = self.tokens.get(person)
+            token = tokens.pop() if tokens else ""
+            if tokens == []:
+                del self.tokens[person]
+        if token:
+            self.shared.give_back(f"chat-streams:{person}", token)
+
+    def _forget(self, person: int) -> None:
+        left = self.counts.get(person, 0) - 1
+        if left > 0:
+            self.counts[person] = left
+        else:
+            self.counts.pop(person, None)
+
+
+def _too_many() -> Response:
+    return Response("Too many live chat pages are open: close some and reload.", 429,
+                    {"Retry-After": "30", "Content-Type": "text/plain; charset=utf-8"})
 
 
 def _streams() -> _OpenStreams:
-    return current_app.extensions.setdefault("chat_open_streams", _OpenStreams())
+    open_streams = current_app.extensions.get("chat_open_streams")
+    if open_streams is None:  # the first stream of the process (Redis connects lazily)
+        cfg = current_app.config
+        shared = (SharedSlots(cfg["REDIS_URL"], cfg["REDIS_KEY_PREFIX"])
+                  if cfg.get("REDIS_URL") else None)
+        open_streams = current_app.extensions.setdefault("chat_open_streams", _OpenStreams(
+            shared, slot_seconds=int(cfg["CHAT_STREAM_SECONDS"]) + 60))
+    return open_streams
 
 
 def _bounded(partnership_id: int, after: int) -> int | None:

@@ -37,6 +37,61 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def _load_link(serializer: URLSafeTimedSerializer, token: str, max_age: int,
+               kind: str) -> list:
+    """The pair a signed emailed link carries, or a refusal in words when it has expired or
+    is not one of ours."""
+    try:
+        first, second = serializer.loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise DomainError(f"This {kind} link has expired. Ask for a new one.") from None
+    except (BadSignature, ValueError, TypeError):
+        raise DomainError(f"This {kind} link is not valid. Ask for a new one.") from None
+    return [first, second]
+
+
+def _sign_up_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="sign-up")
+
+
+def make_sign_up_token(email: str, next_path: str, secret_key: str) -> str:
+    return _sign_up_serializer(secret_key).dumps([normalise_email(email), next_path])
+
+
+def email_sign_up_link(email: str, next_path: str, secret_key: str,
+                       finish_link: Callable[[str], str], login_link: str,
+                       reset_link: str) -> None:
+    """The first step of sign-up: queue to `email` a link that finishes creating an account
+    there (`finish_link(token)`, the token carrying the address and where to go after), or,
+    when the address already has an account, a note saying so with the way to log in. The
+    person asking is told the same either way, so the form reveals nothing about who has
+    an account."""
+    existing = get_user_by_email(email)
+    if existing is not None:
+        queue_email(existing.email, "You already have a Partnership Workspace account",
+                    f"Hello {existing.name},\n\nSomeone, perhaps you, asked to create an "
+                    f"account with this email address. It already has one: log in at\n\n"
+                    f"{login_link}\n\nIf you have forgotten your password, choose a new one "
+                    f"at\n\n{reset_link}\n\nIf this was not you, ignore this email: nothing "
+                    f"has changed.\n")
+    else:
+        queue_email(normalise_email(email), "Finish creating your Partnership Workspace account",
+                    f"Hello,\n\nTo finish creating your account, open this link within a day "
+                    f"and choose your name and password:\n\n"
+                    f"{finish_link(make_sign_up_token(email, next_path, secret_key))}\n\nIf you "
+                    f"did not ask for an account, ignore this email.\n")
+    db.session.commit()
+
+
+def sign_up_for_token(token: str, secret_key: str, max_age: int) -> tuple[str, str]:
+    """The email address a sign-up link was sent to, and where to go once signed up."""
+    email, next_path = _load_link(_sign_up_serializer(secret_key), token, max_age, "sign-up")
+    if get_user_by_email(email) is not None:
+        raise DomainError("This sign-up link has already been used: the address has an "
+                          "account. Log in instead.")
+    return email, next_path
+
+
 def register_user(email: str, name: str, password: str) -> User:
     if get_user_by_email(email) is not None:
         raise DomainError("An account with this email already exists. Log in instead.",
@@ -114,12 +169,7 @@ def email_reset_link(email: str, secret_key: str, link_for: Callable[[str], str]
 
 
 def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
-    try:
-        user_id, fingerprint = _reset_serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise DomainError("This reset link has expired. Ask for a new one.") from None
-    except (BadSignature, ValueError, TypeError):
-        raise DomainError("This reset link is not valid. Ask for a new one.") from None
+    user_id, fingerprint = _load_link(_reset_serializer(secret_key), token, max_age, "reset")
     user = db.session.get(User, user_id)
     if user is None or fingerprint != _password_fingerprint(user):
         raise DomainError("This reset link has already been used. Ask for a new one.")
