@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from workspace.exceptions import Forbidden, NotFound
+from workspace.extensions import htmx
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -18,9 +19,11 @@ MESSAGES = {
 
 
 def _error_page(code: int, detail: str | None = None):
+    """The whole page; for an htmx request, only the message, which static/app.js shows where
+    the person acted (the page keeps what they typed)."""
     title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
-    return render_template("errors/error.html", code=code, title=title,
-                           message=detail or message), code
+    template = "errors/_message.html" if htmx else "errors/error.html"
+    return render_template(template, code=code, title=title, message=detail or message), code
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,8 +10,9 @@ INVALID = 422  # invalid forms come back as 422 everywhere; htmx is configured t
 
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
-    """The fragment for an htmx request (when one is given), else the whole page."""
-    template = fragment if fragment and htmx else page
+    """The fragment for an htmx request (when one is given), else the whole page, also when
+    htmx restores a page from history (the Back button after a pushed address)."""
+    template = fragment if fragment and htmx and not htmx.history_restore_request else page
     return render_template(template, **context), status
 
 

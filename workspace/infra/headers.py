@@ -50,6 +50,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = (
         f"{own}; {CONTENT_SECURITY_POLICY}" if own else CONTENT_SECURITY_POLICY)
     response.headers.update(HEADERS)
+    # A page and its htmx fragment share an address: caches (the browser's, for Back) must
+    # keep them apart.
+    response.vary.add("HX-Request")
     if current_app.config.get("SECURE"):
         response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
     return response
