@@ -111,6 +111,8 @@ def zebra(make_user, make_partnership, add_member):
     leads_claim = tracking.claim_prior_learning(owner, unit, "Zebra club").id
     invitation = service.create_invitation(theirs, lead, Role.MEMBER)
     tokens = {
+        "accounts.confirm_email": users.make_email_change_token(
+            owner, "zebra.new@example.org", current_app.config["SECRET_KEY"]),
         "accounts.finish_registration": users.make_sign_up_token(
             "newcomer@example.org", "/", current_app.config["SECRET_KEY"]),
         "accounts.reset_password": users.make_reset_token(

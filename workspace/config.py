@@ -40,6 +40,7 @@ PASSWORD_HASH_METHOD = "scrypt"
 
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 SIGN_UP_LINK_MAX_AGE = 24 * 60 * 60  # seconds: the emailed link that finishes a sign-up
+EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60  # seconds: the link that confirms a new email address
 INVITATION_DAYS = 14
 
 # Rate limits (Flask-Limiter): in memory for one process; with REDIS_URL (or

@@ -55,13 +55,36 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(make_user
     assert users.authenticate(user.email, "a new long password") == user
 
 
-def test_email_change_needs_the_current_password(make_user):
-    user = make_user(email="jan@example.org")
+def _link(to: str) -> str:
+    return "https://x/" + to
+
+
+def test_email_change_needs_the_current_password_and_waits_for_the_link(make_user):
+    user = make_user(name="Jan", email="jan@example.org")
     with pytest.raises(DomainError) as error:
-        users.update_profile(user, "Jan", "new@example.org", "")
+        users.update_profile(user, "Jan M", "new@example.org", "", "secret", _link)
     assert error.value.field == "current_password"
-    users.update_profile(user, "Jan Morris", "new@example.org", PASSWORD)
-    assert (user.name, user.email) == ("Jan Morris", "new@example.org")
+    assert user.name == "Jan"  # a refusal changes nothing
+    assert users.update_profile(user, "Jan Morris", "new@example.org", PASSWORD, "secret",
+                                _link) is True
+    assert (user.name, user.email) == ("Jan Morris", "jan@example.org")  # not yet
+    token = users.make_email_change_token(user, "new@example.org", "secret")
+    assert users.confirm_email_change(user, token, "secret", 3600) == "new@example.org"
+    assert user.email == "new@example.org"
+    with pytest.raises(DomainError, match="already been used"):
+        users.confirm_email_change(user, token, "secret", 3600)
+
+
+def test_an_email_change_link_moves_only_its_own_account_to_a_free_address(make_user):
+    jan = make_user(email="jan@example.org")
+    kim = make_user(email="kim@example.org")
+    token = users.make_email_change_token(jan, "new@example.org", "secret")
+    with pytest.raises(DomainError, match="for another account"):
+        users.confirm_email_change(kim, token, "secret", 3600)
+    make_user(email="new@example.org")  # someone signed up with it meanwhile
+    with pytest.raises(DomainError, match="Another account uses that address now"):
+        users.confirm_email_change(jan, token, "secret", 3600)
+    assert (jan.email, kim.email) == ("jan@example.org", "kim@example.org")
 
 
 def test_reset_token_works_once(make_user):

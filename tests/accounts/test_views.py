@@ -141,6 +141,38 @@ def test_profile_page_and_invalid_profile_keeps_input(client, auth, make_user):
     assert 'value="Jan M"' in response.get_data(as_text=True)
 
 
+def test_a_new_email_is_used_once_its_owner_confirms_it(client, auth, make_user):
+    jan = make_user(name="Jan", email="jan@example.org")
+    auth.login(jan)
+    response = client.post("/account", data={"name": "Jan", "email": "new@example.org",
+                                             "current_password": PASSWORD},
+                           follow_redirects=True)
+    assert "We have sent a link to new@example.org" in response.get_data(as_text=True)
+    assert users.get_user_by_email("jan@example.org") is not None  # not changed yet
+    link = emailed_link("new@example.org", "/account/email/")
+    assert "new@example.org" in client.get(link).get_data(as_text=True)
+    assert client.post(link).status_code == 302
+    assert users.get_user_by_email("new@example.org").id == jan.id
+    assert "now uses new@example.org" in db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to == "jan@example.org"))
+    again = client.post(link, follow_redirects=True)
+    assert "This confirmation link has already been used." in again.get_data(as_text=True)
+
+
+def test_the_profile_says_the_same_when_the_new_email_has_an_account(client, auth,
+                                                                     make_user):
+    make_user(name="Kim", email="kim@example.org")
+    auth.login(make_user(name="Jan", email="jan@example.org"))
+    answers = [client.post("/account", data={"name": "Jan", "email": email,
+                                              "current_password": PASSWORD},
+                           follow_redirects=True).get_data(as_text=True).replace(email, "X")
+               for email in ("kim@example.org", "free@example.org")]
+    assert answers[0] == answers[1]
+    assert "/account/email/" not in db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to == "kim@example.org"))
+    assert users.get_user_by_email("jan@example.org") is not None
+
+
 def test_reset_request_is_logged_without_smtp_and_says_the_same_for_unknown_emails(
         client, make_user, caplog):
     make_user(email="jan@example.org")

@@ -49,6 +49,7 @@ OWNERS = frozenset({Kind.OWNER})  # the person's own records (/me/...): nobody e
 POLICY: dict[str, frozenset[Kind]] = {
     # --- accounts ---
     "accounts.change_password": SIGNED_IN,
+    "accounts.confirm_email": SIGNED_IN,  # their own account, from the link to the address
     "accounts.delete_account": SIGNED_IN,  # their own account, after a fresh login
     "accounts.finish_registration": ANYONE,  # from the emailed sign-up link
     "accounts.login": ANYONE,

@@ -163,15 +163,39 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            account_service.update_profile(current_user, form.name.data, form.email.data,
-                                           form.current_password.data)
+            link_sent = account_service.update_profile(
+                current_user, form.name.data, form.email.data, form.current_password.data,
+                current_app.config["SECRET_KEY"],
+                confirm_link=lambda token: absolute_url("accounts.confirm_email", token=token))
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(f"Your profile is saved. We have sent a link to {form.email.data}: your "
+                  "email changes when you open it." if link_sent else "Your profile is saved.",
+                  "success")
             return redirect(url_for("accounts.profile"))
     return render_form("accounts/profile.html", form, end_all=ConfirmForm(),
                        open_sessions=sessions.count_open_sessions(current_user))
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_email(token: str):
+    """The link sent to a new address: confirming moves the account to it."""
+    cfg = current_app.config
+    try:
+        new_email = account_service.email_change_for_token(
+            current_user, token, cfg["SECRET_KEY"], cfg["EMAIL_CHANGE_MAX_AGE"])
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.profile"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        account_service.confirm_email_change(current_user, token, cfg["SECRET_KEY"],
+                                             cfg["EMAIL_CHANGE_MAX_AGE"])
+        flash(f"Your email is now {new_email}.", "success")
+        return redirect(url_for("accounts.profile"))
+    return render_form("accounts/confirm_email.html", form, new_email=new_email)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -38,16 +38,18 @@ def _hash(password: str) -> str:
 
 
 def _load_link(serializer: URLSafeTimedSerializer, token: str, max_age: int,
-               kind: str) -> list:
-    """The pair a signed emailed link carries, or a refusal in words when it has expired or
-    is not one of ours."""
+               kind: str, parts: int = 2) -> list:
+    """The values a signed emailed link carries (`parts` of them), or a refusal in words
+    when it has expired or is not one of ours."""
     try:
-        first, second = serializer.loads(token, max_age=max_age)
+        values = serializer.loads(token, max_age=max_age)
     except SignatureExpired:
         raise DomainError(f"This {kind} link has expired. Ask for a new one.") from None
-    except (BadSignature, ValueError, TypeError):
-        raise DomainError(f"This {kind} link is not valid. Ask for a new one.") from None
-    return [first, second]
+    except BadSignature:
+        values = None
+    if not isinstance(values, list) or len(values) != parts:
+        raise DomainError(f"This {kind} link is not valid. Ask for a new one.")
+    return values
 
 
 def _sign_up_serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -128,18 +130,70 @@ def change_password(user: User, current_password: str, new_password: str,
     set_password(user, new_password, now)
 
 
-def update_profile(user: User, name: str, email: str, current_password: str = "") -> None:
-    """Change name and email; a new email needs the current password."""
+def update_profile(user: User, name: str, email: str, current_password: str,
+                   secret_key: str, confirm_link: Callable[[str], str]) -> bool:
+    """Save the name; a new email needs the current password and changes only once its owner
+    opens the link sent to it (`confirm_link(token)`), so that nobody takes an address they
+    do not read, or learns from this form which addresses have accounts. True when a link
+    went out."""
     email = normalise_email(email)
-    if email != user.email:
-        if not check_password_hash(user.password_hash, current_password or ""):
-            raise DomainError("Enter your current password to change your email.",
-                              field="current_password")
-        if get_user_by_email(email) is not None:
-            raise DomainError("Another account already uses this email.", field="email")
-        user.email = email
+    asked = email != user.email
+    if asked and not check_password_hash(user.password_hash, current_password or ""):
+        raise DomainError("Enter your current password to change your email.",
+                          field="current_password")
     user.name = name.strip()
+    if asked:
+        if get_user_by_email(email) is not None:
+            queue_email(email, "Your address and Partnership Workspace",
+                        "Hello,\n\nSomeone asked to move another Partnership Workspace account "
+                        "to this email address. It already has an account, so nothing has "
+                        "changed. If you did not expect this, you can ignore this email.\n")
+        else:
+            token = make_email_change_token(user, email, secret_key)
+            queue_email(email, "Confirm your new Partnership Workspace email",
+                        f"Hello {user.name},\n\nTo use this address for your account, open "
+                        f"this link within a day:\n\n{confirm_link(token)}\n\nUntil then "
+                        f"you log in with {user.email}. If you did not ask for this, ignore "
+                        f"this email.\n")
     db.session.commit()
+    return asked
+
+
+def _email_change_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="email-change")
+
+
+def make_email_change_token(user: User, new_email: str, secret_key: str) -> str:
+    return _email_change_serializer(secret_key).dumps([user.id, user.email,
+                                                       normalise_email(new_email)])
+
+
+def email_change_for_token(user: User, token: str, secret_key: str, max_age: int) -> str:
+    """The address a confirmation link moves `user` to, when it is their link, made while they
+    had the email they have now, and the address is still free; else a refusal in words."""
+    user_id, old_email, new_email = _load_link(_email_change_serializer(secret_key), token,
+                                               max_age, "confirmation", parts=3)
+    if user_id != user.id:
+        raise DomainError("This confirmation link is for another account. Log in with that "
+                          "account to use it.")
+    if old_email != user.email:
+        raise DomainError("This confirmation link has already been used.")
+    if get_user_by_email(new_email) is not None:
+        raise DomainError("Another account uses that address now, so your email stays "
+                          f"{user.email}.")
+    return new_email
+
+
+def confirm_email_change(user: User, token: str, secret_key: str, max_age: int) -> str:
+    """Move `user` to the address the link was sent to; the old address is told."""
+    new_email = email_change_for_token(user, token, secret_key, max_age)
+    old_email, user.email = user.email, new_email
+    queue_email(old_email, "Your Partnership Workspace email has changed",
+                f"Hello {user.name},\n\nYour account now uses {new_email}; this address is "
+                f"no longer on it. If you did not make this change, reset your password from "
+                f"the new address or contact your partnership's lead.\n")
+    db.session.commit()
+    return new_email
 
 
 def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
