@@ -80,9 +80,9 @@ def test_a_reminder_that_fails_is_logged_and_the_others_still_go(
         return real_notify(user, kind, subject, message, **kwargs)
 
     monkeypatch.setattr(cpd, "notify", notify_failing_on_three)
-    with caplog.at_level(logging.ERROR, logger="workspace.cpd"):
+    with caplog.at_level(logging.ERROR, logger="workspace.infra.jobs"):
         assert cpd.send_reminders(NOW) == 2
-    assert "Could not remind booking" in caplog.text
+    assert "Could not handle the reminder of booking" in caplog.text
     assert send_outbox(NOW).sent == 2
     assert smtp_server.subjects()[-2:] == ["Reminder: One",
                                            "Reminder: Singing  Bcc: eve@example.org"]

@@ -84,9 +84,9 @@ def test_a_reminder_that_fails_is_logged_and_the_others_still_go(
         return real_notify(user, kind, subject, message, **kwargs)
 
     monkeypatch.setattr(actions, "notify", notify_failing_on_three)
-    with caplog.at_level(logging.ERROR, logger="workspace.steering"):
+    with caplog.at_level(logging.ERROR, logger="workspace.infra.jobs"):
         assert actions.send_overdue_reminders(DAY) == 2
-    assert "Could not remind the owner of action" in caplog.text
+    assert "Could not handle the overdue reminder of action" in caplog.text
     assert send_outbox(clock.now).sent == 2
     assert smtp_server.subjects()[-2:] == ["Overdue: One", "Overdue: Two  Bcc: eve@example.org"]
     assert all(e.rcpt_tos == ["tom@example.org"] for e in smtp_server.envelopes)

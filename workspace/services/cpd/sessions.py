@@ -7,7 +7,6 @@ write lock on SQLite, so the count of booked places and the change that follows 
 one request at a time per session. A unique (session, person) constraint backs it up.
 """
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from workspace.clock import LONDON_NAME, local_to_utc, utcnow
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
+from workspace.infra.jobs import each_on_its_own
 from workspace.models import (
     Booking,
     CatalogueItem,
@@ -39,8 +39,6 @@ from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
 from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import get_owned
-
-log = logging.getLogger("workspace.cpd")
 
 # --- networks -----------------------------------------------------------------------------
 
@@ -575,17 +573,9 @@ def send_reminders(now: datetime, within: timedelta = timedelta(hours=48)) -> in
     Each booking is reminded in a transaction of its own: one that fails is logged and left
     to the next run, and the others are reminded all the same.
     """
-    sent = 0
-    for booking_id in [b.id for b in due_reminders(now, within)]:
-        try:
-            reminded = _remind(db.session.get(Booking, booking_id), now)
-            db.session.commit()
-        except Exception:  # whatever went wrong is this booking's alone
-            db.session.rollback()
-            log.exception("Could not remind booking %s", booking_id)
-        else:
-            sent += reminded
-    return sent
+    return each_on_its_own([b.id for b in due_reminders(now, within)],
+                           lambda booking_id: _remind(db.session.get(Booking, booking_id), now),
+                           "the reminder of booking %s")
 
 
 def _remind(booking: Booking, now: datetime) -> bool:

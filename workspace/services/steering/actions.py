@@ -6,7 +6,6 @@ and their owners reminded once a day.
 London time on the 4th, whatever the server's zone.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
+from workspace.infra.jobs import each_on_its_own
 from workspace.models import Membership, Partnership, User
 from workspace.models.audits import AgePhase, ArtForm, Audit, TargetGroup
 from workspace.models.steering import Action, ActionStatus, Meeting, WorkingGroup
@@ -22,8 +22,6 @@ from workspace.services import permissions, signals
 from workspace.services.notifications import notify
 
 FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
-
-log = logging.getLogger("workspace.steering")
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -240,16 +238,9 @@ def send_overdue_reminders(today: date) -> int:
     Each action is reminded in a transaction of its own: one that fails is logged and left to
     the next run, and the others are reminded all the same.
     """
-    sent = 0
-    for action_id in [a.id for a in overdue_to_remind(today)]:
-        try:
-            reminded = _remind(db.session.get(Action, action_id), today)
-            db.session.commit()
-        except Exception:  # whatever went wrong is this action's alone
-            db.session.rollback()
-            log.exception("Could not remind the owner of action %s", action_id)
-        else:
-            sent += reminded
+    sent = each_on_its_own([a.id for a in overdue_to_remind(today)],
+                           lambda action_id: _remind(db.session.get(Action, action_id), today),
+                           "the overdue reminder of action %s")
     db.session.expire_all()
     return sent
 
