@@ -37,6 +37,7 @@ from workspace.blueprints.policy import POLICY, Kind
 from workspace.extensions import db
 from workspace.models import (
     Audit,
+    Booking,
     Component,
     CpdSession,
     Enrolment,
@@ -45,8 +46,9 @@ from workspace.models import (
     Prerequisite,
     PriorLearningClaim,
 )
+from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role, Sector
-from workspace.services import permissions
+from workspace.services import credentials, permissions
 from workspace.services.accounts import users
 from workspace.services.catalogue import items
 from workspace.services.chat import messages, polls
@@ -110,7 +112,11 @@ def zebra(make_user, make_partnership, add_member):
     unit = items.create_item(None, "ZEBRA-U", title="Zebra unit outside any centre")
     leads_claim = tracking.claim_prior_learning(owner, unit, "Zebra club").id
     invitation = service.create_invitation(theirs, lead, Role.MEMBER)
+    attended = db.session.scalar(select(Booking.id).where(
+        Booking.user_id == owner.id, Booking.attendance == Attendance.ATTENDED))
+    credential = credentials.attendance_credential(owner, attended)
     tokens = {
+        "credentials.show": credential.token,
         "accounts.confirm_email": users.make_email_change_token(
             owner, "zebra.new@example.org", current_app.config["SECRET_KEY"]),
         "accounts.finish_registration": users.make_sign_up_token(
@@ -124,6 +130,8 @@ def zebra(make_user, make_partnership, add_member):
             Audit.partnership_id == theirs.id)),
     }
     objects = {  # the centre's assessors decide the claim on a centre's unit, leads others
+        **{endpoint: {"booking_id": attended} for endpoint in (
+            "progress.certificate", "progress.certificate_pdf", "progress.credential_download")},
         "progress.verify_claim": {"prior_learning_claim_id": leads_claim},
         "progress.reject_claim": {"prior_learning_claim_id": leads_claim},
         "progress.assessor_verify_claim": {"prior_learning_claim_id": centre_claim},

@@ -42,6 +42,9 @@ PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
 SIGN_UP_LINK_MAX_AGE = 24 * 60 * 60  # seconds: the emailed link that finishes a sign-up
 EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60  # seconds: the link that confirms a new email address
 INVITATION_DAYS = 14
+# The RSA private key (PEM) that signs credentials; None: instance/credential_key.pem, made on
+# first use. Several machines must share one; losing it makes every credential unverifiable.
+CREDENTIAL_SIGNING_KEY = None
 
 # Rate limits (Flask-Limiter): in memory for one process; with REDIS_URL (or
 # RATELIMIT_STORAGE_URI) set, in Redis, shared by every worker.
@@ -92,7 +95,7 @@ def apply_environment(cfg) -> None:
     """Plain environment names that hosting platforms set, beside FLASK_* ones."""
     for name in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "REDIS_URL",
-                 "REDIS_KEY_PREFIX"):
+                 "REDIS_KEY_PREFIX", "CREDENTIAL_SIGNING_KEY"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]
     if os.environ.get("REDIS_URL") and not os.environ.get("RATELIMIT_STORAGE_URI"):

@@ -25,6 +25,15 @@ def send_download(download: uploads.Download) -> Response:
     return response
 
 
+def attachment(body: str | bytes, mimetype: str, filename: str) -> Response:
+    """A download made for the person asking (a certificate, their record): kept private."""
+    response = Response(body, mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
 def people_csv(partnership, what: str, text: str, filename: str) -> Response:
     """A CSV of the partnership's records about people, its download recorded (who, what,
     how many rows; not the data) for the partnership's leads."""

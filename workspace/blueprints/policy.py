@@ -161,6 +161,10 @@ POLICY: dict[str, frozenset[Kind]] = {
     "chat.show": MEMBERS,
     "chat.stream": MEMBERS,
     "chat.thread": MEMBERS,
+    # --- credentials (public: whether a credential holds, and the key that checks it) ---
+    "credentials.public_key": ANYONE,
+    "credentials.show": ANYONE,
+    "credentials.verify": ANYONE,
     # --- cpd ---
     "cpd.add_resource_file": MEMBERS,
     "cpd.add_resource_link": MEMBERS,
@@ -225,10 +229,13 @@ POLICY: dict[str, frozenset[Kind]] = {
     "progress.assessor_verify_claim": ASSESSORS,
     "progress.centre": MEMBERS,
     "progress.centres": MEMBERS,
+    "progress.certificate": OWNERS,  # their own attended session's (and its credential)
+    "progress.certificate_pdf": OWNERS,
     "progress.claim_prior_learning": SIGNED_IN,
     "progress.claims": LEADS,
     "progress.cpd_log": SIGNED_IN,
     "progress.create_centre": LEADS,
+    "progress.credential_download": OWNERS,
     "progress.dashboard": SIGNED_IN,
     "progress.delete_cpd_log_entry": OWNERS,
     "progress.download_evidence": OWNERS,
@@ -248,6 +255,8 @@ POLICY: dict[str, frozenset[Kind]] = {
     "progress.remove_held": OWNERS,
     "progress.remove_staff": LEADS,
     "progress.save_unit_plan": OWNERS,
+    "progress.statement": SIGNED_IN,  # their own CPD of a year
+    "progress.statement_pdf": SIGNED_IN,
     "progress.team_plan": LEADS | OWNERS,  # team.may_see_team: the owner represents the school
     "progress.update_unit": OWNERS,
     "progress.update_window": LEADS,

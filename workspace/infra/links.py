@@ -1,7 +1,7 @@
 """Absolute links for emails, calendars and share links: always from the configured BASE_URL,
 never from the request's Host header (which whoever sends the request chooses)."""
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def absolute(path: str) -> str:
@@ -10,4 +10,7 @@ def absolute(path: str) -> str:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    return absolute(url_for(endpoint, **values))
+    """The site's address of an endpoint, also outside a request (a job, a command)."""
+    if has_request_context():
+        return absolute(url_for(endpoint, **values))
+    return absolute(current_app.url_map.bind("localhost").build(endpoint, values))

@@ -57,6 +57,7 @@ from workspace.models.cpd import (
     SupplyClaim,
     SupplyRate,
 )
+from workspace.models.credentials import Credential
 from workspace.models.notifications import Notification
 from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import (
@@ -89,6 +90,7 @@ from workspace.models.steering import (
 
 __all__ = [
     "SeedMark",
+    "Credential",
     "Centre",
     "CentreStaff",
     "Registration",

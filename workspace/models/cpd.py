@@ -3,8 +3,9 @@ calendar feeds and shared resources."""
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -135,6 +136,12 @@ class CpdSession(db.Model):
 
     network: Mapped[Network] = relationship()
     series: Mapped[SessionSeries | None] = relationship()
+
+    @property
+    def day(self) -> date:
+        """The session's date where it takes place (a late-evening UTC start is the next
+        day)."""
+        return self.starts_at.astimezone(ZoneInfo(self.timezone)).date()
 
 
 class SessionModule(db.Model):

@@ -5,11 +5,12 @@ The forms live here rather than in forms.py because only these views use them.
 
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import DateField, DecimalField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from workspace.blueprints.files import attachment
 from workspace.blueprints.form_base import Form
 from workspace.blueprints.progress.views import bp
 from workspace.blueprints.rendering import add_domain_error, render
@@ -104,9 +105,5 @@ def record():
 def record_json():
     data = record_service.record_of(current_user)
     filename = f"record-{data['exported_at'][:10]}.json"
-    response = Response(json.dumps(data, indent=2, ensure_ascii=False),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    return attachment(json.dumps(data, indent=2, ensure_ascii=False), "application/json",
+                      filename)

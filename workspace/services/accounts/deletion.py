@@ -31,6 +31,7 @@ from workspace.models import (
     ChannelRead,
     CpdLogEntry,
     CpdSession,
+    Credential,
     Enrolment,
     HeldQualification,
     Invitation,
@@ -84,7 +85,7 @@ def delete_account(user: User, password: str, now: datetime) -> None:
             partnerships.leave_partnership(membership.partnership, membership)
     bookings = select(Booking.id).where(Booking.user_id == user.id)
     db.session.execute(delete(SupplyClaim).where(SupplyClaim.booking_id.in_(bookings)))
-    for model in (Booking, CalendarFeed, PractitionerProfile, HeldQualification,
+    for model in (Credential, Booking, CalendarFeed, PractitionerProfile, HeldQualification,
                   PriorLearningClaim, Enrolment, CpdLogEntry, ChannelRead, PollVote,
                   NetworkMember, Notification, LoginSession):
         db.session.execute(delete(model).where(model.user_id == user.id))

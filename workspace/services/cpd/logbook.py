@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -34,6 +33,7 @@ class LogRow:
     reflection: str = ""
     entry: CpdLogEntry | None = None  # set for own entries, which the person may delete
     session: CpdSession | None = None
+    booking_id: int | None = None  # an attended session's place: its certificate
 
     @property
     def editable(self) -> bool:
@@ -106,15 +106,11 @@ def list_entries(user: User) -> list[CpdLogEntry]:
 # --- the whole log ------------------------------------------------------------------------
 
 
-def session_day(cpd_session: CpdSession) -> date:
-    """The session's date where it took place (a late-evening UTC start is the next day)."""
-    return cpd_session.starts_at.astimezone(ZoneInfo(cpd_session.timezone)).date()
-
-
 def cpd_log(user: User) -> list[LogRow]:
     """Attended sessions and own entries, newest first."""
-    rows = [LogRow(session_day(e.session), e.session.title, Decimal(e.hours),
-                   SESSION_SOURCE, session=e.session) for e in sessions.attended_sessions(user)]
+    rows = [LogRow(e.session.day, e.session.title, Decimal(e.hours), SESSION_SOURCE,
+                   session=e.session, booking_id=e.booking_id)
+            for e in sessions.attended_sessions(user)]
     rows += [LogRow(e.day, e.activity, Decimal(e.hours), OWN_SOURCE, e.reflection, entry=e)
              for e in list_entries(user)]
     # Stable sort: on the same day, sessions (already newest first) come before own entries.

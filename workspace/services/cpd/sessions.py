@@ -36,7 +36,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
-from workspace.services import permissions, signals
+from workspace.services import credentials, permissions, signals
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import get_owned
 
@@ -497,6 +497,8 @@ def mark_attendance(cpd_session: CpdSession, booking_id: int, attendance: Attend
         raise DomainError(refusal)
     if booking.status != BookingStatus.BOOKED:
         raise DomainError("Only people with a place can be marked.")
+    if booking.attendance == Attendance.ATTENDED and attendance != Attendance.ATTENDED:
+        credentials.revoke_for_booking(booking, now)
     booking.attendance = attendance
     booking.attendance_marked_by_id = actor.id
     booking.attendance_marked_at = now
@@ -517,16 +519,17 @@ def register(cpd_session: CpdSession) -> list[Booking]:
 class CpdEntry:
     session: CpdSession
     hours: Decimal
+    booking_id: int  # the place the register marked attended (its certificate's)
 
 
 def attended_sessions(user: User) -> list[CpdEntry]:
     """Sessions the person attended, newest first: their CPD record from the CPD area."""
-    sessions = db.session.scalars(
-        select(CpdSession).join(Booking, Booking.session_id == CpdSession.id)
+    rows = db.session.execute(
+        select(CpdSession, Booking.id).join(Booking, Booking.session_id == CpdSession.id)
         .options(selectinload(CpdSession.network))
         .where(Booking.user_id == user.id, Booking.attendance == Attendance.ATTENDED)
         .order_by(CpdSession.starts_at.desc())).all()
-    return [CpdEntry(s, s.learning_hours) for s in sessions]
+    return [CpdEntry(s, s.learning_hours, booking_id) for s, booking_id in rows]
 
 
 def cpd_hours(user: User) -> Decimal:

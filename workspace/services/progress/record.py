@@ -56,7 +56,7 @@ def _unit(row: tracking.UnitRow, group: str | None) -> dict:
             "started_on": _iso(p.started_on if p else None),
             "achieved_on": _iso(p.achieved_on if p else None),
             "evidence_note": p.evidence_note if p else "", "credited": row.credited,
-            "evidence_sessions": [{"title": s.title, "date": _iso(logbook.session_day(s))}
+            "evidence_sessions": [{"title": s.title, "date": _iso(s.day)}
                                   for s in row.evidence_sessions]}
 
 

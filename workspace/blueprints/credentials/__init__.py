@@ -1,0 +1,3 @@
+from workspace.blueprints.credentials.views import bp
+
+__all__ = ["bp"]
