@@ -38,6 +38,7 @@ from workspace.extensions import db
 from workspace.models import (
     Audit,
     Booking,
+    CentreStaff,
     Component,
     CpdSession,
     Enrolment,
@@ -46,6 +47,7 @@ from workspace.models import (
     Prerequisite,
     PriorLearningClaim,
 )
+from workspace.models.centres import StaffRole
 from workspace.models.cpd import Attendance
 from workspace.models.partnerships import Role, Sector
 from workspace.services import credentials, permissions
@@ -136,6 +138,8 @@ def zebra(make_user, make_partnership, add_member):
         "progress.reject_claim": {"prior_learning_claim_id": leads_claim},
         "progress.assessor_verify_claim": {"prior_learning_claim_id": centre_claim},
         "progress.assessor_reject_claim": {"prior_learning_claim_id": centre_claim},
+        "admin.revoke_assessor": {"centre_staff_id": db.session.scalar(
+            select(CentreStaff.id).where(CentreStaff.role == StaffRole.ASSESSOR))},
         "progress.mark_achieved": {"enrolment_id": owned["cme_enrolment"],
                                    "catalogue_item_id": items.find_item("CME-U1").id},
         **catalogue_links(),

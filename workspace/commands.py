@@ -14,6 +14,7 @@ from workspace.extensions import db
 from workspace.infra import backup, mail
 from workspace.services import demo
 from workspace.services.accounts import users
+from workspace.services.admin import accounts as admin_accounts
 from workspace.services.catalogue import coverage, seed
 
 
@@ -30,11 +31,12 @@ def register_commands(app: Flask) -> None:
 @click.argument("email")
 @click.option("--revoke", is_flag=True, help="Take the role away instead.")
 def editor_command(email: str, revoke: bool) -> None:
-    """Make the account with EMAIL a catalogue editor (or, with --revoke, no longer one)."""
-    try:
-        user = users.set_catalogue_editor(email, not revoke)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    """Make the account with EMAIL a catalogue editor (or, with --revoke, no longer one);
+    recorded in the log of administrators' actions."""
+    user = users.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    admin_accounts.set_role(None, user, "catalogue_editor", not revoke, utcnow())
     click.echo(f"{user.name} is {'no longer ' if revoke else ''}a catalogue editor.")
 
 

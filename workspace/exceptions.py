@@ -32,3 +32,11 @@ class Forbidden(AccessError):
 
     def __init__(self, message: str = "You do not have permission to do that."):
         super().__init__(message)
+
+
+class Suspended(Forbidden):
+    """The partnership is suspended by the site's administrators (answers 403 with a page
+    that says so)."""
+
+    def __init__(self, message: str = "This partnership is suspended."):
+        super().__init__(message)

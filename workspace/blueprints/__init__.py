@@ -4,6 +4,7 @@ from flask import Flask
 
 from workspace.blueprints.access import can
 from workspace.blueprints.accounts import bp as accounts_bp
+from workspace.blueprints.admin import bp as admin_bp
 from workspace.blueprints.audits import bp as audits_bp
 from workspace.blueprints.catalogue import bp as catalogue_bp
 from workspace.blueprints.chat import bp as chat_bp
@@ -15,7 +16,7 @@ from workspace.blueprints.progress import bp as progress_bp
 from workspace.blueprints.steering import bp as steering_bp
 
 BLUEPRINTS = [main_bp, accounts_bp, partnerships_bp, catalogue_bp, cpd_bp, progress_bp,
-              audits_bp, steering_bp, chat_bp, credentials_bp]
+              audits_bp, steering_bp, chat_bp, credentials_bp, admin_bp]
 
 
 def register_blueprints(app: Flask) -> None:

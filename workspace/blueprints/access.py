@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_fresh, login_required
 
 from workspace.clock import utcnow
-from workspace.exceptions import Forbidden, NotFound
+from workspace.exceptions import Forbidden, NotFound, Suspended
 from workspace.extensions import htmx
 from workspace.models import Membership
 from workspace.services import permissions
@@ -18,9 +18,10 @@ def partnership_route(rule: Callable[[Membership], bool] | None = None):
     """Guard a view under /p/<partnership_id>/: sign-in, then membership, then `rule`, a
     predicate of services/permissions taking the membership (`permissions.may_see_audits`).
 
-    A non-member gets 404 (the partnership is not given away), a member the rule refuses
-    gets 403; without a rule every member may. The view receives `partnership` instead of
-    `partnership_id`; the membership is in `g.membership`.
+    A non-member gets 404 (the partnership is not given away), every member of a suspended
+    partnership a 403 page that says so (an htmx request reloads the page to show it), a
+    member the rule refuses 403; without a rule every member may. The view receives
+    `partnership` instead of `partnership_id`; the membership is in `g.membership`.
     """
 
     def decorator(view):
@@ -31,6 +32,10 @@ def partnership_route(rule: Callable[[Membership], bool] | None = None):
                 membership = partnership_service.authorise(current_user, partnership_id, rule)
             except NotFound:
                 abort(404)
+            except Suspended as suspended:
+                return render_template("partnerships/suspended.html",
+                                       message=suspended.message), 403, (
+                    {"HX-Refresh": "true"} if htmx else {})
             except Forbidden:
                 abort(403)
             g.membership = membership
@@ -90,6 +95,22 @@ def editor_required(view):
         return view(*args, **kwargs)
 
     wrapped.catalogue_editor_only = True
+    return wrapped
+
+
+def admin_required(view):
+    """Guard a site administration view: signed in, and a site administrator. Anyone else
+    gets 404, as a non-member does under /p/: the pages are not shown to those who may not
+    use them, and a partnership or account named in the address is not given away."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not permissions.is_site_admin(current_user):
+            abort(404)
+        return view(*args, **kwargs)
+
+    wrapped.site_admin_only = True
     return wrapped
 
 

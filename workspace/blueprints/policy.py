@@ -11,9 +11,9 @@ views ask the rules about one object (who runs a network, who assesses at a cent
 record it is). Where an entry depends on the object, its comment
 says whose object the walk uses.
 
-Site administrators: `User.is_site_admin` is a column and nothing more today; no endpoint
-asks for it. The walk signs in as a site administrator who is in no partnership and checks
-that the column gives no power: ADMIN is allowed exactly where any signed-in person is.
+Site administrators (`permissions.is_site_admin`, through `admin_required`) use the /admin
+endpoints, which answer 404 to everyone else; anywhere else the walk's administrator, who is
+in no partnership, is allowed exactly where any signed-in person is.
 """
 
 import enum
@@ -44,6 +44,7 @@ RUNNERS = frozenset({Kind.LEAD, Kind.COORDINATOR})  # permissions.may_run_networ
 ASSESSORS = frozenset({Kind.ASSESSOR})  # centres.may_assess
 CENTRE_STAFF = frozenset({Kind.ASSESSOR, Kind.MENTOR})  # centres.is_staff
 EDITORS = frozenset({Kind.EDITOR})  # permissions.may_edit_catalogue
+ADMINS = frozenset({Kind.ADMIN})  # permissions.is_site_admin
 OWNERS = frozenset({Kind.OWNER})  # the person's own records (/me/...): nobody else's
 
 POLICY: dict[str, frozenset[Kind]] = {
@@ -60,6 +61,21 @@ POLICY: dict[str, frozenset[Kind]] = {
     "accounts.register": ANYONE,
     "accounts.reset_password": ANYONE,
     "accounts.reset_request": ANYONE,
+    # --- site administration (the walk's centre staff row: their centre's assessor) ---
+    "admin.account": ADMINS,
+    "admin.accounts": ADMINS,
+    "admin.action_log": ADMINS,
+    "admin.centre": ADMINS,
+    "admin.centres": ADMINS,
+    "admin.grant_assessor": ADMINS,
+    "admin.partnership": ADMINS,
+    "admin.partnerships": ADMINS,
+    "admin.restore_account": ADMINS,
+    "admin.restore_partnership": ADMINS,
+    "admin.revoke_assessor": ADMINS,
+    "admin.set_role": ADMINS,
+    "admin.suspend_account": ADMINS,
+    "admin.suspend_partnership": ADMINS,
     # --- audits ---
     "audits.add_target_group": LEADS,
     "audits.audit": STEERING_UP,

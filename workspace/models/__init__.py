@@ -1,6 +1,7 @@
 """Models, one module per domain; importing this package registers them all."""
 
 from workspace.models.accounts import LoginSession, User
+from workspace.models.admin import AdminAction
 from workspace.models.audits import (
     Audit,
     Need,
@@ -89,6 +90,7 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "AdminAction",
     "SeedMark",
     "Credential",
     "Centre",

@@ -22,6 +22,9 @@ class User(UserMixin, db.Model):
     # Site-wide roles: editors keep the shared catalogue; administrators manage accounts.
     is_catalogue_editor: Mapped[bool] = mapped_column(default=False)
     is_site_admin: Mapped[bool] = mapped_column(default=False)
+    # A site administrator's suspension (services/admin): no session, no sign-in until restored.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     # The token of the login session this request runs in (services/accounts/sessions): what
     # the session and remember-me cookies carry, so that ending the session refuses both.
@@ -29,6 +32,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str | None:
         return self.login_token
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -97,9 +97,17 @@ class Partnership(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     lead_organisation: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A site administrator's suspension (services/admin): its routes refuse everyone, its
+    # data is kept as it was, until restored.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="partnership", cascade="all, delete-orphan")
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
 
 class Membership(db.Model):

@@ -20,6 +20,7 @@ from workspace.models import (
     Membership,
     Network,
     Organisation,
+    Partnership,
     SupplyClaim,
     User,
 )
@@ -267,6 +268,60 @@ def may_edit_catalogue(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.is_catalogue_editor
 
 
+# --- site administration ------------------------------------------------------------------
+
+
+def is_site_admin(user: User | None) -> bool:
+    """Site administrators suspend and restore accounts and partnerships, grant catalogue
+    editors, centre assessors and administrators, and read the log of what they did."""
+    return (user is not None and user.is_authenticated and user.is_site_admin
+            and not user.is_suspended)
+
+
+def why_not_sign_in(user: User) -> str | None:
+    """A suspended account signs in nowhere until an administrator restores it."""
+    if user.is_suspended:
+        return ("This account is suspended by the site's administrators, so it cannot sign "
+                "in. Ask them to restore it.")
+    return None
+
+
+def why_not_use_partnership(partnership: Partnership) -> str | None:
+    """A suspended partnership is closed to all its members, leads included; its data is
+    kept as it was."""
+    if partnership.is_suspended:
+        return (f"{partnership.name} is suspended by the site's administrators: its pages are "
+                "closed to everyone, leads included, and its records are kept as they were "
+                "until it is restored.")
+    return None
+
+
+def _other_active_admins(account: User) -> int:
+    """Administrators other than `account` who are not suspended (their rows locked on
+    PostgreSQL, so that two administrators cannot remove each other at once)."""
+    return len(db.session.scalars(select(User.id).where(
+        User.is_site_admin.is_(True), User.suspended_at.is_(None), User.id != account.id)
+        .with_for_update()).all())
+
+
+def why_not_suspend_account(actor: User | None, account: User) -> str | None:
+    """Administrators suspend others, never themselves, and never the last administrator."""
+    if actor is not None and actor.id == account.id:
+        return "You cannot suspend your own account."
+    if account.is_site_admin and not account.is_suspended and not _other_active_admins(account):
+        return "This is the last administrator: make someone else administrator first."
+    return None
+
+
+def why_not_revoke_admin(actor: User | None, account: User) -> str | None:
+    """Another administrator takes the role away, and the site keeps one administrator."""
+    if actor is not None and actor.id == account.id:
+        return "Another administrator must take away your own administrator role."
+    if not _other_active_admins(account):
+        return "This is the last administrator: make someone else administrator first."
+    return None
+
+
 # `can(name, ...)` in templates: partnership rules get the viewer's membership first, site
 # rules the viewer.
 PARTNERSHIP_RULES = {
@@ -293,6 +348,7 @@ PARTNERSHIP_RULES = {
 }
 SITE_RULES = {
     "edit_catalogue": may_edit_catalogue,
+    "administer_site": is_site_admin,
     "verify_prior_learning": may_verify_for,
     "assess_learner": may_assess_for,
 }

@@ -22,6 +22,7 @@ from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import limiter
 from workspace.infra.links import absolute_url
+from workspace.services import permissions
 from workspace.services.accounts import deletion, sessions
 from workspace.services.accounts import users as account_service
 
@@ -98,10 +99,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = account_service.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        refusal = permissions.why_not_sign_in(user) if user is not None else None
+        if user is not None and refusal is None:
             _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next())
-        form.form_errors.append("That email and password do not match an account.")
+        form.form_errors.append(refusal or "That email and password do not match an account.")
     return render_form("accounts/login.html", form)
 
 

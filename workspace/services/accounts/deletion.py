@@ -51,6 +51,7 @@ from workspace.models import (
 )
 from workspace.models.cpd import BookingStatus
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.cpd import sessions as cpd_sessions
 from workspace.services.partnerships import membership as partnerships
 
@@ -71,6 +72,10 @@ def delete_account(user: User, password: str, now: datetime) -> None:
     if sole:
         raise DomainError("You are the only lead of " + ", ".join(sole) + ": make someone "
                           "else lead there first, so that it keeps someone to run it.")
+    if user.is_site_admin:
+        refusal = permissions.why_not_revoke_admin(None, user)
+        if refusal:
+            raise DomainError(refusal)
     name, email = user.name, user.email
     for future in db.session.scalars(
             select(CpdSession).join(Booking, Booking.session_id == CpdSession.id)

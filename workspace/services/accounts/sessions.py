@@ -32,12 +32,14 @@ def start_session(user: User, now: datetime) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The person of an open login session, else None (ended, unknown, or malformed)."""
+    """The person of an open login session, else None (ended, unknown, malformed, or the
+    account suspended: refused on its very next request, whatever its cookies say)."""
     if not token or len(token) > 100:
         return None
     user = db.session.scalar(
         select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None)))
+        .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None),
+               User.suspended_at.is_(None)))
     if user is not None:
         user.login_token = token
     return user
@@ -51,14 +53,17 @@ def end_session(token: str | None, now: datetime) -> None:
         db.session.commit()
 
 
-def end_all_sessions(user: User, now: datetime, keep: str | None = None) -> int:
-    """End every open session of the person (but `keep`'s); how many were ended."""
+def end_all_sessions(user: User, now: datetime, keep: str | None = None,
+                     commit: bool = True) -> int:
+    """End every open session of the person (but `keep`'s); how many were ended. With
+    `commit=False` it is part of the caller's transaction (a suspension)."""
     query = update(LoginSession).where(LoginSession.user_id == user.id,
                                        LoginSession.ended_at.is_(None))
     if keep:
         query = query.where(LoginSession.token_hash != _hash(keep))
     ended = db.session.execute(query.values(ended_at=now)).rowcount
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ended
 
 

@@ -252,7 +252,10 @@ def renew_token(audit: Audit, now: datetime, days: int = TOKEN_DAYS) -> None:
 
 
 def link_state(audit: Audit, now: datetime) -> str:
-    """'open' while the needs form takes answers; else 'expired', 'closed' or 'draft'."""
+    """'open' while the needs form takes answers; else 'expired', 'closed', 'draft' or
+    'suspended' (its partnership suspended by the site's administrators)."""
+    if db.session.get(Partnership, audit.partnership_id).is_suspended:
+        return "suspended"
     if audit.status == AuditStatus.CLOSED:
         return "closed"
     if audit.status == AuditStatus.DRAFT:

@@ -8,7 +8,7 @@ from sqlalchemy import String, case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from workspace.clock import utcnow
-from workspace.exceptions import DomainError, Forbidden, NotFound
+from workspace.exceptions import DomainError, Forbidden, NotFound, Suspended
 from workspace.extensions import db
 from workspace.infra.mail import queue_email
 from workspace.models import (
@@ -31,7 +31,8 @@ def authorise(user: User, partnership_id: int,
     """The person's membership when `rule` (a predicate of services/permissions) lets them
     act in the partnership; any member when there is no rule.
 
-    Raises NotFound for a non-member (nothing is given away about the partnership) and
+    Raises NotFound for a non-member (nothing is given away about the partnership),
+    Suspended for every member of a partnership the site's administrators suspended, and
     Forbidden for a member the rule refuses. Every partnership route goes through here.
     """
     membership = None
@@ -41,6 +42,9 @@ def authorise(user: User, partnership_id: int,
             .where(Membership.partnership_id == partnership_id, Membership.user_id == user.id))
     if membership is None:
         raise NotFound()
+    refusal = permissions.why_not_use_partnership(membership.partnership)
+    if refusal:
+        raise Suspended(refusal)
     if rule is not None and not rule(membership):
         raise Forbidden()
     return membership
@@ -228,6 +232,9 @@ def open_invitation(token: str) -> Invitation:
         raise DomainError("This invitation has already been used.")
     if invitation.expires_at <= utcnow():
         raise DomainError("This invitation has expired. Ask the partnership lead for a new one.")
+    refusal = permissions.why_not_use_partnership(invitation.partnership)
+    if refusal:
+        raise DomainError(refusal)
     return invitation
 
 

@@ -109,7 +109,10 @@ def update_window(centre: Centre, window_months: int | None) -> Centre:
     return centre
 
 
-def add_staff(centre: Centre, membership_id: int, role: StaffRole) -> CentreStaff:
+def add_staff(centre: Centre, membership_id: int, role: StaffRole,
+              commit: bool = True) -> CentreStaff:
+    """Name a member of the centre's partnership its assessor or mentor (with
+    `commit=False`, as part of the caller's transaction: an administrator's, logged)."""
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.partnership_id != centre.partnership_id:
         raise DomainError("Choose a member of the partnership.", field="membership_id")
@@ -119,16 +122,19 @@ def add_staff(centre: Centre, membership_id: int, role: StaffRole) -> CentreStaf
     staff = CentreStaff(partnership_id=centre.partnership_id, centre_id=centre.id,
                         membership_id=membership.id, role=role)
     db.session.add(staff)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return staff
 
 
-def remove_staff(centre: Centre, centre_staff_id: int) -> None:
+def remove_staff(centre: Centre, centre_staff_id: int, commit: bool = True) -> CentreStaff:
     staff = db.session.get(CentreStaff, centre_staff_id)
     if staff is None or staff.centre_id != centre.id:
         raise NotFound()
     db.session.delete(staff)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    return staff
 
 
 def staff(centre: Centre, role: StaffRole) -> list[User]:
