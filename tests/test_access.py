@@ -33,7 +33,8 @@ PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
                     "accounts.finish_registration", "accounts.login", "accounts.reset_request",
                     "accounts.reset_password",
                     "partnerships.invitation", "cpd.calendar_feed", "audits.needs_form",
-                    "credentials.public_key", "credentials.show", "credentials.verify"}
+                    "credentials.public_key", "credentials.show", "credentials.verify",
+                    "partnerships.directory_index"}
 
 
 def add_catalogue_sample() -> None:

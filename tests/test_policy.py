@@ -55,6 +55,7 @@ from workspace.services.accounts import users
 from workspace.services.catalogue import items
 from workspace.services.chat import messages, polls
 from workspace.services.cpd import ical, resources
+from workspace.services.partnerships import directory
 from workspace.services.partnerships import membership as service
 from workspace.services.partnerships.membership import find_membership
 from workspace.services.progress import tracking
@@ -114,6 +115,7 @@ def zebra(make_user, make_partnership, add_member):
     unit = items.create_item(None, "ZEBRA-U", title="Zebra unit outside any centre")
     leads_claim = tracking.claim_prior_learning(owner, unit, "Zebra club").id
     invitation = service.create_invitation(theirs, lead, Role.MEMBER)
+    directory.set_listing(theirs, True, "Zebra offer")  # people outside may ask to join
     attended = db.session.scalar(select(Booking.id).where(
         Booking.user_id == owner.id, Booking.attendance == Attendance.ATTENDED))
     credential = credentials.attendance_credential(owner, attended)

@@ -64,6 +64,7 @@ from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import (
     ExportRecord,
     Invitation,
+    JoinRequest,
     MemberLogEntry,
     Membership,
     Organisation,
@@ -93,6 +94,7 @@ __all__ = [
     "AdminAction",
     "SeedMark",
     "Credential",
+    "JoinRequest",
     "Centre",
     "CentreStaff",
     "Registration",

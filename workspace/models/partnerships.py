@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -101,6 +101,12 @@ class Partnership(db.Model):
     # data is kept as it was, until restored.
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
+    # In the directory (services/partnerships/directory) when its leads choose, with what it
+    # offers to people who might join.
+    # ('0' as the default in the database: both SQLite and PostgreSQL read it as false, and
+    # SQLite adds such a column in place, without rebuilding the table.)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    offer: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="partnership", cascade="all, delete-orphan")
@@ -108,6 +114,12 @@ class Partnership(db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @classmethod
+    def in_use(cls):
+        """The SQL condition of `not is_suspended`, for queries of jobs and feeds that run
+        outside any signed-in request."""
+        return cls.suspended_at.is_(None)
 
 
 class Membership(db.Model):
@@ -216,3 +228,29 @@ class ExportRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class JoinOutcome(enum.Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class JoinRequest(db.Model):
+    """Someone who found a listed partnership in the directory asks to join it; its leads
+    accept (the person joins as a member) or decline. Nobody's email address is shown."""
+
+    __tablename__ = "join_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[JoinOutcome] = mapped_column(value_enum(JoinOutcome, "join_outcome"),
+                                                 default=JoinOutcome.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

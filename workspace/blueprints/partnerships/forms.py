@@ -1,4 +1,4 @@
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -47,3 +47,18 @@ class RepresentativeForm(Form):
 
 class ConfirmForm(Form):
     """A button that only carries the CSRF token."""
+
+
+class ListingForm(Form):
+    listed = BooleanField("List the partnership in the directory")
+    offer = TextAreaField("What the partnership offers people who join",
+                          validators=[Optional(), Length(max=2000)],
+                          description="For example: termly CPD for primary music teachers, "
+                                      "a SEND network, help with Arts Award.")
+
+
+class JoinRequestForm(Form):
+    message = TextAreaField("A message to its leads (optional)",
+                            validators=[Optional(), Length(max=1000)],
+                            description="Who you are and what you hope to do with them. "
+                                        "Your email address is not shown.")

@@ -35,6 +35,7 @@ from workspace.models import (
     Enrolment,
     HeldQualification,
     Invitation,
+    JoinRequest,
     LoginSession,
     Membership,
     Message,
@@ -90,8 +91,11 @@ def delete_account(user: User, password: str, now: datetime) -> None:
             partnerships.leave_partnership(membership.partnership, membership)
     bookings = select(Booking.id).where(Booking.user_id == user.id)
     db.session.execute(delete(SupplyClaim).where(SupplyClaim.booking_id.in_(bookings)))
-    for model in (Credential, Booking, CalendarFeed, PractitionerProfile, HeldQualification,
-                  PriorLearningClaim, Enrolment, CpdLogEntry, ChannelRead, PollVote,
+    db.session.execute(update(JoinRequest).where(JoinRequest.decided_by_id == user.id)
+                       .values(decided_by_id=None))
+    for model in (JoinRequest, Credential, Booking, CalendarFeed, PractitionerProfile,
+                  HeldQualification, PriorLearningClaim, Enrolment, CpdLogEntry, ChannelRead,
+                  PollVote,
                   NetworkMember, Notification, LoginSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(Invitation).where(Invitation.email == email))

@@ -69,7 +69,7 @@ def create_partnership(founder: User, *, name: str, kind: PartnershipKind, place
                               description=description.strip())
     db.session.add(partnership)
     db.session.flush()
-    _add_member(partnership, founder, Role.LEAD, actor=founder)
+    add_member(partnership, founder, Role.LEAD, actor=founder)
     db.session.commit()
     return partnership
 
@@ -112,7 +112,8 @@ def _log(partnership: Partnership, event: LogEvent, subject: User, actor: User,
                                   old_role=old_role, new_role=new_role))
 
 
-def _add_member(partnership: Partnership, user: User, role: Role, actor: User) -> Membership:
+def add_member(partnership: Partnership, user: User, role: Role, actor: User) -> Membership:
+    """Put the person in with a role (the caller commits); the member log says who let them in."""
     membership = Membership(partnership_id=partnership.id, user_id=user.id, role=role)
     db.session.add(membership)
     _log(partnership, LogEvent.JOINED, user, actor, new_role=role)
@@ -252,7 +253,7 @@ def accept_invitation(token: str, user: User) -> Membership:
     refusal = permissions.why_not_accept_invitation(user, invitation.email)
     if refusal:
         raise Forbidden(refusal)
-    membership = _add_member(invitation.partnership, user, invitation.role,
+    membership = add_member(invitation.partnership, user, invitation.role,
                              actor=invitation.invited_by)
     invitation.uses += 1
     if invitation.single_use:
