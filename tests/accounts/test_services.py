@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.clock import FROZEN_NOW
 from tests.conftest import PASSWORD
 from workspace.exceptions import DomainError
+from workspace.extensions import db
+from workspace.models import OutboxMessage
 from workspace.services.accounts import sessions, users
 
 
@@ -104,3 +107,28 @@ def test_reset_token_expires_and_resists_tampering(make_user, clock):
         users.user_for_reset_token(token, "secret", 3600)
     with pytest.raises(DomainError, match="not valid"):
         users.user_for_reset_token(token + "x", "secret", 3600)
+
+
+def test_the_forms_cannot_flood_one_inbox(make_user):
+    """Sign-ups and email changes typed in for one address send it at most a few messages an
+    hour, whoever types them."""
+    for _ in range(5):
+        users.email_sign_up_link("kim@example.org", "/", "secret", _link, "login", "reset")
+    jan = make_user(email="jan@example.org")
+    users.update_profile(jan, "Jan", "kim@example.org", PASSWORD, "secret", _link)
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.to == "kim@example.org")) == users.UNASKED_MAIL_PER_HOUR
+
+
+def test_confirming_a_new_email_signs_out_elsewhere_and_retires_reset_links(make_user,
+                                                                          clock):
+    user = make_user(email="jan@example.org")
+    elsewhere = sessions.start_session(user, clock.now)
+    here = sessions.start_session(user, clock.now)  # the one this request is signed in with
+    reset = users.make_reset_token(user, "secret")
+    users.confirm_email_change(user, users.make_email_change_token(
+        user, "new@example.org", "secret"), "secret", 3600)
+    assert sessions.user_for_token(elsewhere) is None
+    assert sessions.user_for_token(here) == user
+    with pytest.raises(DomainError, match="already been used"):
+        users.user_for_reset_token(reset, "secret", 3600)

@@ -153,8 +153,10 @@ def test_a_new_email_is_used_once_its_owner_confirms_it(client, auth, make_user)
     assert "new@example.org" in client.get(link).get_data(as_text=True)
     assert client.post(link).status_code == 302
     assert users.get_user_by_email("new@example.org").id == jan.id
-    assert "now uses new@example.org" in db.session.scalar(
-        select(OutboxMessage.body).where(OutboxMessage.to == "jan@example.org"))
+    told = list(db.session.scalars(select(OutboxMessage.body).where(
+        OutboxMessage.to == "jan@example.org").order_by(OutboxMessage.id)))
+    assert "asked to move it to new@example.org" in told[0]  # as soon as it was asked
+    assert "now uses new@example.org" in told[-1]
     again = client.post(link, follow_redirects=True)
     assert "This confirmation link has already been used." in again.get_data(as_text=True)
 

@@ -284,3 +284,23 @@ def test_the_feed_is_made_once_per_person(teacher):
     token = ical.feed_for(me).token
     assert ical.user_by_token(token) == me
     assert ical.reset_feed(me).token != token
+
+
+def test_suspension_closes_the_feed_and_stops_reminders(client, hub, make_session, teacher):
+    """A suspended account's feed answers 404; a suspended partnership's sessions leave the
+    feed and get no reminders (a suspension reaches what runs without a signed-in page)."""
+    me = teacher("Ann")
+    booked = make_session()
+    sessions.sign_up(booked, me, NOW)
+    assert client.get(feed_path(me)).status_code == 200
+    assert sessions.due_reminders(booked.starts_at - timedelta(hours=24), timedelta(hours=48))
+    hub.suspended_at = NOW
+    db.session.commit()
+    assert "BEGIN:VEVENT" not in client.get(feed_path(me)).get_data(as_text=True)
+    assert sessions.due_reminders(booked.starts_at - timedelta(hours=24),
+                                  timedelta(hours=48)) == []
+    hub.suspended_at, me.suspended_at = None, NOW
+    db.session.commit()
+    assert client.get(feed_path(me)).status_code == 404
+    assert sessions.due_reminders(booked.starts_at - timedelta(hours=24),
+                                  timedelta(hours=48)) == []

@@ -44,7 +44,7 @@ def test_a_credential_is_issued_once_and_checks_out(ann_attended):
     header = jwt.get_unverified_header(credentials.signed(credential))
     assert header["alg"] == "RS256" and header["kid"] == credentials.public_jwk()["kid"]
     document = jwt.api_jws.decode(credentials.signed(credential),
-                                  credentials._private_key().public_key(),
+                                  credentials._key().private.public_key(),
                                   algorithms=["RS256"])
     assert b'"type":"Assertion"' in document and b"ann@example.org" not in document
 
@@ -83,8 +83,19 @@ def test_correcting_the_register_revokes_and_re_marking_restores(ann_attended, l
     with pytest.raises(DomainError, match="once the register marks you"):
         certificates.attendance_certificate(ann, booking.id)
     cpd.mark_attendance(cpd_session, booking.id, Attendance.ATTENDED, lead, cpd_session.ends_at)
+    assert credentials.verify(text).genuine  # holds again, before anyone opens it
     assert credentials.attendance_credential(ann, booking.id).id == credential.id
-    assert credentials.verify(text).genuine
+
+
+def test_a_suspended_partnerships_credentials_are_on_hold(ann_attended, hub):
+    ann, booking, _ = ann_attended
+    text = credentials.signed(credentials.attendance_credential(ann, booking.id))
+    hub.suspended_at = NOW
+    db.session.commit()
+    verdict = credentials.verify(text)
+    assert not verdict.genuine and verdict.message == credentials.ON_HOLD
+    with pytest.raises(DomainError, match="on hold"):
+        credentials.attendance_credential(ann, booking.id)
 
 
 def test_only_ones_own_attended_place_has_a_certificate(ann_attended, make_session, teacher):

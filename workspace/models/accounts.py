@@ -37,6 +37,12 @@ class User(UserMixin, db.Model):
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
 
+    @classmethod
+    def in_use(cls):
+        """The SQL condition of `not is_suspended`, for queries of jobs and feeds that run
+        outside any signed-in request."""
+        return cls.suspended_at.is_(None)
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,8 @@ from workspace.templating import hours as format_hours
 
 ALGORITHM = "RS256"
 NOT_ATTENDED = "The register no longer marks this attendance."
+ON_HOLD = ("The partnership that issued it is suspended by the site's administrators: its "
+           "credentials are on hold.")
 
 
 # --- the key ------------------------------------------------------------------------------
@@ -43,35 +46,46 @@ def _key_pem() -> bytes:
     if configured:
         return configured.encode()
     path = os.path.join(current_app.instance_path, "credential_key.pem")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass  # made earlier, or just now by another worker
-    else:
+    if not os.path.exists(path):  # made once: written aside, then linked in whole
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        fd, aside = tempfile.mkstemp(dir=current_app.instance_path, prefix=".credential_key")
         with os.fdopen(fd, "wb") as handle:
             handle.write(key.private_bytes(serialization.Encoding.PEM,
                                            serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another worker made it first: theirs is the key
+        finally:
+            os.unlink(aside)
     with open(path, "rb") as handle:
         return handle.read()
 
 
-def _private_key():
-    cache = current_app.extensions.setdefault("credential_keys", {})
-    pem = _key_pem()
-    if pem not in cache:
-        cache[pem] = serialization.load_pem_private_key(pem, password=None)
-    return cache[pem]
+@dataclass(frozen=True)
+class _Key:
+    private: object
+    kid: str
+
+
+def _key() -> _Key:
+    """The signing key and its id, loaded once per process."""
+    key = current_app.extensions.get("credential_key")
+    if key is None:
+        private = serialization.load_pem_private_key(_key_pem(), password=None)
+        der = private.public_key().public_bytes(serialization.Encoding.DER,
+                                                serialization.PublicFormat.SubjectPublicKeyInfo)
+        key = current_app.extensions.setdefault(
+            "credential_key", _Key(private, hashlib.sha256(der).hexdigest()[:16]))
+    return key
 
 
 def public_jwk() -> dict:
     """The public key, as a JSON Web Key with its id."""
-    public = _private_key().public_key()
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public))
-    der = public.public_bytes(serialization.Encoding.DER,
-                              serialization.PublicFormat.SubjectPublicKeyInfo)
-    return {**jwk, "kid": hashlib.sha256(der).hexdigest()[:16], "alg": ALGORITHM, "use": "sig"}
+    key = _key()
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.private.public_key()))
+    return {**jwk, "kid": key.kid, "alg": ALGORITHM, "use": "sig"}
 
 
 # --- issuing and revoking -----------------------------------------------------------------
@@ -79,11 +93,15 @@ def public_jwk() -> dict:
 
 def attendance_credential(user: User, booking_id: int) -> Credential:
     """The person's credential for a session they attended: issued the first time it is
-    asked for, the same one afterwards (restored if the register marks them again)."""
+    asked for, the same one afterwards. The booking's row is locked meanwhile, so that a
+    register marked "no-show" at the same moment cannot leave a credential standing."""
     booking = get_own(Booking, user, booking_id)
+    db.session.refresh(booking, with_for_update=True)
     if booking.attendance != Attendance.ATTENDED:
         raise DomainError("A certificate and credential come once the register marks you "
                           "as attending.")
+    if _suspended(booking):
+        raise DomainError(ON_HOLD)
     credential = _for_booking(booking)
     if credential is None:
         try:
@@ -92,10 +110,11 @@ def attendance_credential(user: User, booking_id: int) -> Credential:
         except IntegrityError:  # issued just now by another request
             db.session.rollback()
             credential = _for_booking(booking)
-    elif credential.revoked_at is not None:
-        credential.revoked_at, credential.revoked_reason = None, ""
-        db.session.commit()
     return credential
+
+
+def _suspended(booking: Booking) -> bool:
+    return db.session.get(Partnership, booking.session.partnership_id).is_suspended
 
 
 def credential_url(credential: Credential) -> str:
@@ -148,16 +167,22 @@ def _canonical(document: dict) -> str:
 
 def signed(credential: Credential) -> str:
     """The credential as its holder carries it: the compact JWS of its assertion."""
-    return jwt.api_jws.encode(credential.document.encode(), _private_key(), algorithm=ALGORITHM,
-                              headers={"kid": public_jwk()["kid"]})
+    key = _key()
+    return jwt.api_jws.encode(credential.document.encode(), key.private, algorithm=ALGORITHM,
+                              headers={"kid": key.kid})
 
 
-def revoke_for_booking(booking: Booking, now: datetime) -> None:
-    """The register no longer marks the person attending: their credential stops holding
-    (in the caller's transaction)."""
+def follow_register(booking: Booking, attended: bool, now: datetime) -> None:
+    """The register changed (in the caller's transaction, the booking locked): a credential
+    stops holding when it no longer marks the person attending, and holds again when it
+    does."""
     credential = _for_booking(booking)
-    if credential is not None and credential.revoked_at is None:
+    if credential is None:
+        return
+    if not attended and credential.revoked_at is None:
         credential.revoked_at, credential.revoked_reason = now, NOT_ATTENDED
+    elif attended and credential.revoked_reason == NOT_ATTENDED:
+        credential.revoked_at, credential.revoked_reason = None, ""
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -177,6 +202,8 @@ def status(credential: Credential | None) -> Verdict:
     if credential.revoked_at is not None:
         return Verdict(False, f"Revoked on {credential.revoked_at:%-d %B %Y}: "
                               f"{credential.revoked_reason}", credential)
+    if credential.booking is not None and _suspended(credential.booking):
+        return Verdict(False, ON_HOLD, credential)
     return Verdict(True, f"Issued by {credential.issuer_name} to {credential.holder_name} "
                          f"on {credential.issued_at:%-d %B %Y}, and not revoked.", credential)
 
@@ -188,14 +215,13 @@ def by_token(token: str) -> Credential | None:
 def verify(text: str) -> Verdict:
     """Whether a credential someone shows is genuine and still holds."""
     try:
-        payload = jwt.api_jws.decode((text or "").strip(), _private_key().public_key(),
+        payload = jwt.api_jws.decode((text or "").strip(), _key().private.public_key(),
                                      algorithms=[ALGORITHM])
-        document = json.loads(payload)
-        token = document["id"].rsplit("/", 1)[-1]
+        token = json.loads(payload)["id"].rsplit("/", 1)[-1]
     except (jwt.InvalidTokenError, ValueError, KeyError, TypeError, AttributeError):
         return Verdict(False, "This is not a credential signed by the workspace, or it has "
                               "been altered.")
     credential = by_token(token)
-    if credential is not None and credential.document != _canonical(document):
+    if credential is not None and credential.document.encode() != payload:
         return Verdict(False, "This credential does not match the one the workspace issued.")
     return status(credential)

@@ -297,11 +297,14 @@ def why_not_use_partnership(partnership: Partnership) -> str | None:
 
 
 def _other_active_admins(account: User) -> int:
-    """Administrators other than `account` who are not suspended (their rows locked on
-    PostgreSQL, so that two administrators cannot remove each other at once)."""
-    return len(db.session.scalars(select(User.id).where(
-        User.is_site_admin.is_(True), User.suspended_at.is_(None), User.id != account.id)
-        .with_for_update()).all())
+    """Administrators other than `account` who are not suspended. Every active
+    administrator's row, `account`'s included, is locked on PostgreSQL, always in the same
+    order: two administrators removing each other at once wait for one another (the second
+    then finds one fewer) instead of deadlocking."""
+    ids = db.session.scalars(select(User.id).where(
+        User.is_site_admin.is_(True), User.suspended_at.is_(None))
+        .order_by(User.id).with_for_update()).all()
+    return sum(1 for admin_id in ids if admin_id != account.id)
 
 
 def why_not_suspend_account(actor: User | None, account: User) -> str | None:

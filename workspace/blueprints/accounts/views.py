@@ -46,6 +46,12 @@ def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 
+def _person() -> str:
+    """Limits on forms that take the current password count per person, so that a stolen
+    session cannot guess it from many addresses."""
+    return f"person:{current_user.get_id()}"
+
+
 def _sign_in(user, remember: bool = False) -> None:
     """Open a login session on the server and put its token in the cookies."""
     sessions.start_session(user, utcnow())
@@ -70,7 +76,6 @@ def register():
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
 def finish_registration(token: str):
     """Sign-up, second step, from the emailed link: name and password, then signed in."""
     cfg = current_app.config
@@ -147,6 +152,7 @@ def delete_account():
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_person)
 def reauthenticate():
     """Ask for the password again before a sensitive action (`recent_login_required`)."""
     form = ConfirmPasswordForm()
@@ -161,6 +167,7 @@ def reauthenticate():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_person)
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
@@ -202,6 +209,7 @@ def confirm_email(token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_person)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -2,17 +2,19 @@
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from workspace.clock import utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.infra.mail import queue_email
-from workspace.models import User
+from workspace.models import OutboxMessage, User
 from workspace.services.accounts import sessions
 
 MIN_PASSWORD_LENGTH = 10
@@ -56,6 +58,19 @@ def _sign_up_serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="sign-up")
 
 
+UNASKED_MAIL_PER_HOUR = 3  # messages to one address that someone else's typing can cause
+
+
+def _may_mail(address: str, now: datetime) -> bool:
+    """Whether another message typed in by someone (a sign-up, an email change) may go to
+    this address: at most UNASKED_MAIL_PER_HOUR an hour, so that the forms cannot be used to
+    flood someone's inbox. Whoever typed is told the same either way."""
+    recent = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.to == normalise_email(address),
+        OutboxMessage.created_at > now - timedelta(hours=1)))
+    return recent < UNASKED_MAIL_PER_HOUR
+
+
 def make_sign_up_token(email: str, next_path: str, secret_key: str) -> str:
     return _sign_up_serializer(secret_key).dumps([normalise_email(email), next_path])
 
@@ -68,6 +83,8 @@ def email_sign_up_link(email: str, next_path: str, secret_key: str,
     when the address already has an account, a note saying so with the way to log in. The
     person asking is told the same either way, so the form reveals nothing about who has
     an account."""
+    if not _may_mail(email, utcnow()):
+        return
     existing = get_user_by_email(email)
     if existing is not None:
         queue_email(existing.email, "You already have a Partnership Workspace account",
@@ -102,8 +119,19 @@ def register_user(email: str, name: str, password: str) -> User:
     user = User(email=normalise_email(email), name=name.strip(),
                 password_hash=_hash(password))
     db.session.add(user)
-    db.session.commit()
+    _commit_address(email)
     return user
+
+
+def _commit_address(email: str) -> None:
+    """Commit a change that gives an account the address; another that took it at the same
+    moment makes it a refusal, not an error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError("An account with this email already exists. Log in instead.",
+                          field="email") from None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -142,7 +170,12 @@ def update_profile(user: User, name: str, email: str, current_password: str,
         raise DomainError("Enter your current password to change your email.",
                           field="current_password")
     user.name = name.strip()
-    if asked:
+    if asked and _may_mail(email, utcnow()):
+        queue_email(user.email, "Your Partnership Workspace email is about to change",
+                    f"Hello {user.name},\n\nSomeone signed in to your account asked to move "
+                    f"it to {email}. It moves only when that address confirms. If this was "
+                    f"not you, change your password now and tell the site's administrators."
+                    f"\n")
         if get_user_by_email(email) is not None:
             queue_email(email, "Your address and Partnership Workspace",
                         "Hello,\n\nSomeone asked to move another Partnership Workspace account "
@@ -190,9 +223,10 @@ def confirm_email_change(user: User, token: str, secret_key: str, max_age: int) 
     old_email, user.email = user.email, new_email
     queue_email(old_email, "Your Partnership Workspace email has changed",
                 f"Hello {user.name},\n\nYour account now uses {new_email}; this address is "
-                f"no longer on it. If you did not make this change, reset your password from "
-                f"the new address or contact your partnership's lead.\n")
-    db.session.commit()
+                f"no longer on it, and every other device is signed out. If you did not make "
+                f"this change, tell the site's administrators.\n")
+    sessions.end_all_sessions(user, utcnow(), keep=user.login_token, commit=False)
+    _commit_address(new_email)
     return new_email
 
 
@@ -201,8 +235,9 @@ def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def _password_fingerprint(user: User) -> str:
-    """Changes with the password, so a reset link works once."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """Changes with the password (so a reset link works once) and with the email (so links
+    sent before a change of address stop working)."""
+    return hashlib.sha256(f"{user.password_hash} {user.email}".encode()).hexdigest()[:16]
 
 
 def make_reset_token(user: User, secret_key: str) -> str:

@@ -34,7 +34,7 @@ def attendance_certificate(user: User, booking_id: int) -> Certificate:
     credential = credentials.attendance_credential(user, booking_id)
     session = credential.booking.session
     return Certificate(
-        holder=user.name, title=session.title,
+        holder=credential.holder_name, title=session.title,
         issuer=db.session.get(Partnership, session.partnership_id).name,
         network=session.network.name, day=session.day, hours=session.learning_hours,
         venue=session.venue or ("Online" if session.online_url else ""),

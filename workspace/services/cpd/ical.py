@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager
 from workspace.clock import LONDON_NAME, utcnow
 from workspace.exceptions import NotFound
 from workspace.extensions import db
-from workspace.models import Booking, CalendarFeed, CpdSession, Membership, User
+from workspace.models import Booking, CalendarFeed, CpdSession, Membership, Partnership, User
 from workspace.models.cpd import BookingStatus, SessionStatus, new_token
 from workspace.services.cpd.sessions import booking_of, session_path
 
@@ -153,7 +153,7 @@ def reset_feed(user: User) -> CalendarFeed:
 def user_by_token(token: str) -> User:
     """Whose feed this token opens; NotFound for an unknown or replaced token."""
     user = db.session.scalar(select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
-                             .where(CalendarFeed.token == token))
+                             .where(CalendarFeed.token == token, User.in_use()))
     if user is None:
         raise NotFound()
     return user
@@ -162,7 +162,8 @@ def user_by_token(token: str) -> User:
 def _feed_bookings(user: User, now: datetime) -> list[Booking]:
     """The person's places and waiting places on recent and coming sessions of partnerships
     they still belong to; cancelled sessions stay, so the cancellation reaches calendars."""
-    member_of = select(Membership.partnership_id).where(Membership.user_id == user.id)
+    member_of = select(Membership.partnership_id).join(Membership.partnership).where(
+        Membership.user_id == user.id, Partnership.in_use())
     return list(db.session.scalars(
         select(Booking).join(Booking.session).options(contains_eager(Booking.session))
         .where(Booking.user_id == user.id, Booking.status != BookingStatus.CANCELLED,

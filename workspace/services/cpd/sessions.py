@@ -488,7 +488,7 @@ def mark_attendance(cpd_session: CpdSession, booking_id: int, attendance: Attend
     """Mark a person attended or a no-show (None unmarks), by the rule of
     `permissions.why_not_mark_attendance`: a refusal changes nothing."""
     now = now or utcnow()
-    booking = db.session.get(Booking, booking_id)
+    booking = db.session.get(Booking, booking_id, with_for_update=True)  # vs. its credential
     if booking is None or booking.session_id != cpd_session.id:
         raise NotFound()
     refusal = permissions.why_not_mark_attendance(membership_in(cpd_session, actor),
@@ -497,8 +497,7 @@ def mark_attendance(cpd_session: CpdSession, booking_id: int, attendance: Attend
         raise DomainError(refusal)
     if booking.status != BookingStatus.BOOKED:
         raise DomainError("Only people with a place can be marked.")
-    if booking.attendance == Attendance.ATTENDED and attendance != Attendance.ATTENDED:
-        credentials.revoke_for_booking(booking, now)
+    credentials.follow_register(booking, attendance == Attendance.ATTENDED, now)
     booking.attendance = attendance
     booking.attendance_marked_by_id = actor.id
     booking.attendance_marked_at = now
@@ -563,9 +562,11 @@ def my_bookings(user: User, since: datetime) -> list[Booking]:
 
 def due_reminders(now: datetime, within: timedelta) -> list[Booking]:
     return list(db.session.scalars(
-        select(Booking).join(Booking.session).options(
-            selectinload(Booking.user), selectinload(Booking.session))
+        select(Booking).join(Booking.session).join(Booking.user)
+        .join(Partnership, Partnership.id == CpdSession.partnership_id)
+        .options(selectinload(Booking.user), selectinload(Booking.session))
         .where(Booking.status == BookingStatus.BOOKED, Booking.reminded_at.is_(None),
+               User.in_use(), Partnership.in_use(),
                CpdSession.status == SessionStatus.SCHEDULED,
                CpdSession.starts_at > now, CpdSession.starts_at <= now + within)))
 

@@ -216,8 +216,10 @@ def open_actions_of(partnership: Partnership, user: User) -> list[Action]:
 def overdue_to_remind(today: date) -> list[Action]:
     """Overdue actions with an owner who has not been reminded today."""
     return list(db.session.scalars(
-        select(Action).options(selectinload(Action.owner)).where(
-            Action.owner_id.is_not(None), Action.due_on < today,
+        select(Action).join(Action.owner)
+        .join(Partnership, Partnership.id == Action.partnership_id)
+        .options(selectinload(Action.owner)).where(
+            User.in_use(), Partnership.in_use(), Action.due_on < today,
             Action.status.not_in(FINISHED),
             (Action.reminded_on.is_(None)) | (Action.reminded_on < today))
         .order_by(Action.id)))
