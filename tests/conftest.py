@@ -5,6 +5,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL points at 
 """
 
 import contextvars
+import hashlib
 import os
 import re
 import threading
@@ -15,7 +16,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect, select, text
 from werkzeug.serving import make_server
 
 from tests.clock import FROZEN_NOW, REAL_CLOCK_FIXTURES, Clock
@@ -24,6 +25,7 @@ from workspace import create_app
 from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
+from workspace.models import LoginSession
 from workspace.models.partnerships import PartnershipKind, Role
 from workspace.services.accounts import users
 from workspace.services.partnerships import membership
@@ -228,6 +230,44 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+class Browsers:
+    """Signed-in clients for walks of many requests, without a log-in before each one.
+
+    Each person logs in once (a real POST /login, which opens a login session); every client
+    handed out afterwards is a new one carrying that log-in's session cookie, as a new tab of
+    the same browser would, so no request sees another's cookies. Before a client is handed
+    out, its login session is checked to be still open in the database: if a request ended it
+    (logging out, a password change, a restored database without it), the person logs in again.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.cookie_name = app.config["SESSION_COOKIE_NAME"]
+        self.cookies: dict[str, str] = {}
+
+    def client(self, email: str | None = None, password: str = PASSWORD) -> FlaskClient:
+        """A new client, signed in as `email` (anonymous when None)."""
+        client = self.app.test_client()
+        if email is None:
+            return client
+        cookie = self.cookies.get(email)
+        if cookie is None or not self._still_open(cookie):
+            response = client.post("/login", data={"email": email, "password": password})
+            assert response.status_code == 302, f"{email} could not sign in"
+            self.cookies[email] = client.get_cookie(self.cookie_name).value
+            return client
+        client.set_cookie(self.cookie_name, cookie)
+        return client
+
+    def _still_open(self, cookie: str) -> bool:
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        token = serializer.loads(cookie).get("_user_id", "")
+        digest = hashlib.sha256(token.encode()).hexdigest()  # as services/accounts/sessions
+        with db.engine.connect() as connection:  # not the test's session, nor its transaction
+            return connection.scalar(select(LoginSession.id).where(
+                LoginSession.token_hash == digest, LoginSession.ended_at.is_(None))) is not None
 
 
 HTMX = {"HX-Request": "true"}

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.access_samples import add_samples
 from tests.clock import FROZEN_NOW
-from tests.conftest import HTMX, PASSWORD
+from tests.conftest import HTMX, Browsers
 from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.cpd import Attendance, ClaimKind
@@ -165,16 +165,17 @@ def form_data(theirs_id: int) -> dict:
 
 
 def walk(app, login_as=None, partnership_id=None, objects_of=None):
-    """Request every endpoint with every method; yield (rule, method, response)."""
+    """Request every endpoint with every method, each request from a new client (signed in as
+    `login_as`, if given); yield (rule, method, response)."""
+    browsers = Browsers(app)
+    email = login_as.email if login_as is not None else None
     for rule in app.url_map.iter_rules():
         values = url_arguments(rule, partnership_id, objects_of)
         with app.test_request_context():
             url = app.url_for(rule.endpoint, **values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, HTMX):
-                client = app.test_client()
-                if login_as is not None:
-                    client.post("/login", data={"email": login_as.email, "password": PASSWORD})
+                client = browsers.client(email)
                 if method == "GET":
                     response = client.get(url, headers=headers)
                 else:
