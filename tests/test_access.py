@@ -18,12 +18,12 @@ from sqlalchemy import select
 from tests.access_samples import add_samples
 from tests.clock import FROZEN_NOW
 from tests.conftest import HTMX, Browsers
+from tests.seed_copy import load_seed
 from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.cpd import logbook, resources, sessions, supply
 from workspace.services.partnerships import membership as service
 from workspace.services.progress import tracking
@@ -36,7 +36,7 @@ PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
 
 def add_catalogue_sample() -> None:
     """The shared catalogue's objects (outside any partnership), for URL arguments."""
-    load_catalogue_seed()
+    load_seed()
     items.add_prerequisite(None, items.find_item("CME"), items.find_item("L3-CCP"))
 
 
