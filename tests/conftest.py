@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import event, inspect, select, text
 from werkzeug.serving import make_server
 
@@ -122,12 +123,42 @@ def app_config():
     return {}
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run, so that each test's new app loads a template
+    compiled by an earlier test instead of parsing and compiling it again (Jinja keys each by
+    the template's name and checks its source's checksum: a changed template is compiled)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_COMPILED = SharedBytecode()
+
+
+def _unsynced(dbapi_connection, _record):
+    """The test database's commits are not flushed to the disk (PRAGMA synchronous=OFF): a
+    commit is as atomic and isolated as in production, and is only lost if the machine
+    itself stops, which no test needs to survive. Each fsync costs milliseconds, many times
+    in most tests."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.fixture
 def app(_schema, database_url, tmp_path, app_config):
     app = create_app(_config(database_url, str(tmp_path), **app_config))
     app.instance_path = str(tmp_path)  # uploads and other local files stay in the test's folder
     app.test_client_class = Client
+    app.jinja_env.bytecode_cache = TEMPLATES_COMPILED
     with app.app_context():
+        event.listen(db.engine, "connect", _unsynced)
         yield app
         db.session.remove()
         _empty_tables()
