@@ -5,6 +5,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL points at 
 """
 
 import contextvars
+import hashlib
 import os
 import re
 import threading
@@ -16,6 +17,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import event, inspect, select, text
 from werkzeug.serving import make_server
 
@@ -25,6 +27,7 @@ from workspace import create_app
 from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
+from workspace.models import LoginSession
 from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import PartnershipKind, Role
 from workspace.services.accounts import users
@@ -122,12 +125,42 @@ def app_config():
     return {}
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run, so that each test's new app loads a template
+    compiled by an earlier test instead of parsing and compiling it again (Jinja keys each by
+    the template's name and checks its source's checksum: a changed template is compiled)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_COMPILED = SharedBytecode()
+
+
+def _unsynced(dbapi_connection, _record):
+    """The test database's commits are not flushed to the disk (PRAGMA synchronous=OFF): a
+    commit is as atomic and isolated as in production, and is only lost if the machine
+    itself stops, which no test needs to survive. Each fsync costs milliseconds, many times
+    in most tests."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.fixture
 def app(_schema, database_url, tmp_path, app_config):
     app = create_app(_config(database_url, str(tmp_path), **app_config))
     app.instance_path = str(tmp_path)  # uploads and other local files stay in the test's folder
     app.test_client_class = Client
+    app.jinja_env.bytecode_cache = TEMPLATES_COMPILED
     with app.app_context():
+        event.listen(db.engine, "connect", _unsynced)
         yield app
         db.session.remove()
         _empty_tables()
@@ -230,6 +263,44 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+class Browsers:
+    """Signed-in clients for walks of many requests, without a log-in before each one.
+
+    Each person logs in once (a real POST /login, which opens a login session); every client
+    handed out afterwards is a new one carrying that log-in's session cookie, as a new tab of
+    the same browser would, so no request sees another's cookies. Before a client is handed
+    out, its login session is checked to be still open in the database: if a request ended it
+    (logging out, a password change, a restored database without it), the person logs in again.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.cookie_name = app.config["SESSION_COOKIE_NAME"]
+        self.cookies: dict[str, str] = {}
+
+    def client(self, email: str | None = None, password: str = PASSWORD) -> FlaskClient:
+        """A new client, signed in as `email` (anonymous when None)."""
+        client = self.app.test_client()
+        if email is None:
+            return client
+        cookie = self.cookies.get(email)
+        if cookie is None or not self._still_open(cookie):
+            response = client.post("/login", data={"email": email, "password": password})
+            assert response.status_code == 302, f"{email} could not sign in"
+            self.cookies[email] = client.get_cookie(self.cookie_name).value
+            return client
+        client.set_cookie(self.cookie_name, cookie)
+        return client
+
+    def _still_open(self, cookie: str) -> bool:
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        token = serializer.loads(cookie).get("_user_id", "")
+        digest = hashlib.sha256(token.encode()).hexdigest()  # as services/accounts/sessions
+        with db.engine.connect() as connection:  # not the test's session, nor its transaction
+            return connection.scalar(select(LoginSession.id).where(
+                LoginSession.token_hash == digest, LoginSession.ended_at.is_(None))) is not None
 
 
 HTMX = {"HX-Request": "true"}

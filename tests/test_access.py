@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from tests.access_samples import add_samples
 from tests.clock import FROZEN_NOW
-from tests.conftest import HTMX, PASSWORD
+from tests.conftest import HTMX, Browsers
+from tests.seed_copy import load_seed
 from workspace.extensions import db
 from workspace.models import Membership
 from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.cpd import logbook, resources, sessions, supply
 from workspace.services.partnerships import membership as service
 from workspace.services.progress import tracking
@@ -39,7 +39,7 @@ PUBLIC_ENDPOINTS = {"static", "main.index", "main.healthz", "accounts.register",
 
 def add_catalogue_sample() -> None:
     """The shared catalogue's objects (outside any partnership), for URL arguments."""
-    load_catalogue_seed()
+    load_seed()
     items.add_prerequisite(None, items.find_item("CME"), items.find_item("L3-CCP"))
 
 
@@ -170,16 +170,17 @@ def form_data(theirs_id: int) -> dict:
 
 
 def walk(app, login_as=None, partnership_id=None, objects_of=None):
-    """Request every endpoint with every method; yield (rule, method, response)."""
+    """Request every endpoint with every method, each request from a new client (signed in as
+    `login_as`, if given); yield (rule, method, response)."""
+    browsers = Browsers(app)
+    email = login_as.email if login_as is not None else None
     for rule in app.url_map.iter_rules():
         values = url_arguments(rule, partnership_id, objects_of)
         with app.test_request_context():
             url = app.url_for(rule.endpoint, **values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, HTMX):
-                client = app.test_client()
-                if login_as is not None:
-                    client.post("/login", data={"email": login_as.email, "password": PASSWORD})
+                client = browsers.client(email)
                 if method == "GET":
                     response = client.get(url, headers=headers)
                 else:

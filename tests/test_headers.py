@@ -11,7 +11,7 @@ import pytest
 
 import workspace
 from tests.conftest import PASSWORD
-from tests.test_policy import Restorer, _requests, zebra  # noqa: F401  (a fixture)
+from tests.test_policy import Restorer, _requests, signed_in, zebra  # noqa: F401
 from workspace import create_app
 from workspace.blueprints.policy import POLICY, Kind
 from workspace.extensions import db
@@ -69,11 +69,12 @@ def header_problems(response, secure: bool = False) -> list[str]:
 def test_every_endpoint_answers_with_the_headers(app, zebra, capsys):  # noqa: F811
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the walk restores the database between requests with SQLite's backup")
-    restorer = Restorer(app)
-    clients, wrong, endpoints, answers = {}, [], set(), []
+    browsers = signed_in(app, zebra)
+    restorer = Restorer(app)  # with everyone's login session, as the requests meet them
+    wrong, endpoints, answers = [], set(), []
     for endpoint, method, url, data in list(_requests(app, zebra)):
         kind = next(k for k in PREFERRED if k in POLICY[endpoint])
-        client = clients.get(kind) or clients.setdefault(kind, _signed_in(app, zebra, kind))
+        client = browsers.client(zebra["email"].get(kind))
         response = client.open(url, method=method, data=None if method == "GET" else data)
         wrong += [f"{method} {endpoint} ({response.status_code}): {problem}"
                   for problem in header_problems(response)]
@@ -82,7 +83,6 @@ def test_every_endpoint_answers_with_the_headers(app, zebra, capsys):  # noqa: F
         response.close()
         if method != "GET":
             restorer.restore()
-            clients.clear()  # their sessions were made before the restore; sign in again
     assert not wrong, "\n".join(wrong)
     downloads = {e for e, status, h in answers
                  if status == 200 and "attachment" in h.get("Content-Disposition", "")}
@@ -95,14 +95,6 @@ def test_every_endpoint_answers_with_the_headers(app, zebra, capsys):  # noqa: F
     assert {200, 302, 422} <= {status for _, status, _ in answers}
     with capsys.disabled():
         print(f"\nheaders checked on {len(endpoints)} endpoints ({len(answers)} responses)")
-
-
-def _signed_in(app, sample, kind: Kind):
-    client = app.test_client()
-    if kind is not Kind.ANONYMOUS:
-        login = client.post("/login", data={"email": sample["email"][kind], "password": PASSWORD})
-        assert login.status_code == 302, f"{kind.value} could not sign in"
-    return client
 
 
 def test_error_pages_answer_with_the_headers(app, client, auth, make_user, make_partnership,

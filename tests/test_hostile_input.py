@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 from wtforms import StringField, URLField
 from wtforms.validators import Length
 
-from tests.conftest import PASSWORD
 from tests.test_policy import (
     POLICY,
     Kind,
     Restorer,
     _requests,
+    signed_in,
     zebra,  # noqa: F401 (the walk's sample data)
 )
 from workspace.blueprints import form_base
@@ -183,8 +183,8 @@ def test_every_post_endpoint_answers_hostile_fields_without_a_server_error(
         app, zebra):  # noqa: F811 (the fixture imported above)
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the walk restores the database between requests with SQLite's backup")
-    restorer = Restorer(app)
-    client = app.test_client()
+    browsers = signed_in(app, zebra)
+    restorer = Restorer(app)  # with the lead's login session, as the requests meet it
     fields = text_field_names(app)
     tried, errors = 0, []
     for (endpoint, method, url, data), value in itertools.product(
@@ -193,7 +193,7 @@ def test_every_post_endpoint_answers_hostile_fields_without_a_server_error(
                                                               "accounts.logout_everywhere",
                                                               "accounts.delete_account"):
             continue
-        client.post("/login", data={"email": zebra["email"][Kind.LEAD], "password": PASSWORD})
+        client = browsers.client(zebra["email"][Kind.LEAD])
         hostile = {**data, **{k: value for k in fields}}
         response = client.open(url, method=method, data=hostile)
         tried += 1

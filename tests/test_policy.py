@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 import workspace
 from tests.access_samples import add_samples
-from tests.conftest import PASSWORD
+from tests.conftest import Browsers
 from tests.test_access import (
     add_catalogue_sample,
     add_cpd_sample,
@@ -196,8 +196,13 @@ def catalogue_links() -> dict:
 
 
 class Restorer:
-    """The database as it was when made, put back after each request that may change it
-    (SQLite's backup API, which copes with the WAL journal); uploaded files likewise."""
+    """The database as it was when made, put back after each request that changed it
+    (SQLite's backup API, which copes with the WAL journal); uploaded files likewise.
+
+    Whether a request changed the database, `PRAGMA data_version` on a connection of the
+    Restorer's own says (it moves whenever another connection commits a change); whether it
+    changed the files, their names, sizes and times. A request that changed neither leaves
+    what the next one meets as it was, so nothing is copied back."""
 
     def __init__(self, app):
         db.session.commit()
@@ -209,8 +214,18 @@ class Restorer:
         self.files = Path(app.instance_path) / "uploads-saved"
         if self.uploads.exists():
             shutil.copytree(self.uploads, self.files)
+        self.watch = sqlite3.connect(self.path)
+        self.seen = self._state()
+
+    def _state(self) -> tuple:
+        version = self.watch.execute("PRAGMA data_version").fetchone()[0]
+        files = sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns)
+                       for path in self.uploads.rglob("*"))
+        return version, files
 
     def restore(self):
+        if self._state() == self.seen:
+            return
         db.session.remove()
         db.engine.dispose()
         target = sqlite3.connect(self.path)
@@ -219,6 +234,7 @@ class Restorer:
         if self.files.exists():
             shutil.rmtree(self.uploads, ignore_errors=True)
             shutil.copytree(self.files, self.uploads)
+        self.seen = self._state()
 
 
 def _refused(kind: Kind, response) -> bool:
@@ -243,18 +259,23 @@ def _requests(app, zebra):
                                                "channel_id": str(zebra["channel_id"])}
 
 
+def signed_in(app, zebra) -> Browsers:
+    """Every kind of person logged in once, each client a new tab of their browser."""
+    browsers = Browsers(app)
+    for email in zebra["email"].values():
+        browsers.client(email)
+    return browsers
+
+
 def test_each_kind_of_person_gets_what_the_table_says(app, zebra):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the walk restores the database between requests with SQLite's backup")
-    restorer = Restorer(app)
+    browsers = signed_in(app, zebra)
+    restorer = Restorer(app)  # with everyone's login session, as the requests meet them
     wrong = []
     for endpoint, method, url, data in list(_requests(app, zebra)):
         for kind in Kind:
-            client = app.test_client()
-            if kind is not Kind.ANONYMOUS:
-                login = client.post("/login", data={"email": zebra["email"][kind],
-                                                    "password": PASSWORD})
-                assert login.status_code == 302, f"{kind.value} could not sign in"
+            client = browsers.client(zebra["email"].get(kind))
             response = client.open(url, method=method, data=None if method == "GET" else data)
             allowed = kind in POLICY[endpoint]
             status = response.status_code

@@ -9,13 +9,13 @@ from werkzeug.datastructures import MultiDict
 
 from tests.clock import FROZEN_NOW
 from tests.conftest import HTMX
+from tests.seed_copy import load_seed
 from workspace.blueprints.picking import ItemPicker, PickerForm, role_choices
 from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import Cluster, ClusterRole, ClusterSet, ItemStatus, JobRole
 from workspace.services.catalogue import items, picking
 from workspace.services.catalogue.picking import Kind
-from workspace.services.catalogue.seed import load_catalogue_seed
 
 TODAY = FROZEN_NOW.date()
 
@@ -117,7 +117,7 @@ def test_role_lists_put_the_workforce_first_then_the_ssc_clusters_then_the_rest(
 
 
 def test_the_shipped_role_sets_in_order(app):
-    load_catalogue_seed()
+    load_seed()
     grouped = picking.roles_by_set()
     assert [(name, len(roles)) for name, roles in grouped] == [
         ("Music and cultural education workforce", 26), ("SSC clusters", 124)]
@@ -204,7 +204,7 @@ def test_the_picker_fragment_lists_titles_to_pick(client, auth, make_user, cme, 
 
 
 def test_the_shipped_cme_is_found_by_typing_music_educ(client, auth, make_user):
-    load_catalogue_seed()
+    load_seed()
     auth.login(make_user())
     fragment = _text(client.get("/catalogue/suggest", headers=HTMX, query_string={
         "field": "enrol-item", "kind": "qualification", "enrol-item-q": "music educ"}))

@@ -3,11 +3,11 @@
 import pytest
 
 from tests.conftest import HTMX
+from tests.seed_copy import load_seed
 from workspace.extensions import db
 from workspace.models import Basis, ItemArea, ItemRole, JobRole
 from workspace.services.catalogue import items, roles
 from workspace.services.catalogue.coverage import AreaState
-from workspace.services.catalogue.seed import load_catalogue_seed
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_unknown_roles_are_not_found_and_visitors_must_log_in(world, client, aut
 
 def test_the_shipped_catalogue_compares_a_teacher_with_a_music_leader(app, client, auth,
                                                                         make_user):
-    load_catalogue_seed()
+    load_seed()
     auth.login(make_user())
     by_name = {r.name: r.id for r in db.session.query(JobRole)}
     page = client.get("/catalogue/roles/compare", query_string={

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.clock import FROZEN_NOW
+from tests.seed_copy import load_seed
 from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import Basis, ItemArea, ItemFact, ItemRole, ItemStatus, JobRole
@@ -29,7 +30,7 @@ def test_seed_loads_documented_content_and_loading_twice_changes_nothing(app):
 
 
 def test_roles_listed_under_two_clusters_are_one_role(app):
-    load_catalogue_seed()
+    load_seed()
     mentor = next(r for r in items.list_roles() if r.name == "Learning Mentor Level 3")
     assert sorted(c.name for c in mentor.clusters) == ["Education & Training",
                                                        "Youth Work and Support"]
@@ -63,7 +64,7 @@ def test_filters_combine(make_item, areas):
 
 
 def test_role_and_cluster_filters(app):
-    load_catalogue_seed()
+    load_seed()
     cme = items.find_item("CME")
     mentor = next(r for r in items.list_roles() if r.name == "Learning Mentor Level 3")
     items.set_roles(None, cme, {mentor.id})

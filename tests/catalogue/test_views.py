@@ -3,10 +3,10 @@ import re
 import pytest
 
 from tests.conftest import HTMX, count_queries
+from tests.seed_copy import load_seed
 from workspace.extensions import db
 from workspace.models import Basis, CatalogueChange, ItemArea, ItemFact, ItemRole, JobRole
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 
 
 def _text(response) -> str:
@@ -18,7 +18,7 @@ def test_browse_needs_sign_in(client):
 
 
 def test_search_as_you_type_finds_the_cme(client, auth, make_user):
-    load_catalogue_seed()
+    load_seed()
     auth.login(make_user())
     page = _text(client.get("/catalogue/?q=music+educ"))
     assert "<html" in page and "Trinity Level 4 Certificate for Music Educators" in page
@@ -43,7 +43,7 @@ def test_bad_filters_are_reported_and_ignored(client, auth, make_user, make_item
 
 
 def test_withdrawn_item_page_warns(client, auth, make_user):
-    load_catalogue_seed()
+    load_seed()
     auth.login(make_user())
     diploma = items.find_item("DDTL-CYP")
     page = _text(client.get(f"/catalogue/items/{diploma.id}"))
@@ -112,7 +112,7 @@ def test_editor_attaches_components_and_a_cycle_is_refused(client, auth, editor,
 
 
 def test_editor_sets_prerequisites_areas_and_roles(client, auth, editor, make_item):
-    load_catalogue_seed()
+    load_seed()
     l2 = make_item("L2 award", stable_id="L2")
     l3 = make_item("L3 award", stable_id="L3", is_qualification=True)
     auth.login(editor)

@@ -8,12 +8,12 @@ from flask import render_template
 
 from tests.chat.cards_world import make_session, make_world
 from tests.conftest import HTMX, as_member
+from tests.seed_copy import load_seed
 from workspace.clock import utcnow
 from workspace.infra import live
 from workspace.models.cpd import BookingStatus
 from workspace.models.steering import ActionStatus
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.chat import cards, messages
 from workspace.services.cpd import sessions
 from workspace.services.progress import tracking
@@ -63,7 +63,7 @@ def test_parse_ref_accepts_only_card_references(app):
 
 
 def test_pasted_links_to_record_pages_become_references(app, world):
-    load_catalogue_seed()
+    load_seed()
     item = items.find_item("CME")
     hub = world.hub
     action = actions.create_action(hub, world.lead, actions.ActionFields(title="Book it"))
@@ -198,7 +198,7 @@ def test_the_card_endpoint_is_for_members_only(client, auth, world):
 
 
 def test_qualification_card_opens_and_enrols(client, auth, world):
-    load_catalogue_seed()
+    load_seed()
     item = items.find_item("CME")
     auth.login(world.ann)
     page = _text(_card(client, world, "qual-CME"))
@@ -214,7 +214,7 @@ def test_qualification_card_opens_and_enrols(client, auth, world):
 
 
 def test_a_module_card_has_no_enrol_button(client, auth, world):
-    load_catalogue_seed()
+    load_seed()
     auth.login(world.ann)
     page = _text(_card(client, world, "qual-CME-U6"))
     assert "Module" in page and ">Enrol<" not in page

@@ -4,10 +4,10 @@
 import pytest
 
 from tests.clock import FROZEN_NOW
+from tests.seed_copy import load_seed
 from workspace.models.centres import StaffRole
 from workspace.models.partnerships import Sector
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.partnerships import membership as partnerships
 from workspace.services.progress import centres
 
@@ -56,7 +56,7 @@ def areas(app):
 @pytest.fixture
 def cme_hub(app, make_user, make_partnership, add_member):
     """A hub whose member organisation is a CME centre with an assessor; a practitioner."""
-    load_catalogue_seed()
+    load_seed()
     lead = make_user(name="Lena Lead")
     partnership = make_partnership(lead=lead, name="Riverside Music Education Hub")
     assessor = make_user(name="Asha Assessor")

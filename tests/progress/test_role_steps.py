@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.seed_copy import load_seed
 from workspace.extensions import db
 from workspace.models import Basis, JobRole
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.cpd import sessions
 from workspace.services.progress import role_steps, tracking
 
@@ -19,7 +19,7 @@ ROLE = "Instrumental and vocal teacher"
 
 @pytest.fixture
 def teacher(app, make_user, make_partnership, add_member):
-    load_catalogue_seed()
+    load_seed()
     user = make_user(name="Ivy Teacher")
     hub = make_partnership(name="Riverside Music Hub")
     add_member(hub, user)

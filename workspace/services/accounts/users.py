@@ -1,5 +1,6 @@
 """Accounts: registration, sign-in, passwords and profile."""
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,8 +19,6 @@ from workspace.models import OutboxMessage, User
 from workspace.services.accounts import sessions
 
 MIN_PASSWORD_LENGTH = 10
-# Checked against when no account matches, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -37,6 +36,13 @@ def check_password_rules(password: str) -> None:
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when no account matches, so that a wrong email costs the same time as a
+    wrong password: made with the method passwords are hashed with, once a process."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def _load_link(serializer: URLSafeTimedSerializer, token: str, max_age: int,
@@ -138,7 +144,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user whose email and password match, else None (without saying which was wrong)."""
     user = get_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
