@@ -13,6 +13,7 @@ replay, unlike fetching its address again (one-use links, forms posted). Each ad
 (numbers and tokens replaced) is audited once a session, which keeps the added time small.
 """
 
+import mimetypes
 import os
 import re
 from pathlib import Path
@@ -109,7 +110,7 @@ class Auditor:
     def audit(self, copies: dict, width: int) -> list[str]:
         """Audit each copy whose pattern is new this session; the problems found."""
         problems = []
-        for (_, url), html in copies.items():
+        for (_, url), html in list(copies.items()):  # a live page may still send more
             key = pattern(url)
             if key in self.checked or urlsplit(url).scheme not in ("http", "https"):
                 continue
@@ -153,7 +154,9 @@ class Auditor:
         elif path.startswith("/static/") and not path.endswith(".js"):
             file = (STATIC / path.removeprefix("/static/")).resolve()
             if file.is_relative_to(STATIC) and file.is_file():
-                route.fulfill(path=str(file))
+                # read here: fulfill(path=) leaves the file open (a ResourceWarning)
+                route.fulfill(body=file.read_bytes(),
+                              content_type=mimetypes.guess_type(file.name)[0] or "text/plain")
             else:
                 route.abort()
         else:
