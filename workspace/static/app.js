@@ -122,8 +122,9 @@
      rather than falling back to the top of the page. Swaps nobody asked for (live chat,
      content loading by itself) leave focus alone. */
   var focusedAtRequest = null;
-  function lost(active) { return !active || active === document.body; }  /* htmx keeps focus on a
-     replaced control when the new content has one with the same id */
+  /* Focus is lost when it fell back to the body (htmx itself keeps it on a replaced control
+     whose id the new content repeats). */
+  function lost(active) { return !active || active === document.body; }
   document.addEventListener("htmx:beforeRequest", function () {
     focusedAtRequest = document.activeElement;
   });
