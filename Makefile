@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app workspace
 STAMP  := $(VENV)/.installed
+AXE    := tests/e2e/vendor/axe.min.js
 
 .PHONY: install db run test test-on browser serve-many clean
 
@@ -13,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the browser tests' accessibility check: the pinned version from the npm
+# registry, its sha512 checked (no node or npm needed).
+$(AXE): tests/e2e/axe_install.py | $(STAMP)
+	$(BIN)/python tests/e2e/axe_install.py
+
+install: $(STAMP) $(AXE)
 
 # Apply migrations; on an empty database, load the seed content and the demo partnership.
 db: install
@@ -46,4 +52,4 @@ serve-many: install
 	$(BIN)/gunicorn -c gunicorn.conf.py 'workspace:create_app()'
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/e2e/vendor

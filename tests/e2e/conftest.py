@@ -1,15 +1,19 @@
 """A live server in a thread and headless Chromium (Debian's) driven by Playwright.
 
 Without Chromium the browser tests skip, unless REQUIRE_BROWSER=1 (as in CI), where they fail.
+Every page they visit is checked for accessibility (tests/e2e/accessibility.py) with axe-core,
+which `make install` fetches; without it the check is left out, unless REQUIRE_BROWSER=1.
 """
 
 import os
 import shutil
+import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import emailed_link
+from tests.e2e.accessibility import AXE, Auditor
 
 PASSWORD = "a long enough password"  # the people the journeys' fixtures make sign in with it
 
@@ -37,28 +41,64 @@ def browser():
         browser.close()
 
 
+AUDITS: list[Auditor] = []  # the session's auditor, for the summary at the end
+
+
+@pytest.fixture(scope="session")
+def auditor(browser):
+    if not AXE.is_file():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but axe-core is missing ({AXE}): make install")
+        yield None
+        return
+    AUDITS.append(Auditor(browser))
+    yield AUDITS[0]
+    AUDITS[0].close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AUDITS:
+        audits = AUDITS[0]
+        terminalreporter.write_line(
+            f"accessibility: {len(audits.checked)} pages checked with axe-core at their width "
+            f"and at 375 px ({audits.seconds:.1f} s)")
+
+
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, auditor):
     """Pages in fresh contexts; the test fails if a page's console reports anything refused by
-    the Content-Security-Policy (an inline style or script left somewhere: infra/headers.py)."""
-    contexts, refused = [], []
+    the Content-Security-Policy (an inline style or script left somewhere: infra/headers.py),
+    or if a page it showed fails the accessibility check (tests/e2e/accessibility.py)."""
+    contexts, refused, copies = [], [], []
 
     def watch(message):
         if "Content Security Policy" in message.text:
             refused.append(f"{message.location.get('url')}: {message.text}")
 
     def make(viewport=None):
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860})
+        viewport = viewport or {"width": 1280, "height": 860}
+        context = browser.new_context(viewport=viewport)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        if auditor:
+            copies.append((auditor.watch(context), context, viewport["width"]))
         page = context.new_page()
         page.on("console", watch)
         return page
 
     yield make
+    problems = []
+    if auditor:
+        started = time.monotonic()
+        for kept, context, width in copies:
+            for page in context.pages:
+                page.evaluate("0")  # the copies the page sent before now have arrived
+            problems += auditor.audit(kept, width)
+        auditor.seconds += time.monotonic() - started
     for context in contexts:
         context.close()
     assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused)
+    assert not problems, "accessibility (axe-core, page width):\n" + "\n".join(problems)
 
 
 @pytest.fixture

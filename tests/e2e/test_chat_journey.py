@@ -65,6 +65,8 @@ def test_live_messages_and_a_card_that_stays_current(live_server, new_page, hub,
     with marks_read(ann) as marked:
         send(priya, "Hello everyone, the spring CPD dates are out")
         expect(ann.get_by_text("Hello everyone, the spring CPD dates are out")).to_be_visible()
+        # It arrived in the messages' live region, which screen readers read out.
+        expect(ann.get_by_role("log", name="Messages")).to_contain_text("the spring CPD dates")
         expect(priya.locator("#composer textarea")).to_have_value("")
     assert marked.value.status == 204
     db.session.rollback()  # read what the server committed since

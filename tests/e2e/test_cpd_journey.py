@@ -63,6 +63,11 @@ def test_waiting_list_attendance_and_calendar(live_server, new_page, hub_with_te
     for name in ("ann", "ben"):
         teachers[name].get_by_role("button", name="Sign up").click()
         expect(teachers[name].get_by_text("You have a place.")).to_be_visible()
+        # The result is read out (a live region around the card), and focus, which was on the
+        # button the answer replaced, moves to the new card rather than the top of the page.
+        expect(teachers[name].locator('[aria-live="polite"] > #signup')).to_contain_text(
+            "You have a place.")
+        expect(teachers[name].locator("#signup")).to_be_focused()
     cat = teachers["cat"]
     cat.reload()
     expect(cat.get_by_text("Full")).to_be_visible()

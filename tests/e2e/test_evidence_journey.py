@@ -39,6 +39,8 @@ def test_jan_attaches_her_certificate(live_server, new_page, jan, shot):
     htmx_idle(page)
     expect(held.locator(".field-error")).to_contain_text(
         "The contents of certificate.pdf do not match its type (PDF)")
+    # Focus goes to the field with the error, which is read out with it.
+    expect(held.get_by_label("Certificate or transcript")).to_be_focused()
     shot(page, "evidence-refused")
 
     held.get_by_label("Certificate or transcript").set_input_files(

@@ -6,7 +6,8 @@
    - an htmx request that fails never fails silently: an error answer (4xx, 5xx; 422 is
      swapped in as the form with its messages) shows its message where the person acted,
      leaving what they typed in place; a request that cannot reach the server says so, offers
-     to send it again, and a banner watches /healthz until the connection is back. */
+     to send it again, and a banner watches /healthz until the connection is back;
+   - focus after an htmx swap goes where the person can carry on (see below). */
 (function () {
   "use strict";
 
@@ -112,4 +113,34 @@
     }
     setTimeout(check, wait);
   }
+
+  /* --- focus after htmx swaps --------------------------------------------------------- */
+
+  /* A form sent back with its errors (422) puts focus on its first invalid field, whose
+     message is read with it (aria-describedby). Otherwise, when the answer took away the
+     control the person used (a button in a replaced card), focus goes to the new content
+     rather than falling back to the top of the page. Swaps nobody asked for (live chat,
+     content loading by itself) leave focus alone. */
+  var focusedAtRequest = null;
+  /* Focus is lost when it fell back to the body (htmx itself keeps it on a replaced control
+     whose id the new content repeats). */
+  function lost(active) { return !active || active === document.body; }
+  document.addEventListener("htmx:beforeRequest", function () {
+    focusedAtRequest = document.activeElement;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var before = focusedAtRequest, target = event.detail.target, xhr = event.detail.xhr;
+    if (!xhr || !before || before === document.body) return;
+    focusedAtRequest = null;
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+    if (!target || !target.isConnected) return;
+    var invalid = xhr.status === 422 && target.querySelector('[aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+    } else if (!before.isConnected && lost(document.activeElement) && target !== document.body) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
 })();
