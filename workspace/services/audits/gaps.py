@@ -8,6 +8,7 @@ secondary suppression, cell key perturbation), as are the workforce panel's coun
 """
 
 import csv
+import heapq
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from workspace.services.progress import workforce
 
 DIMENSIONS = {"group": "Target group", "phase": "Age phase", "art_form": "Art form",
               "ward": "Ward"}
+AT = {dim: i for i, dim in enumerate(DIMENSIONS)}  # a dimension's place in a record's keys
 ALL = "all"  # the group key of "All children and young people"
 WARD_CHOICES = 200  # past this many wards, the ward filter is a search field suggesting these
 
@@ -49,6 +51,9 @@ STATES = {
 class Value:
     key: str
     label: str
+
+
+Keys = tuple[tuple[str, ...], ...]  # a record's keys on each dimension, in DIMENSIONS order
 
 
 @dataclass
@@ -73,13 +78,16 @@ class Facts:
         return {dim: {v.key: v.label for v in values} for dim, values in self.values.items()}
 
     @cached_property
-    def need_coords(self) -> dict[int, dict[str, str]]:
-        """Each need's coordinates by its id, worked out once."""
-        return {n.id: need_coords(n, self._ward_key(n.ward)) for n in self.needs}
+    def need_keys(self) -> list[tuple[Need, Keys, tuple[int, int, int, int]]]:
+        """Each need with its keys (need_coords) and its part in a tally, worked out once."""
+        parts = self.need_parts
+        return [(n, need_coords(n, self._ward_key(n.ward)), parts[n.id]) for n in self.needs]
 
     @cached_property
-    def provision_coords(self) -> dict[int, dict]:
-        return {p.id: provision_coords(p, self._ward_key(p.ward)) for p in self.provision}
+    def provision_keys(self) -> list[tuple[Provision, Keys, tuple[int, int]]]:
+        parts = self.provision_parts
+        return [(p, provision_coords(p, self._ward_key(p.ward)), parts[p.id])
+                for p in self.provision]
 
     def _ward_key(self, ward: str) -> str:
         key = self.ward_keys.get(ward)
@@ -119,24 +127,32 @@ class Facts:
         return {i: (e.value, e.key if e.value else 0) for i, e in self.provision_entries.items()}
 
 
-def need_coords(need: Need, ward: str) -> dict[str, str]:
-    """A need's coordinates; `ward` is the key of its ward (audits.place_key)."""
-    return {"group": str(need.target_group_id) if need.target_group_id else ALL,
-            "phase": need.phase.value, "art_form": need.art_form.value, "ward": ward}
+def need_coords(need: Need, ward: str) -> Keys:
+    """A need's coordinates: its key on each dimension (one each), in DIMENSIONS order;
+    `ward` is the key of its ward (audits.place_key)."""
+    return ((str(need.target_group_id) if need.target_group_id else ALL,),
+            (need.phase.value,), (need.art_form.value,), (ward,))
 
 
-def provision_coords(provision: Provision, ward: str) -> dict:
-    return {"group": {str(g.id) for g in provision.groups} or {ALL},
-            "phase": provision.phase.value, "art_form": provision.art_form.value,
-            "ward": ward}
+def provision_coords(provision: Provision, ward: str) -> Keys:
+    """A provision record's: each group it targets (none = all children)."""
+    return (tuple(dict.fromkeys(str(g.id) for g in provision.groups)) or (ALL,),
+            (provision.phase.value,), (provision.art_form.value,), (ward,))
 
 
-def _matches(coords: dict, constraints: dict[str, str]) -> bool:
-    for dim, key in constraints.items():
-        have = coords[dim]
-        if (key not in have) if isinstance(have, set) else (have != key):
-            return False
-    return True
+def _checks(constraints: dict[str, str]) -> list[tuple[int, str]]:
+    return [(AT[dim], key) for dim, key in constraints.items()]
+
+
+def _matches(keys: Keys, checks: list[tuple[int, str]]) -> bool:
+    """Whether a record with these keys meets these checks (_checks of constraints)."""
+    return all(key in keys[at] for at, key in checks)
+
+
+def needs_in(facts: "Facts", constraints: dict[str, str]) -> list[Need]:
+    """The needs that meet these constraints."""
+    checks = _checks(constraints)
+    return [n for n, keys, _ in facts.need_keys if not checks or _matches(keys, checks)]
 
 
 def load_facts(partnership: Partnership, audit: Audit) -> Facts:
@@ -238,22 +254,16 @@ class Cell:
 Records = tuple[list[Need], list[Provision]]
 
 
-def _keys(coords: dict, dim: str):
-    have = coords[dim]
-    return have if isinstance(have, set) else (have,)
-
-
 def group_records(facts: Facts, dims: tuple[str, ...],
                   constraints: dict[str, str]) -> dict[tuple, Records]:
     """The needs and provision that meet `constraints`, by their keys on `dims`, in one pass
     over the records: a provision record for several groups falls in each group's cell."""
     cells: dict[tuple, Records] = defaultdict(lambda: ([], []))
-    for side, records, coords_of in ((0, facts.needs, facts.need_coords),
-                                     (1, facts.provision, facts.provision_coords)):
-        for record in records:
-            coords = coords_of[record.id]
-            if _matches(coords, constraints):
-                for key in product(*(_keys(coords, d) for d in dims)):
+    checks, at = _checks(constraints), [AT[d] for d in dims]
+    for side, records in ((0, facts.need_keys), (1, facts.provision_keys)):
+        for record, keys, _ in records:
+            if not checks or _matches(keys, checks):
+                for key in product(*(keys[i] for i in at)):
                     cells[key][side].append(record)
     return cells
 
@@ -415,16 +425,13 @@ def _tally(facts: Facts, rows: str, cols: str, filters: dict[str, str]):
     and column, and once in its row and the total."""
     cells, by_row, by_col = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
     total = Tally()
-    for records, coords_of, parts, add in (
-            (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need),
-            (facts.provision, facts.provision_coords, facts.provision_parts,
-             Tally.add_provision)):
-        for record in records:
-            coords = coords_of[record.id]
-            if filters and not _matches(coords, filters):
+    checks, row_at, col_at = _checks(filters), AT[rows], AT[cols]
+    for records, add in ((facts.need_keys, Tally.add_need),
+                         (facts.provision_keys, Tally.add_provision)):
+        for _, keys, part in records:
+            if checks and not _matches(keys, checks):
                 continue
-            part = parts[record.id]
-            row_keys, col_keys = _keys(coords, rows), _keys(coords, cols)
+            row_keys, col_keys = keys[row_at], keys[col_at]
             for r in row_keys:
                 add(by_row[r], part)
                 for c in col_keys:
@@ -465,13 +472,19 @@ def matrix(facts: Facts, rows: str = "ward", cols: str = "group",
 
 
 def _totals_hidden(m: Matrix) -> tuple[int, int]:
-    """The raw sums of the suppressed row and column totals: the overall total's parts."""
+    """The raw sums of the suppressed row and column totals: the overall total's parts
+    (from their sums: no figure is made for the thousands of rows a page does not show)."""
+    t = m.facts.threshold
     needs = reach = 0
-    for totals, keys in ((m.row_total, m.row_values), (m.col_total, m.col_values)):
-        for v in keys:
-            made = totals(v.key)
-            needs += made.need_children.raw if made.need_children.suppressed else 0
-            reach += made.reach.raw if made.reach.suppressed else 0
+    for tallies, hidden, values in ((m.row_tallies, m.row_hidden, m.row_values),
+                                    (m.col_tallies, m.col_hidden, m.col_values)):
+        for v in values:
+            tally, (need_hidden, reach_hidden) = tallies.get(v.key, EMPTY), \
+                hidden.get(v.key, (0, 0))
+            if disclosure.suppressed(tally.need_raw, t, need_hidden):
+                needs += tally.need_raw
+            if disclosure.suppressed(tally.reach_raw, t, reach_hidden):
+                reach += tally.reach_raw
     return needs, reach
 
 
@@ -481,30 +494,44 @@ def tally_by(facts: Facts, dims: tuple[str, ...], constraints: dict[str, str],
     (a provision record for several groups counts in each group's); `needs=False` for the
     provision's alone."""
     tallies: dict[tuple, Tally] = defaultdict(Tally)
-    sides = [(facts.provision, facts.provision_coords, facts.provision_parts,
-              Tally.add_provision)]
+    sides = [(facts.provision_keys, Tally.add_provision)]
     if needs:
-        sides.insert(0, (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need))
-    for records, coords_of, parts, add in sides:
-        for record in records:
-            coords = coords_of[record.id]
-            if _matches(coords, constraints):
-                for key in product(*(_keys(coords, d) for d in dims)):
-                    add(tallies[key], parts[record.id])
+        sides.insert(0, (facts.need_keys, Tally.add_need))
+    checks, at = _checks(constraints), [AT[d] for d in dims]
+    for records, add in sides:
+        for _, keys, part in records:
+            if not checks or _matches(keys, checks):
+                for key in product(*(keys[i] for i in at)):
+                    add(tallies[key], part)
     return tallies
 
 
 def gap_list(facts: Facts, limit: int | None = None) -> list[Cell]:
-    """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first."""
-    found = tally_by(facts, tuple(DIMENSIONS), {})
-    keys = dict.fromkeys(tuple(facts.need_coords[n.id][d] for d in DIMENSIONS)
-                         for n in facts.needs)
-    gaps = [(key, found[key]) for key in keys if found[key].provision < found[key].needs]
-    gaps.sort(key=lambda gap: (gap[1].provision > 0, -gap[1].weight, -gap[1].needs,
-                               [label_of(facts, d, k).casefold()
-                                for d, k in zip(DIMENSIONS, gap[0], strict=True)]))
+    """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first.
+    Only where there are needs: the provision is tallied at those places alone."""
+    found: dict[tuple, Tally] = defaultdict(Tally)
+    for _, keys, part in facts.need_keys:
+        found[tuple(k for k, in keys)].add_need(part)
+    for _, keys, part in facts.provision_keys:
+        for key in product(*keys):
+            if (tally := found.get(key)) is not None:
+                tally.add_provision(part)
+    folded: dict[tuple[str, str], str] = {}
+
+    def order(label: tuple[str, str]) -> str:
+        if (known := folded.get(label)) is None:
+            known = folded[label] = label_of(facts, *label).casefold()
+        return known
+
+    def worst(gap: tuple[tuple, Tally]):
+        key, t = gap
+        return (t.provision > 0, -t.weight, -t.needs,
+                [order(label) for label in zip(DIMENSIONS, key, strict=True)])
+
+    gaps = [(key, t) for key, t in found.items() if t.provision < t.needs]
+    gaps = heapq.nsmallest(limit, gaps, key=worst) if limit else sorted(gaps, key=worst)
     return [cell_of(facts, dict(zip(DIMENSIONS, key, strict=True)), tally)
-            for key, tally in (gaps[:limit] if limit else gaps)]
+            for key, tally in gaps]
 
 
 def describe(facts: Facts, coords: dict[str, str]) -> str:
@@ -603,24 +630,39 @@ def _write_safe(rows: list[list]) -> str:
     return out.getvalue()
 
 
-def _tally_figures(facts: Facts, tally: Tally) -> list:
-    """_figures of a cell without parts, straight from its sums. The text is a state label
-    or a figure ("<5" or a number not under 0): nothing a spreadsheet would run."""
-    t = facts.threshold
+def _figure_texts(threshold: int):
+    """str(disclosure.figure_of_sums(...)), kept by what it depends on (the raw sum, the cell
+    key, the hidden sum): the CSV's tens of thousands of figures repeat a few hundred."""
+    made: dict[tuple[int, int, int], str] = {}
+
+    def text(raw: int, keys: int, hidden: int = 0) -> str:
+        at = (raw, keys % disclosure.BASE, hidden)
+        found = made.get(at)
+        if found is None:
+            found = made[at] = str(disclosure.figure_of_sums(raw, keys, threshold, hidden))
+        return found
+    return text
+
+
+def _tally_figures(text, tally: Tally, hidden: tuple[int, int] = (0, 0)) -> list:
+    """_figures of a cell or total straight from its sums (`text`: _figure_texts). The text
+    is a state label or a figure ("<5" or a number not under 0): nothing a spreadsheet
+    would run."""
     return [STATES[state_of(tally.needs, tally.provision)], tally.needs, tally.high,
-            str(disclosure.figure_of_sums(tally.need_raw, tally.need_keys, t)),
-            tally.provision, str(disclosure.figure_of_sums(tally.reach_raw, tally.reach_keys, t))]
+            text(tally.need_raw, tally.need_keys, hidden[0]),
+            tally.provision, text(tally.reach_raw, tally.reach_keys, hidden[1])]
 
 
-def _cell_lines(m: Matrix, row_labels: dict[str, str], col_labels: dict[str, str]) -> list[list]:
+def _cell_lines(m: Matrix, text, row_labels: dict[str, str],
+                col_labels: dict[str, str]) -> list[list]:
     """A line per cell; the many empty cells share one set of figures."""
-    empty = _tally_figures(m.facts, EMPTY)
+    empty = _tally_figures(text, EMPTY)
     lines = []
     for r in m.row_values:
         for c in m.col_values:
             found = m.tallies.get((r.key, c.key))
             lines.append([row_labels[r.key], col_labels[c.key],
-                          *(empty if found is None else _tally_figures(m.facts, found))])
+                          *(empty if found is None else _tally_figures(text, found))])
     return lines
 
 
@@ -629,10 +671,15 @@ def gaps_csv(facts: Facts, m: Matrix) -> str:
     filters = "; ".join(f"{DIMENSIONS[d]}: {label_of(facts, d, k)}" for d, k in m.filters.items())
     row_labels = {r.key: safe_cell(r.label) for r in m.row_values}
     col_labels = {c.key: safe_cell(c.label) for c in m.col_values}
+    text = _figure_texts(facts.threshold)
     rows = [[DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS]]
-    rows += _cell_lines(m, row_labels, col_labels)
-    rows += [[row_labels[r.key], "Total", *_figures(m.row_total(r.key))] for r in m.row_values]
-    rows += [["Total", col_labels[c.key], *_figures(m.col_total(c.key))] for c in m.col_values]
+    rows += _cell_lines(m, text, row_labels, col_labels)
+    rows += [[row_labels[r.key], "Total", *_tally_figures(
+        text, m.row_tallies.get(r.key, EMPTY), m.row_hidden.get(r.key, (0, 0)))]
+        for r in m.row_values]
+    rows += [["Total", col_labels[c.key], *_tally_figures(
+        text, m.col_tallies.get(c.key, EMPTY), m.col_hidden.get(c.key, (0, 0)))]
+        for c in m.col_values]
     rows += [["Total", "Total", *_figures(m.total)]]
     if filters:
         rows.append([safe_cell(f"Filtered by {filters}")])
