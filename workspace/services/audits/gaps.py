@@ -79,15 +79,18 @@ class Facts:
 
     @cached_property
     def need_keys(self) -> list[tuple[Need, Keys, tuple[int, int, int, int]]]:
-        """Each need with its keys (need_coords) and its part in a tally, worked out once."""
-        parts = self.need_parts
-        return [(n, need_coords(n, self._ward_key(n.ward)), parts[n.id]) for n in self.needs]
+        """Each need with its keys (need_coords) and its part in a tally (need_part), worked
+        out once. Equal keys are one tuple (kept alive for the request, thousands of
+        copies would only make the garbage collector's passes longer)."""
+        entries, same = self.need_entries, {}.setdefault
+        return [(n, need_coords(n, self._ward_key(n.ward), same), need_part(n, entries[n.id]))
+                for n in self.needs]
 
     @cached_property
     def provision_keys(self) -> list[tuple[Provision, Keys, tuple[int, int]]]:
-        parts = self.provision_parts
-        return [(p, provision_coords(p, self._ward_key(p.ward)), parts[p.id])
-                for p in self.provision]
+        entries, same = self.provision_entries, {}.setdefault
+        return [(p, provision_coords(p, self._ward_key(p.ward), same),
+                 provision_part(entries[p.id])) for p in self.provision]
 
     def _ward_key(self, ward: str) -> str:
         key = self.ward_keys.get(ward)
@@ -97,11 +100,6 @@ class Facts:
     def nothing(self) -> Figure:
         """The figure of a cell without records (the same for all: no record, no key)."""
         return figure([], self.threshold)
-
-    @cached_property
-    def need_priorities(self) -> dict[int, tuple[int, int]]:
-        """Each need's (1 if high priority else 0, priority weight)."""
-        return {n.id: (int(n.priority == Priority.HIGH), n.priority.weight) for n in self.needs}
 
     @cached_property
     def need_entries(self) -> dict[int, disclosure.Entry]:
@@ -114,30 +112,32 @@ class Facts:
         return disclosure.entries(
             "provision", {p.id: p.children_reached for p in self.provision}, self.threshold)
 
-    @cached_property
-    def need_parts(self) -> dict[int, tuple[int, int, int, int]]:
-        """Each need's part in a tally: high (0 or 1), priority weight, and its entry's value
-        and key (0 when the value is)."""
-        entries = self.need_entries
-        return {i: (high, weight, entries[i].value, entries[i].key if entries[i].value else 0)
-                for i, (high, weight) in self.need_priorities.items()}
 
-    @cached_property
-    def provision_parts(self) -> dict[int, tuple[int, int]]:
-        return {i: (e.value, e.key if e.value else 0) for i, e in self.provision_entries.items()}
+def need_part(need: Need, entry: disclosure.Entry) -> tuple[int, int, int, int]:
+    """A need's part in a tally: high (0 or 1), priority weight, and its entry's value and
+    key (0 when the value is)."""
+    return (int(need.priority is Priority.HIGH), need.priority.weight, entry.value,
+            entry.key if entry.value else 0)
 
 
-def need_coords(need: Need, ward: str) -> Keys:
+def provision_part(entry: disclosure.Entry) -> tuple[int, int]:
+    return entry.value, entry.key if entry.value else 0
+
+
+def need_coords(need: Need, ward: str, same=lambda key, _: key) -> Keys:
     """A need's coordinates: its key on each dimension (one each), in DIMENSIONS order;
-    `ward` is the key of its ward (audits.place_key)."""
-    return ((str(need.target_group_id) if need.target_group_id else ALL,),
+    `ward` is the key of its ward (audits.place_key). `same(key, key)` gives an equal key
+    made before, when there is one (a dict's setdefault)."""
+    keys = ((str(need.target_group_id) if need.target_group_id else ALL,),
             (need.phase.value,), (need.art_form.value,), (ward,))
+    return tuple(map(same, keys, keys))
 
 
-def provision_coords(provision: Provision, ward: str) -> Keys:
+def provision_coords(provision: Provision, ward: str, same=lambda key, _: key) -> Keys:
     """A provision record's: each group it targets (none = all children)."""
-    return (tuple(dict.fromkeys(str(g.id) for g in provision.groups)) or (ALL,),
+    keys = (tuple(dict.fromkeys(str(g.id) for g in provision.groups)) or (ALL,),
             (provision.phase.value,), (provision.art_form.value,), (ward,))
+    return tuple(map(same, keys, keys))
 
 
 def _checks(constraints: dict[str, str]) -> list[tuple[int, str]]:
@@ -271,10 +271,10 @@ def group_records(facts: Facts, dims: tuple[str, ...],
 def make_cell(facts: Facts, coords: dict[str, str], found: Records, parts: tuple = ()) -> Cell:
     """The cell of these records at `coords`; `parts` are the cells a total adds up."""
     needs, provision = found
-    priorities = [facts.need_priorities[n.id] for n in needs]
+    priorities = [need_part(n, facts.need_entries[n.id]) for n in needs]
     return Cell(
         coords=dict(coords), needs=len(needs),
-        high=sum(high for high, _ in priorities), weight=sum(w for _, w in priorities),
+        high=sum(p[0] for p in priorities), weight=sum(p[1] for p in priorities),
         need_children=_figure(facts, [facts.need_entries[n.id] for n in needs],
                               [c.need_children for c in parts]),
         provision=len(provision),
@@ -510,8 +510,8 @@ def gap_list(facts: Facts, limit: int | None = None) -> list[Cell]:
     """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first.
     Only where there are needs: the provision is tallied at those places alone."""
     found: dict[tuple, Tally] = defaultdict(Tally)
-    for _, keys, part in facts.need_keys:
-        found[tuple(k for k, in keys)].add_need(part)
+    for _, ((group,), (phase,), (art_form,), (ward,)), part in facts.need_keys:
+        found[group, phase, art_form, ward].add_need(part)
     for _, keys, part in facts.provision_keys:
         for key in product(*keys):
             if (tally := found.get(key)) is not None:
@@ -619,14 +619,9 @@ def _figures(c: Cell) -> list:
 
 
 def _write(rows: list[list]) -> str:
-    return _write_safe([[safe_cell(v) if isinstance(v, str) else v for v in row]
-                        for row in rows])
-
-
-def _write_safe(rows: list[list]) -> str:
-    """Rows whose text is already safe (safe_cell) written as they are."""
     out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([[safe_cell(v) if isinstance(v, str) else v for v in row]
+                               for row in rows])
     return out.getvalue()
 
 
@@ -653,37 +648,55 @@ def _tally_figures(text, tally: Tally, hidden: tuple[int, int] = (0, 0)) -> list
             tally.provision, text(tally.reach_raw, tally.reach_keys, hidden[1])]
 
 
-def _cell_lines(m: Matrix, text, row_labels: dict[str, str],
-                col_labels: dict[str, str]) -> list[list]:
-    """A line per cell; the many empty cells share one set of figures."""
-    empty = _tally_figures(text, EMPTY)
-    lines = []
-    for r in m.row_values:
-        for c in m.col_values:
-            found = m.tallies.get((r.key, c.key))
-            lines.append([row_labels[r.key], col_labels[c.key],
-                          *(empty if found is None else _tally_figures(text, found))])
-    return lines
+def _csv_parts():
+    """A function giving fields as csv.writer writes them within a line (each quoted when it
+    needs to be), without the line's end: lines made of such parts are what writing their
+    fields gives, and a part made once serves every line that has it."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+
+    def part(fields) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([*fields, 0])  # never a lone field: a lone empty one is written ""
+        return out.getvalue()[:-4]  # less ",0\r\n"
+    return part
 
 
 def gaps_csv(facts: Facts, m: Matrix) -> str:
-    """The matrix's figures, one line per cell, then the totals; suppressed as on the page."""
+    """The matrix's figures, one line per cell, then the totals; suppressed as on the page.
+    A line is made of parts made once each: its row's label, its column's, its figures (the
+    many empty cells, and most others, share theirs)."""
+    text, part, made = _figure_texts(facts.threshold), _csv_parts(), {}
+
+    def figures(tally: Tally, hidden: tuple[int, int] = (0, 0)) -> str:
+        found = tuple(_tally_figures(text, tally, hidden))
+        known = made.get(found)
+        if known is None:
+            known = made[found] = part(found)
+        return known
+
+    rows = {r.key: part([safe_cell(r.label)]) for r in m.row_values}
+    cols = {c.key: part([safe_cell(c.label)]) for c in m.col_values}
+    total, empty = part(["Total"]), figures(EMPTY)
+    lines = [part([DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS])]
+    for r in m.row_values:
+        row = rows[r.key]
+        for c in m.col_values:
+            found = m.tallies.get((r.key, c.key))
+            lines.append(f"{row},{cols[c.key]},{empty if found is None else figures(found)}")
+    lines += [f"{rows[r.key]},{total},"
+              f"{figures(m.row_tallies.get(r.key, EMPTY), m.row_hidden.get(r.key, (0, 0)))}"
+              for r in m.row_values]
+    lines += [f"{total},{cols[c.key]},"
+              f"{figures(m.col_tallies.get(c.key, EMPTY), m.col_hidden.get(c.key, (0, 0)))}"
+              for c in m.col_values]
+    lines.append(f"{total},{total},{part(_figures(m.total))}")
     filters = "; ".join(f"{DIMENSIONS[d]}: {label_of(facts, d, k)}" for d, k in m.filters.items())
-    row_labels = {r.key: safe_cell(r.label) for r in m.row_values}
-    col_labels = {c.key: safe_cell(c.label) for c in m.col_values}
-    text = _figure_texts(facts.threshold)
-    rows = [[DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS]]
-    rows += _cell_lines(m, text, row_labels, col_labels)
-    rows += [[row_labels[r.key], "Total", *_tally_figures(
-        text, m.row_tallies.get(r.key, EMPTY), m.row_hidden.get(r.key, (0, 0)))]
-        for r in m.row_values]
-    rows += [["Total", col_labels[c.key], *_tally_figures(
-        text, m.col_tallies.get(c.key, EMPTY), m.col_hidden.get(c.key, (0, 0)))]
-        for c in m.col_values]
-    rows += [["Total", "Total", *_figures(m.total)]]
     if filters:
-        rows.append([safe_cell(f"Filtered by {filters}")])
-    return _write_safe(rows)
+        lines.append(part([safe_cell(f"Filtered by {filters}")]))
+    lines.append("")
+    return "\r\n".join(lines)
 
 
 def provision_rows(facts: Facts) -> list[list]:
