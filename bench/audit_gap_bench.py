@@ -2,10 +2,10 @@
 
 Builds a database per size N (SQLite, PostgreSQL or both) holding one audit with N needs and
 N provision records, each in a ward of its own (bulk inserted), then times, as a signed-in lead
-through Flask's test client, the gap page, its htmx fragment, the gap CSV and the report:
-server-side time, from the WSGI call to the rendered response. Prints median, p95 and max per
-address and size and exits
-non-zero when a p95 reaches 300 ms.
+through Flask's test client, the gap page, its htmx fragment, the gap CSV, the report and a
+cell's drill-down: server-side time, from the WSGI call to the rendered response, with the
+process's objects frozen once the app is loaded, as gunicorn.conf.py has each worker do. Prints
+median, p95 and max per address and size and exits non-zero when a p95 reaches 300 ms.
 
     .venv/bin/python bench/audit_gap_bench.py                    # N = 1,000, 2,000 and 5,000
     .venv/bin/python bench/audit_gap_bench.py --sizes 5000 --db postgresql --requests 40
@@ -53,7 +53,9 @@ PASSWORD = "benchmark password 2026"
 EMAIL = "lead@bench.example.org"
 HTMX = {"HX-Request": "true"}
 ADDRESSES = {"page": ("/gaps", {}), "fragment": ("/gaps", HTMX), "csv": ("/gaps.csv", {}),
-             "report": ("/report", {})}
+             "report": ("/report", {}),
+             # a cell's drill-down (the htmx fragment a click on the heatmap asks for)
+             "cell": ("/gaps/cell?rows=ward&cols=group&ward=Ward+00007&group=all", HTMX)}
 # Children in a record: small ones (protected), unknown, zero and larger, in turn.
 CHILDREN = [3, None, 12, 1, 40, 0, 7, 4, 150, 25]
 
@@ -157,8 +159,9 @@ def bench_size(url: str, n: int, args) -> bool:
     partnership_id, audit_id = app.config["BENCH_IDS"]
     base = f"/p/{partnership_id}/audits/{audit_id}"
     client = signed_in_client(app)
-    gc.collect()
-    gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
+    if not args.no_freeze:
+        gc.collect()
+        gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
     ok = True
     for name in args.only or ADDRESSES:
         path, headers = ADDRESSES[name]
@@ -208,6 +211,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--postgresql-url", help=f"default {DEFAULT_PG} (dropped and made "
                         "again for each size)",
                         default=os.environ.get("BENCH_POSTGRESQL_URL", DEFAULT_PG))
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave the garbage collector as it is without gunicorn.conf.py")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database of the last size")
     return parser.parse_args(argv)
