@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -47,8 +48,9 @@ STATES = {
 # --- facts ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """A value of a dimension (a ward, a group...): a page of the gap view makes thousands."""
+
     key: str
     label: str
 
