@@ -50,3 +50,15 @@ def on_starting(server):
     server.cfg.set("worker_connections", server.cfg.threads)
     threads = server.cfg.threads
     os.environ.setdefault("CHAT_STREAMS_PER_WORKER", str(max(threads - max(8, threads // 4), 1)))
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app: what exists by then (modules, the app, its
+    extensions) lives as long as the worker, so it is moved out of the garbage collector's
+    reach (gc.freeze). Otherwise every full collection walks it all again: a page that counts
+    thousands of records (the audit gap view and report) sets off a few of those, each about
+    50-100 ms, more than the page's own work (bench/audit_gap_bench.py)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -101,8 +101,8 @@ def synthetic_count(url: str) -> int | None:
         return None
 
 
-def build(url: str, qualifications: int, modules: int) -> float:
-    """A fresh database at this scale; returns the seconds the generator took."""
+def start_afresh(url: str) -> None:
+    """No database at `url` any more but an empty one (an SQLite file is removed)."""
     if url.startswith("sqlite"):
         path = make_url(url).database
         for suffix in ("", "-wal", "-shm"):
@@ -110,6 +110,11 @@ def build(url: str, qualifications: int, modules: int) -> float:
                 os.remove(path + suffix)
     else:
         recreate_postgresql(url)
+
+
+def build(url: str, qualifications: int, modules: int) -> float:
+    """A fresh database at this scale; returns the seconds the generator took."""
+    start_afresh(url)
     app = make_app(url)
     with app.app_context():
         migrate()

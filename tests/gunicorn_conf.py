@@ -16,7 +16,9 @@ READY_FILE = "TEST_WORKERS_READY_FILE"  # the environment variable naming the fi
 
 
 def post_worker_init(worker):
-    """Note this worker's pid in the ready file: the app is loaded, requests may come."""
+    """The project's (gc.freeze), then this worker's pid in the ready file: the app is
+    loaded, requests may come."""
+    _project["post_worker_init"](worker)
     path = os.environ.get(READY_FILE)
     if path:
         with open(path, "a") as ready:

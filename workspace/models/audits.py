@@ -109,7 +109,10 @@ class Priority(enum.Enum):
 
     @property
     def weight(self) -> int:
-        return {"high": 3, "medium": 2, "low": 1}[self.value]
+        return PRIORITY_WEIGHTS[self.value]
+
+
+PRIORITY_WEIGHTS = {"high": 3, "medium": 2, "low": 1}  # read once a need on the gap pages
 
 
 class NeedSource(enum.Enum):

@@ -159,7 +159,12 @@ def figure_of_sums(raw: int, keys: int, threshold: int, hidden: int = 0) -> Figu
     `keys`, the keys of the entries over zero; `hidden`, the raw sum of the suppressed
     parts."""
     shown = max(threshold, raw + NOISE_BY_KEY[keys % BASE]) if raw else 0
-    return Figure(raw, shown, threshold, small(raw, threshold) or small(hidden, threshold))
+    return Figure(raw, shown, threshold, suppressed(raw, threshold, hidden))
+
+
+def suppressed(raw: int, threshold: int, hidden: int = 0) -> bool:
+    """Whether the figure of these sums is shown as "<threshold" (figure_of_sums)."""
+    return small(raw, threshold) or small(hidden, threshold)
 
 
 def partition(figures: list[Figure], threshold: int) -> list[Figure]:

@@ -44,11 +44,10 @@ def action_url(facts, coords) -> str | None:
 def gaps(partnership, audit_id: int):
     audit = records.get_audit(partnership, audit_id)
     facts, m = _matrix(partnership, audit)
-    needs = [n for n in facts.needs
-             if facts.need_coords[n.id] | m.filters == facts.need_coords[n.id]]
     return render("audits/gaps.html", "audits/_matrix.html", partnership=partnership,
                   audit=audit, facts=facts, m=m, dimensions=audit_gaps.DIMENSIONS,
-                  panel=audit_gaps.workforce_panel(partnership, needs),
+                  panel=audit_gaps.workforce_panel(
+                      partnership, audit_gaps.needs_in(facts, m.filters)),
                   label_of=audit_gaps.label_of, states=audit_gaps.STATES,
                   ward_choices=audit_gaps.WARD_CHOICES)
 

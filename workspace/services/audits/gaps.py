@@ -8,11 +8,13 @@ secondary suppression, cell key perturbation), as are the workforce panel's coun
 """
 
 import csv
+import heapq
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -30,6 +32,7 @@ from workspace.services.progress import workforce
 
 DIMENSIONS = {"group": "Target group", "phase": "Age phase", "art_form": "Art form",
               "ward": "Ward"}
+AT = {dim: i for i, dim in enumerate(DIMENSIONS)}  # a dimension's place in a record's keys
 ALL = "all"  # the group key of "All children and young people"
 WARD_CHOICES = 200  # past this many wards, the ward filter is a search field suggesting these
 
@@ -45,10 +48,14 @@ STATES = {
 # --- facts ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """A value of a dimension (a ward, a group...): a page of the gap view makes thousands."""
+
     key: str
     label: str
+
+
+Keys = tuple[tuple[str, ...], ...]  # a record's keys on each dimension, in DIMENSIONS order
 
 
 @dataclass
@@ -73,13 +80,19 @@ class Facts:
         return {dim: {v.key: v.label for v in values} for dim, values in self.values.items()}
 
     @cached_property
-    def need_coords(self) -> dict[int, dict[str, str]]:
-        """Each need's coordinates by its id, worked out once."""
-        return {n.id: need_coords(n, self._ward_key(n.ward)) for n in self.needs}
+    def need_keys(self) -> list[tuple[Need, Keys, tuple[int, int, int, int]]]:
+        """Each need with its keys (need_coords) and its part in a tally (need_part), worked
+        out once. Equal keys are one tuple (kept alive for the request, thousands of
+        copies would only make the garbage collector's passes longer)."""
+        entries, same = self.need_entries, {}.setdefault
+        return [(n, need_coords(n, self._ward_key(n.ward), same), need_part(n, entries[n.id]))
+                for n in self.needs]
 
     @cached_property
-    def provision_coords(self) -> dict[int, dict]:
-        return {p.id: provision_coords(p, self._ward_key(p.ward)) for p in self.provision}
+    def provision_keys(self) -> list[tuple[Provision, Keys, tuple[int, int]]]:
+        entries, same = self.provision_entries, {}.setdefault
+        return [(p, provision_coords(p, self._ward_key(p.ward), same),
+                 provision_part(entries[p.id])) for p in self.provision]
 
     def _ward_key(self, ward: str) -> str:
         key = self.ward_keys.get(ward)
@@ -89,11 +102,6 @@ class Facts:
     def nothing(self) -> Figure:
         """The figure of a cell without records (the same for all: no record, no key)."""
         return figure([], self.threshold)
-
-    @cached_property
-    def need_priorities(self) -> dict[int, tuple[int, int]]:
-        """Each need's (1 if high priority else 0, priority weight)."""
-        return {n.id: (int(n.priority == Priority.HIGH), n.priority.weight) for n in self.needs}
 
     @cached_property
     def need_entries(self) -> dict[int, disclosure.Entry]:
@@ -106,37 +114,47 @@ class Facts:
         return disclosure.entries(
             "provision", {p.id: p.children_reached for p in self.provision}, self.threshold)
 
-    @cached_property
-    def need_parts(self) -> dict[int, tuple[int, int, int, int]]:
-        """Each need's part in a tally: high (0 or 1), priority weight, and its entry's value
-        and key (0 when the value is)."""
-        entries = self.need_entries
-        return {i: (high, weight, entries[i].value, entries[i].key if entries[i].value else 0)
-                for i, (high, weight) in self.need_priorities.items()}
 
-    @cached_property
-    def provision_parts(self) -> dict[int, tuple[int, int]]:
-        return {i: (e.value, e.key if e.value else 0) for i, e in self.provision_entries.items()}
+def need_part(need: Need, entry: disclosure.Entry) -> tuple[int, int, int, int]:
+    """A need's part in a tally: high (0 or 1), priority weight, and its entry's value and
+    key (0 when the value is)."""
+    return (int(need.priority is Priority.HIGH), need.priority.weight, entry.value,
+            entry.key if entry.value else 0)
 
 
-def need_coords(need: Need, ward: str) -> dict[str, str]:
-    """A need's coordinates; `ward` is the key of its ward (audits.place_key)."""
-    return {"group": str(need.target_group_id) if need.target_group_id else ALL,
-            "phase": need.phase.value, "art_form": need.art_form.value, "ward": ward}
+def provision_part(entry: disclosure.Entry) -> tuple[int, int]:
+    return entry.value, entry.key if entry.value else 0
 
 
-def provision_coords(provision: Provision, ward: str) -> dict:
-    return {"group": {str(g.id) for g in provision.groups} or {ALL},
-            "phase": provision.phase.value, "art_form": provision.art_form.value,
-            "ward": ward}
+def need_coords(need: Need, ward: str, same=lambda key, _: key) -> Keys:
+    """A need's coordinates: its key on each dimension (one each), in DIMENSIONS order;
+    `ward` is the key of its ward (audits.place_key). `same(key, key)` gives an equal key
+    made before, when there is one (a dict's setdefault)."""
+    keys = ((str(need.target_group_id) if need.target_group_id else ALL,),
+            (need.phase.value,), (need.art_form.value,), (ward,))
+    return tuple(map(same, keys, keys))
 
 
-def _matches(coords: dict, constraints: dict[str, str]) -> bool:
-    for dim, key in constraints.items():
-        have = coords[dim]
-        if (key not in have) if isinstance(have, set) else (have != key):
-            return False
-    return True
+def provision_coords(provision: Provision, ward: str, same=lambda key, _: key) -> Keys:
+    """A provision record's: each group it targets (none = all children)."""
+    keys = (tuple(dict.fromkeys(str(g.id) for g in provision.groups)) or (ALL,),
+            (provision.phase.value,), (provision.art_form.value,), (ward,))
+    return tuple(map(same, keys, keys))
+
+
+def _checks(constraints: dict[str, str]) -> list[tuple[int, str]]:
+    return [(AT[dim], key) for dim, key in constraints.items()]
+
+
+def _matches(keys: Keys, checks: list[tuple[int, str]]) -> bool:
+    """Whether a record with these keys meets these checks (_checks of constraints)."""
+    return all(key in keys[at] for at, key in checks)
+
+
+def needs_in(facts: "Facts", constraints: dict[str, str]) -> list[Need]:
+    """The needs that meet these constraints."""
+    checks = _checks(constraints)
+    return [n for n, keys, _ in facts.need_keys if not checks or _matches(keys, checks)]
 
 
 def load_facts(partnership: Partnership, audit: Audit) -> Facts:
@@ -238,22 +256,16 @@ class Cell:
 Records = tuple[list[Need], list[Provision]]
 
 
-def _keys(coords: dict, dim: str):
-    have = coords[dim]
-    return have if isinstance(have, set) else (have,)
-
-
 def group_records(facts: Facts, dims: tuple[str, ...],
                   constraints: dict[str, str]) -> dict[tuple, Records]:
     """The needs and provision that meet `constraints`, by their keys on `dims`, in one pass
     over the records: a provision record for several groups falls in each group's cell."""
     cells: dict[tuple, Records] = defaultdict(lambda: ([], []))
-    for side, records, coords_of in ((0, facts.needs, facts.need_coords),
-                                     (1, facts.provision, facts.provision_coords)):
-        for record in records:
-            coords = coords_of[record.id]
-            if _matches(coords, constraints):
-                for key in product(*(_keys(coords, d) for d in dims)):
+    checks, at = _checks(constraints), [AT[d] for d in dims]
+    for side, records in ((0, facts.need_keys), (1, facts.provision_keys)):
+        for record, keys, _ in records:
+            if not checks or _matches(keys, checks):
+                for key in product(*(keys[i] for i in at)):
                     cells[key][side].append(record)
     return cells
 
@@ -261,10 +273,10 @@ def group_records(facts: Facts, dims: tuple[str, ...],
 def make_cell(facts: Facts, coords: dict[str, str], found: Records, parts: tuple = ()) -> Cell:
     """The cell of these records at `coords`; `parts` are the cells a total adds up."""
     needs, provision = found
-    priorities = [facts.need_priorities[n.id] for n in needs]
+    priorities = [need_part(n, facts.need_entries[n.id]) for n in needs]
     return Cell(
         coords=dict(coords), needs=len(needs),
-        high=sum(high for high, _ in priorities), weight=sum(w for _, w in priorities),
+        high=sum(p[0] for p in priorities), weight=sum(p[1] for p in priorities),
         need_children=_figure(facts, [facts.need_entries[n.id] for n in needs],
                               [c.need_children for c in parts]),
         provision=len(provision),
@@ -415,16 +427,13 @@ def _tally(facts: Facts, rows: str, cols: str, filters: dict[str, str]):
     and column, and once in its row and the total."""
     cells, by_row, by_col = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
     total = Tally()
-    for records, coords_of, parts, add in (
-            (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need),
-            (facts.provision, facts.provision_coords, facts.provision_parts,
-             Tally.add_provision)):
-        for record in records:
-            coords = coords_of[record.id]
-            if filters and not _matches(coords, filters):
+    checks, row_at, col_at = _checks(filters), AT[rows], AT[cols]
+    for records, add in ((facts.need_keys, Tally.add_need),
+                         (facts.provision_keys, Tally.add_provision)):
+        for _, keys, part in records:
+            if checks and not _matches(keys, checks):
                 continue
-            part = parts[record.id]
-            row_keys, col_keys = _keys(coords, rows), _keys(coords, cols)
+            row_keys, col_keys = keys[row_at], keys[col_at]
             for r in row_keys:
                 add(by_row[r], part)
                 for c in col_keys:
@@ -465,13 +474,19 @@ def matrix(facts: Facts, rows: str = "ward", cols: str = "group",
 
 
 def _totals_hidden(m: Matrix) -> tuple[int, int]:
-    """The raw sums of the suppressed row and column totals: the overall total's parts."""
+    """The raw sums of the suppressed row and column totals: the overall total's parts
+    (from their sums: no figure is made for the thousands of rows a page does not show)."""
+    t = m.facts.threshold
     needs = reach = 0
-    for totals, keys in ((m.row_total, m.row_values), (m.col_total, m.col_values)):
-        for v in keys:
-            made = totals(v.key)
-            needs += made.need_children.raw if made.need_children.suppressed else 0
-            reach += made.reach.raw if made.reach.suppressed else 0
+    for tallies, hidden, values in ((m.row_tallies, m.row_hidden, m.row_values),
+                                    (m.col_tallies, m.col_hidden, m.col_values)):
+        for v in values:
+            tally, (need_hidden, reach_hidden) = tallies.get(v.key, EMPTY), \
+                hidden.get(v.key, (0, 0))
+            if disclosure.suppressed(tally.need_raw, t, need_hidden):
+                needs += tally.need_raw
+            if disclosure.suppressed(tally.reach_raw, t, reach_hidden):
+                reach += tally.reach_raw
     return needs, reach
 
 
@@ -481,30 +496,44 @@ def tally_by(facts: Facts, dims: tuple[str, ...], constraints: dict[str, str],
     (a provision record for several groups counts in each group's); `needs=False` for the
     provision's alone."""
     tallies: dict[tuple, Tally] = defaultdict(Tally)
-    sides = [(facts.provision, facts.provision_coords, facts.provision_parts,
-              Tally.add_provision)]
+    sides = [(facts.provision_keys, Tally.add_provision)]
     if needs:
-        sides.insert(0, (facts.needs, facts.need_coords, facts.need_parts, Tally.add_need))
-    for records, coords_of, parts, add in sides:
-        for record in records:
-            coords = coords_of[record.id]
-            if _matches(coords, constraints):
-                for key in product(*(_keys(coords, d) for d in dims)):
-                    add(tallies[key], parts[record.id])
+        sides.insert(0, (facts.need_keys, Tally.add_need))
+    checks, at = _checks(constraints), [AT[d] for d in dims]
+    for records, add in sides:
+        for _, keys, part in records:
+            if not checks or _matches(keys, checks):
+                for key in product(*(keys[i] for i in at)):
+                    add(tallies[key], part)
     return tallies
 
 
 def gap_list(facts: Facts, limit: int | None = None) -> list[Cell]:
-    """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first."""
-    found = tally_by(facts, tuple(DIMENSIONS), {})
-    keys = dict.fromkeys(tuple(facts.need_coords[n.id][d] for d in DIMENSIONS)
-                         for n in facts.needs)
-    gaps = [(key, found[key]) for key in keys if found[key].provision < found[key].needs]
-    gaps.sort(key=lambda gap: (gap[1].provision > 0, -gap[1].weight, -gap[1].needs,
-                               [label_of(facts, d, k).casefold()
-                                for d, k in zip(DIMENSIONS, gap[0], strict=True)]))
+    """Unmet and partly met needs at full detail (group, phase, art form, ward), worst first.
+    Only where there are needs: the provision is tallied at those places alone."""
+    found: dict[tuple, Tally] = defaultdict(Tally)
+    for _, ((group,), (phase,), (art_form,), (ward,)), part in facts.need_keys:
+        found[group, phase, art_form, ward].add_need(part)
+    for _, keys, part in facts.provision_keys:
+        for key in product(*keys):
+            if (tally := found.get(key)) is not None:
+                tally.add_provision(part)
+    folded: dict[tuple[str, str], str] = {}
+
+    def order(label: tuple[str, str]) -> str:
+        if (known := folded.get(label)) is None:
+            known = folded[label] = label_of(facts, *label).casefold()
+        return known
+
+    def worst(gap: tuple[tuple, Tally]):
+        key, t = gap
+        return (t.provision > 0, -t.weight, -t.needs,
+                [order(label) for label in zip(DIMENSIONS, key, strict=True)])
+
+    gaps = [(key, t) for key, t in found.items() if t.provision < t.needs]
+    gaps = heapq.nsmallest(limit, gaps, key=worst) if limit else sorted(gaps, key=worst)
     return [cell_of(facts, dict(zip(DIMENSIONS, key, strict=True)), tally)
-            for key, tally in (gaps[:limit] if limit else gaps)]
+            for key, tally in gaps]
 
 
 def describe(facts: Facts, coords: dict[str, str]) -> str:
@@ -592,51 +621,84 @@ def _figures(c: Cell) -> list:
 
 
 def _write(rows: list[list]) -> str:
-    return _write_safe([[safe_cell(v) if isinstance(v, str) else v for v in row]
-                        for row in rows])
-
-
-def _write_safe(rows: list[list]) -> str:
-    """Rows whose text is already safe (safe_cell) written as they are."""
     out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([[safe_cell(v) if isinstance(v, str) else v for v in row]
+                               for row in rows])
     return out.getvalue()
 
 
-def _tally_figures(facts: Facts, tally: Tally) -> list:
-    """_figures of a cell without parts, straight from its sums. The text is a state label
-    or a figure ("<5" or a number not under 0): nothing a spreadsheet would run."""
-    t = facts.threshold
+def _figure_texts(threshold: int):
+    """str(disclosure.figure_of_sums(...)), kept by what it depends on (the raw sum, the cell
+    key, the hidden sum): the CSV's tens of thousands of figures repeat a few hundred."""
+    made: dict[tuple[int, int, int], str] = {}
+
+    def text(raw: int, keys: int, hidden: int = 0) -> str:
+        at = (raw, keys % disclosure.BASE, hidden)
+        found = made.get(at)
+        if found is None:
+            found = made[at] = str(disclosure.figure_of_sums(raw, keys, threshold, hidden))
+        return found
+    return text
+
+
+def _tally_figures(text, tally: Tally, hidden: tuple[int, int] = (0, 0)) -> list:
+    """_figures of a cell or total straight from its sums (`text`: _figure_texts). The text
+    is a state label or a figure ("<5" or a number not under 0): nothing a spreadsheet
+    would run."""
     return [STATES[state_of(tally.needs, tally.provision)], tally.needs, tally.high,
-            str(disclosure.figure_of_sums(tally.need_raw, tally.need_keys, t)),
-            tally.provision, str(disclosure.figure_of_sums(tally.reach_raw, tally.reach_keys, t))]
+            text(tally.need_raw, tally.need_keys, hidden[0]),
+            tally.provision, text(tally.reach_raw, tally.reach_keys, hidden[1])]
 
 
-def _cell_lines(m: Matrix, row_labels: dict[str, str], col_labels: dict[str, str]) -> list[list]:
-    """A line per cell; the many empty cells share one set of figures."""
-    empty = _tally_figures(m.facts, EMPTY)
-    lines = []
-    for r in m.row_values:
-        for c in m.col_values:
-            found = m.tallies.get((r.key, c.key))
-            lines.append([row_labels[r.key], col_labels[c.key],
-                          *(empty if found is None else _tally_figures(m.facts, found))])
-    return lines
+def _csv_parts():
+    """A function giving fields as csv.writer writes them within a line (each quoted when it
+    needs to be), without the line's end: lines made of such parts are what writing their
+    fields gives, and a part made once serves every line that has it."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+
+    def part(fields) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([*fields, 0])  # never a lone field: a lone empty one is written ""
+        return out.getvalue()[:-4]  # less ",0\r\n"
+    return part
 
 
 def gaps_csv(facts: Facts, m: Matrix) -> str:
-    """The matrix's figures, one line per cell, then the totals; suppressed as on the page."""
+    """The matrix's figures, one line per cell, then the totals; suppressed as on the page.
+    A line is made of parts made once each: its row's label, its column's, its figures (the
+    many empty cells, and most others, share theirs)."""
+    text, part, made = _figure_texts(facts.threshold), _csv_parts(), {}
+
+    def figures(tally: Tally, hidden: tuple[int, int] = (0, 0)) -> str:
+        found = tuple(_tally_figures(text, tally, hidden))
+        known = made.get(found)
+        if known is None:
+            known = made[found] = part(found)
+        return known
+
+    rows = {r.key: part([safe_cell(r.label)]) for r in m.row_values}
+    cols = {c.key: part([safe_cell(c.label)]) for c in m.col_values}
+    total, empty = part(["Total"]), figures(EMPTY)
+    lines = [part([DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS])]
+    for r in m.row_values:
+        row = rows[r.key]
+        for c in m.col_values:
+            found = m.tallies.get((r.key, c.key))
+            lines.append(f"{row},{cols[c.key]},{empty if found is None else figures(found)}")
+    lines += [f"{rows[r.key]},{total},"
+              f"{figures(m.row_tallies.get(r.key, EMPTY), m.row_hidden.get(r.key, (0, 0)))}"
+              for r in m.row_values]
+    lines += [f"{total},{cols[c.key]},"
+              f"{figures(m.col_tallies.get(c.key, EMPTY), m.col_hidden.get(c.key, (0, 0)))}"
+              for c in m.col_values]
+    lines.append(f"{total},{total},{part(_figures(m.total))}")
     filters = "; ".join(f"{DIMENSIONS[d]}: {label_of(facts, d, k)}" for d, k in m.filters.items())
-    row_labels = {r.key: safe_cell(r.label) for r in m.row_values}
-    col_labels = {c.key: safe_cell(c.label) for c in m.col_values}
-    rows = [[DIMENSIONS[m.rows], DIMENSIONS[m.cols], *GAP_COLUMNS]]
-    rows += _cell_lines(m, row_labels, col_labels)
-    rows += [[row_labels[r.key], "Total", *_figures(m.row_total(r.key))] for r in m.row_values]
-    rows += [["Total", col_labels[c.key], *_figures(m.col_total(c.key))] for c in m.col_values]
-    rows += [["Total", "Total", *_figures(m.total)]]
     if filters:
-        rows.append([safe_cell(f"Filtered by {filters}")])
-    return _write_safe(rows)
+        lines.append(part([safe_cell(f"Filtered by {filters}")]))
+    lines.append("")
+    return "\r\n".join(lines)
 
 
 def provision_rows(facts: Facts) -> list[list]:

@@ -110,6 +110,7 @@ def read_provision(audit: Audit, groups: dict[int, TargetGroup]) -> list[Provisi
             .where(ProvisionQualification.provision_id.in_(in_audit))):
         items[provision_id].append(item)
     for p in provision:
-        p.groups = sorted(group_ids.get(p.id, ()), key=lambda g: (g.position, g.id))
+        found = group_ids.get(p.id, [])
+        p.groups = sorted(found, key=lambda g: (g.position, g.id)) if len(found) > 1 else found
         p.qualifications = items.get(p.id, [])
     return provision
