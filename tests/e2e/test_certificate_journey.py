@@ -3,6 +3,7 @@ signed credential, and anyone checks the credential on the public verification p
 
 from datetime import time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -43,7 +44,7 @@ def test_a_teacher_carries_her_certificate_and_credential(live_server, new_page,
     assert pdf.value.suggested_filename == f"certificate-{booking.id}.pdf"
     with page.expect_download() as credential:
         page.get_by_role("button", name="Download credential").click()
-    text = open(credential.value.path()).read()
+    text = Path(credential.value.path()).read_text()
 
     checker = new_page()  # anyone, signed in or not
     checker.goto(live_server + "/credentials/verify")
