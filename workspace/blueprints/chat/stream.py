@@ -192,9 +192,12 @@ class Viewer:
         self.readable = {c.id for c in messages.readable_channels(
             membership.partnership, membership, include_archived=True)}
 
-    def refresh_if_due(self) -> None:
+    def refresh_if_due(self) -> bool:
+        """Read again when due; whether it read."""
         if monotonic() - self.checked >= VIEWER_SECONDS:
             self.refresh()
+            return True
+        return False
 
     def may_see_card(self, ref: str) -> bool:
         """Action cards live with the steering group; a poll's with its channel's readers."""
@@ -237,7 +240,8 @@ def _frames_until(viewer: Viewer, open_channel: int | None, after: int | None,
         _release()
         yield _frame(cursor, "reload", "")
     while True:
-        viewer.refresh_if_due()
+        if viewer.refresh_if_due():
+            _release()  # not held while this stream waits its turn for the shared log
         if not viewer.member:
             break
         events = live.events_after(partnership_id, cursor)
