@@ -4,7 +4,7 @@ keeps what they chose; Back after an address htmx pushed shows the whole page.""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.conftest import PASSWORD, htmx_idle, log_in
 from workspace.models.partnerships import Role
 from workspace.services.catalogue.seed import load_catalogue_seed
 from workspace.services.partnerships import membership
@@ -26,6 +26,7 @@ def test_refusals_and_failures_show_their_message_in_place(live_server, app, new
     # 422: a rule says no; the list comes back with the reason.
     page.get_by_label("Role of Priya").select_option("member")
     expect(page.get_by_text("A partnership needs at least one lead")).to_be_visible()
+    htmx_idle(page)  # the list swapped in afresh: act on the new one
 
     # 500: the server fails; the message stands by the control, which keeps the choice.
     def fail(*args, **kwargs):
@@ -39,6 +40,7 @@ def test_refusals_and_failures_show_their_message_in_place(live_server, app, new
     expect(page.get_by_label("Role of Jan")).to_have_value("steering")
     shot(page, "htmx-error-500")
     monkeypatch.undo()
+    htmx_idle(page)
 
     # 403: another lead took Priya's role away meanwhile.
     sam = make_user(name="Sam", email="sam@example.org")
