@@ -52,7 +52,8 @@ def test_jan_the_new_childminder_keeps_her_options_open(live_server, new_page, s
     # Her playgroup and after-school club experience, claimed against one of its units.
     page.get_by_role("link", name="← My progress").click()
     page.get_by_label("Unit", exact=True).press_sequentially("Develop Positive Relationship")
-    page.get_by_role("button", name=UNIT).click()
+    # The picker searches as she types; on a busy machine the suggestion may take a while.
+    page.get_by_role("button", name=UNIT).click(timeout=30_000)
     page.get_by_label("Your experience or learning that covers it").fill(
         "Several years helping to run my children's playgroup and an after-school club.")
     page.get_by_role("button", name="Claim prior learning").click()
