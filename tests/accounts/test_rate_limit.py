@@ -23,7 +23,7 @@ def test_with_redis_configured_the_counts_live_in_redis(app, client, make_user, 
 
     from tests.conftest import REDIS_URL
     from workspace import create_app
-    from workspace.extensions import limiter
+    from workspace.extensions import db, limiter
 
     shared = create_app({**app.config, "RATELIMIT_STORAGE_URI": REDIS_URL,
                          "RATELIMIT_KEY_PREFIX": redis_prefix})
@@ -36,4 +36,7 @@ def test_with_redis_configured_the_counts_live_in_redis(app, client, make_user, 
         .status_code == 429
     keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(f"*{redis_prefix}*"))
     assert keys, "no rate-limit count in Redis"
+    with shared.app_context():  # the second app's database connections close with it
+        db.session.remove()
+        db.engine.dispose()
     limiter.init_app(app)  # the other tests' app gets its in-memory storage back
