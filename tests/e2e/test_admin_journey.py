@@ -41,6 +41,7 @@ def test_an_administrator_suspends_and_restores_a_member(live_server, new_page, 
     admin = new_page()
     log_in(admin, live_server, "ada@example.org")
     admin.get_by_role("link", name="Admin", exact=True).click()
+    admin.wait_for_load_state("load")  # htmx has bound the search box by then
     admin.get_by_label("Name or email").fill("mo@")
     htmx_idle(admin)
     expect(admin.locator("#account-list tbody tr")).to_have_count(1)
