@@ -2,7 +2,7 @@
 anyone else), suspensions that take effect on the very next request, the fresh-login guard,
 refusals as 422 forms, and the `flask admin create` command."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -168,10 +168,11 @@ def test_a_suspended_partnership_shows_its_members_a_page_that_says_so(app, admi
     assert leads_browser.get(f"/p/{hub.id}/").status_code == 200
 
 
-def test_a_suspended_partnerships_needs_form_takes_no_answers(app, client, admin, world):
+def test_a_suspended_partnerships_needs_form_takes_no_answers(app, client, admin, world,
+                                                             clock):
     hub, lead = world["hub"], world["lead"]
     audit = records.create_audit(hub, lead, records.AuditFields(
-        title="Audit", period_start=date(2026, 9, 1), period_end=date(2027, 7, 31),
+        title="Audit", period_start=clock.today, period_end=clock.ahead(300),
         area="Riverside"), minimum_threshold=5)
     records.change_status(audit, AuditStatus.COLLECTING, utcnow())
     assert client.get(f"/needs/{audit.needs_token}").status_code == 200
