@@ -44,9 +44,8 @@ def directory_entry(partnership_id: int):
                   "from them here.", "success")
             return redirect(url_for("partnerships.directory_entry",
                                     partnership_id=partnership.id))
-    found, _ = directory.entries(partnership.name)
-    entry = next(e for e in found if e.partnership.id == partnership.id)
-    return render_form("partnerships/directory_entry.html", form, entry=entry,
+    return render_form("partnerships/directory_entry.html", form,
+                       entry=directory.entry(partnership),
                        asked=directory.pending_request(partnership, current_user),
                        member=memberships.find_membership(partnership.id, current_user))
 

@@ -56,12 +56,22 @@ def entries(words: str = "", kind: PartnershipKind | None = None,
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     found = list(db.session.scalars(query.order_by(Partnership.name, Partnership.id)
                                     .limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)))
+    return _with_sectors(found), total
+
+
+def entry(partnership: Partnership) -> Entry:
+    """One listed partnership as the directory shows it."""
+    return _with_sectors([partnership])[0]
+
+
+def _with_sectors(found: list[Partnership]) -> list[Entry]:
+    """The partnerships with the sectors of their member organisations, in one query."""
     sectors: dict[int, set[Sector]] = {p.id: set() for p in found}
     for partnership_id, sector in db.session.execute(
             select(Organisation.partnership_id, Organisation.sector).distinct()
             .where(Organisation.partnership_id.in_(sectors))):
         sectors[partnership_id].add(sector)
-    return [Entry(p, sorted(sectors[p.id], key=lambda s: s.label)) for p in found], total
+    return [Entry(p, sorted(sectors[p.id], key=lambda s: s.label)) for p in found]
 
 
 def listed_partnership(partnership_id: int) -> Partnership:
