@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import HTMX
 from tests.cpd.conftest import NOW, session_fields
+from workspace.blueprints.cpd.views import card_urls
 from workspace.clock import utcnow
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
@@ -529,7 +530,7 @@ def test_claim_card_shows_the_claim_state(app, attended, hub, lead):
 
     def card(**context):
         with app.test_request_context():
-            return render_template("cpd/_supply_claim.html", partnership=hub,
+            return render_template("cpd/_supply_claim.html", urls=card_urls(cpd_session),
                                    cpd_session=cpd_session, **context)
 
     assert "Your claim of £110.00 (full day) is approved." in card(

@@ -8,9 +8,11 @@ from flask_login import current_user, login_fresh, login_required
 
 from workspace.clock import utcnow
 from workspace.exceptions import Forbidden, NotFound, Suspended
-from workspace.extensions import htmx
-from workspace.models import Membership
+from workspace.extensions import db, htmx
+from workspace.models import CpdSession, Membership
 from workspace.services import permissions
+from workspace.services.networks import partners as networks
+from workspace.services.networks.partners import Standing
 from workspace.services.partnerships import membership as partnership_service
 
 
@@ -114,10 +116,58 @@ def admin_required(view):
     return wrapped
 
 
+def network_route(rule: Callable[["Standing"], bool] | None = None):
+    """Guard a view under /networks/<partnership_network_id>/: sign-in, then the person's
+    standing in the network (through a partnership of theirs that is a partner), then
+    `rule`, a predicate of services/permissions taking the standing.
+
+    Someone with no partnership in the network gets 404 (it is not given away), a partner
+    the rule refuses 403. The view receives `network` instead of the id; the standing is in
+    `g.network_standing`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(partnership_network_id: int, **kwargs):
+            standing = networks.standing(current_user, partnership_network_id)
+            if standing is None:
+                abort(404)
+            if rule is not None and not rule(standing):
+                abort(403)
+            g.network_standing = standing
+            return view(network=standing.network, **kwargs)
+
+        wrapped.network_rule = rule
+        return wrapped
+
+    return decorator
+
+
+def open_session_route(view):
+    """Guard a view of a CPD session opened beyond its partnership (/cpd/open/<id>):
+    signed in, and `permissions.may_see_open_session`; anyone else gets 404. The view
+    receives the session as `cpd_session`."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(cpd_session_id: int, **kwargs):
+        cpd_session = db.session.get(CpdSession, cpd_session_id)
+        if cpd_session is None or not permissions.may_see_open_session(current_user,
+                                                                       cpd_session):
+            abort(404)
+        return view(cpd_session=cpd_session, **kwargs)
+
+    wrapped.open_session = True
+    return wrapped
+
+
 def can(rule: str, *args) -> bool:
     """Templates ask `can("run_network", network)`: the rule of that name in
     services/permissions, for the person viewing (their membership of the partnership the
     page is in, for partnership rules). An unknown name is an error, not a quiet False."""
     if rule in permissions.SITE_RULES:
         return permissions.SITE_RULES[rule](current_user, *args)
+    if rule in permissions.NETWORK_RULES:
+        return permissions.NETWORK_RULES[rule](g.get("network_standing"), *args)
     return permissions.PARTNERSHIP_RULES[rule](g.get("membership"), *args)

@@ -59,6 +59,16 @@ from workspace.models.cpd import (
     SupplyRate,
 )
 from workspace.models.credentials import Credential
+from workspace.models.networks import (
+    NetworkGroup,
+    NetworkGroupMember,
+    NetworkInvite,
+    NetworkMeeting,
+    NetworkPartner,
+    NetworkPost,
+    NetworkResource,
+    PartnershipNetwork,
+)
 from workspace.models.notifications import Notification
 from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import (
@@ -91,6 +101,14 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "NetworkGroup",
+    "NetworkGroupMember",
+    "NetworkInvite",
+    "NetworkMeeting",
+    "NetworkPartner",
+    "NetworkPost",
+    "NetworkResource",
+    "PartnershipNetwork",
     "AdminAction",
     "SeedMark",
     "Credential",

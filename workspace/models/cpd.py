@@ -33,6 +33,18 @@ class SessionStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
+class SessionAudience(enum.Enum):
+    """Who may see and book a session besides the host partnership's own members."""
+
+    PARTNERSHIP = "partnership"  # its members only
+    NETWORK = "network"  # also the members of a network's partner partnerships
+    EVERYONE = "everyone"  # anyone with an account
+
+    @property
+    def is_open(self) -> bool:
+        return self is not SessionAudience.PARTNERSHIP
+
+
 class BookingStatus(enum.Enum):
     BOOKED = "booked"
     WAITING = "waiting"
@@ -127,6 +139,13 @@ class CpdSession(db.Model):
     signup_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[SessionStatus] = mapped_column(value_enum(SessionStatus, "session_status"),
                                                   default=SessionStatus.SCHEDULED)
+    audience: Mapped[SessionAudience] = mapped_column(
+        value_enum(SessionAudience, "session_audience"), default=SessionAudience.PARTNERSHIP,
+        server_default=SessionAudience.PARTNERSHIP.value)
+    # The network of partnerships it is open to (audience NETWORK); a partner's leaving
+    # closes its sessions to the network again (services/networks).
+    audience_network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partnership_network.id", ondelete="SET NULL"), index=True)
     # Bumped at the start of every booking change: the row lock that serialises sign-ups.
     booking_version: Mapped[int] = mapped_column(Integer, default=0)
     # iCalendar SEQUENCE: bumped whenever attendees' calendars must update.
@@ -136,6 +155,7 @@ class CpdSession(db.Model):
 
     network: Mapped[Network] = relationship()
     series: Mapped[SessionSeries | None] = relationship()
+    audience_network: Mapped["PartnershipNetwork | None"] = relationship()  # noqa: F821
 
     @property
     def day(self) -> date:

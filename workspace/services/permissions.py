@@ -19,14 +19,17 @@ from workspace.models import (
     MemberLogEntry,
     Membership,
     Network,
+    NetworkPartner,
     Organisation,
     Partnership,
     SupplyClaim,
     User,
 )
+from workspace.models.cpd import BookingStatus, SessionAudience
 from workspace.models.partnerships import LogEvent, Role
 
 if TYPE_CHECKING:
+    from workspace.services.networks.partners import Standing
     from workspace.services.progress.workforce import MemberRecord
 
 # --- roles in a partnership ---------------------------------------------------------------
@@ -198,6 +201,89 @@ def may_delete_resource(membership: Membership | None, added_by_id: int | None) 
         added_by_id == membership.user_id or is_lead(membership))
 
 
+# --- CPD opened beyond the partnership ----------------------------------------------------
+
+
+def may_book_session(user: User, cpd_session: CpdSession) -> bool:
+    """The host partnership's members book its sessions; a session opened to a network
+    also the members of the network's partners (while not suspended), one opened to
+    everyone anyone with an account."""
+    if db.session.scalar(select(Membership.id).where(
+            Membership.partnership_id == cpd_session.partnership_id,
+            Membership.user_id == user.id)) is not None:
+        return True
+    if cpd_session.audience == SessionAudience.EVERYONE:
+        return True
+    if cpd_session.audience != SessionAudience.NETWORK or cpd_session.audience_network_id is None:
+        return False
+    return db.session.scalar(
+        select(Membership.id).join(NetworkPartner,
+                                   NetworkPartner.partnership_id == Membership.partnership_id)
+        .join(Partnership, Partnership.id == Membership.partnership_id)
+        .where(NetworkPartner.network_id == cpd_session.audience_network_id,
+               Membership.user_id == user.id, Partnership.in_use()).limit(1)) is not None
+
+
+def may_see_open_session(user: User, cpd_session: CpdSession) -> bool:
+    """A session opened beyond its partnership is seen by whoever may book it, and by
+    anyone holding a place or a waiting-list place on it (after it closed to them);
+    never while its partnership is suspended."""
+    if not cpd_session.audience.is_open and not _holds_place(user, cpd_session):
+        return False
+    host = db.session.get(Partnership, cpd_session.partnership_id)
+    if host.is_suspended:
+        return False
+    return _holds_place(user, cpd_session) or may_book_session(user, cpd_session)
+
+
+def _holds_place(user: User, cpd_session: CpdSession) -> bool:
+    return db.session.scalar(select(Booking.id).where(
+        Booking.session_id == cpd_session.id, Booking.user_id == user.id,
+        Booking.status != BookingStatus.CANCELLED)) is not None
+
+
+# --- networks of partnerships -------------------------------------------------------------
+
+
+def takes_part_in_network(standing: "Standing | None") -> bool:
+    """The people of every partner partnership read and post in the network's channel,
+    read its meetings, join its working groups and share resources."""
+    return standing is not None and bool(standing.partners)
+
+
+def may_run_network_business(standing: "Standing | None") -> bool:
+    """The leads of any partner schedule the network's meetings, keep their agenda and
+    notes, and start working groups."""
+    return standing is not None and bool(standing.leads)
+
+
+def may_convene_network(standing: "Standing | None") -> bool:
+    """The leads of a convening partner edit the network and invite partnerships."""
+    return standing is not None and bool(standing.convenes)
+
+
+def why_not_remove_partner(standing: "Standing", partner: NetworkPartner) -> str | None:
+    """A partner's own leads take it out of the network; a convenor removes any partner
+    that does not convene it too."""
+    if partner.partnership_id in standing.leads:
+        return None
+    if not standing.convenes:
+        return "Only the partnership's leads, or the network's convenors, take it out."
+    if partner.convenor:
+        return "A convening partnership leaves the network by its own leads."
+    return None
+
+
+def may_remove_partner(standing: "Standing | None", partner: NetworkPartner) -> bool:
+    return standing is not None and why_not_remove_partner(standing, partner) is None
+
+
+def may_remove_network_item(standing: "Standing | None", added_by_id: int) -> bool:
+    """Whoever put a message or a resource into the network removes it, or a convenor."""
+    return standing is not None and (added_by_id == standing.user_id
+                                     or bool(standing.convenes))
+
+
 # --- prior learning -----------------------------------------------------------------------
 
 
@@ -348,6 +434,12 @@ PARTNERSHIP_RULES = {
     "manage_channels": may_manage_channels,
     "see_message_history": may_see_message_history,
     "close_poll": may_close_poll,
+}
+NETWORK_RULES = {
+    "run_network_business": may_run_network_business,
+    "convene_network": may_convene_network,
+    "remove_partner": may_remove_partner,
+    "remove_network_item": may_remove_network_item,
 }
 SITE_RULES = {
     "edit_catalogue": may_edit_catalogue,

@@ -23,10 +23,14 @@ def _ics(calendar, disposition: str) -> Response:
 @bp.get("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>.ics")
 @partnership_route()
 def session_ics(partnership, cpd_session_id: int):
-    existing = get_owned(CpdSession, partnership, cpd_session_id)
-    calendar = ical.session_calendar(existing, current_user,
-                                             current_app.config["BASE_URL"])
-    return _ics(calendar, f'attachment; filename="cpd-session-{existing.id}.ics"')
+    return session_ics_answer(get_owned(CpdSession, partnership, cpd_session_id),
+                              current_app.config["BASE_URL"])
+
+
+def session_ics_answer(cpd_session: CpdSession, base_url: str) -> Response:
+    """The session as an iCalendar file to download (with the person's place, if any)."""
+    calendar = ical.session_calendar(cpd_session, current_user, base_url)
+    return _ics(calendar, f'attachment; filename="cpd-session-{cpd_session.id}.ics"')
 
 
 @bp.get("/calendar/<token>.ics")

@@ -67,6 +67,10 @@ class SessionForm(PickerForm):
                          description="Search by title and pick the units it covers: attendance "
                                      "counts as evidence towards them.")
     areas = SelectMultipleField("Common Core areas", coerce=int, validators=[Optional()])
+    open_to = SelectField("Open to", default="partnership", validators=[DataRequired()],
+                          description="Open it to the members of a network's partnerships, or "
+                                      "to anyone with an account: they find it under Open "
+                                      "CPD and book it as your members do.")
     more_dates = TextAreaField("Repeat on these dates too (one per line, YYYY-MM-DD)",
                                validators=[Optional(), Length(max=2000)],
                                description="For a series, e.g. one a term for a year; each "

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from workspace.blueprints.access import partnership_route, recent_login_required
-from workspace.blueprints.cpd.views import bp
+from workspace.blueprints.cpd.views import bp, card_urls
 from workspace.blueprints.files import people_csv
 from workspace.blueprints.form_base import Form
 from workspace.blueprints.partnerships.forms import ConfirmForm
@@ -176,28 +176,26 @@ def supply_csv(partnership):
 # --- the attendee's claim -----------------------------------------------------------------
 
 
-def _claim_answer(partnership, cpd_session: CpdSession, form: ClaimForm):
+def _claim_answer(cpd_session: CpdSession, form: ClaimForm, opened: bool):
     """The claim card for htmx (422 with the errors in it), else back to the session."""
     if htmx:
-        rates = cpd_supply.get_rates(partnership)
+        rates = cpd_supply.rates_of(cpd_session)
         _priced(form, rates)
         booking = sessions.booking_of(cpd_session, current_user)
-        return render_form("cpd/_supply_claim.html", form, partnership=partnership,
+        return render_form("cpd/_supply_claim.html", form, urls=card_urls(cpd_session, opened),
                            cpd_session=cpd_session, booking=booking, claim_form=form,
                            claim=cpd_supply.claim_for(booking), supply_rates=rates)
     for messages in form.errors.values():
         for message in messages:
             flash(message, "error")
     if not form.errors:
-        flash("Your supply-cover claim is sent to the partnership lead.", "success")
-    return redirect(url_for("cpd.session", partnership_id=partnership.id,
-                            cpd_session_id=cpd_session.id))
+        flash("Your supply-cover claim is sent to the partnership's leads.", "success")
+    return redirect(card_urls(cpd_session, opened)["page"])
 
 
-@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/claim")
-@partnership_route()
-def claim_supply(partnership, cpd_session_id: int):
-    cpd_session = get_owned(CpdSession, partnership, cpd_session_id)
+def claim(cpd_session: CpdSession, opened: bool = False):
+    """The person claims supply cover for a session they attended (on its partnership's
+    page, or as a guest on its open page): the host's rates and leads decide."""
     form = ClaimForm()
     if form.validate_on_submit():
         try:
@@ -205,4 +203,10 @@ def claim_supply(partnership, cpd_session_id: int):
                                     note=form.note.data or "")
         except DomainError as error:
             add_domain_error(form, error)
-    return _claim_answer(partnership, cpd_session, form)
+    return _claim_answer(cpd_session, form, opened)
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/claim")
+@partnership_route()
+def claim_supply(partnership, cpd_session_id: int):
+    return claim(get_owned(CpdSession, partnership, cpd_session_id))

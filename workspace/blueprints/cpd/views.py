@@ -17,12 +17,13 @@ from workspace.exceptions import DomainError
 from workspace.extensions import htmx
 from workspace.infra.links import absolute_url
 from workspace.models import Booking, CpdSession, Network, SessionSeries
-from workspace.models.cpd import Attendance
+from workspace.models.cpd import Attendance, SessionAudience
 from workspace.services import permissions
 from workspace.services.catalogue import items
 from workspace.services.chat import messages
 from workspace.services.cpd import ical, logbook, supply
 from workspace.services.cpd import sessions as cpd
+from workspace.services.networks import partners as networks
 from workspace.services.partnerships import membership as partnership_service
 
 bp = Blueprint("cpd", __name__)
@@ -131,7 +132,17 @@ def _session_form(partnership, **kwargs) -> SessionForm:
             partnership)]
     form.areas.choices = [SelectChoice(a.id, f"{a.number}. {a.title}")
                           for a in items.list_areas()]
+    form.open_to.choices = [SelectChoice("partnership", f"Members of {partnership.name}")] + [
+        SelectChoice(f"network-{n.id}", f"The partnerships of {n.name}")
+        for n in networks.networks_of_partnership(partnership)] + [
+        SelectChoice("everyone", "Anyone with an account")]
     return form
+
+
+def _audience(value: str) -> tuple[SessionAudience, int | None]:
+    if value.startswith("network-") and value[8:].isdigit():
+        return SessionAudience.NETWORK, int(value[8:])
+    return SessionAudience(value), None
 
 
 def _fields(form: SessionForm) -> cpd.SessionFields:
@@ -144,7 +155,9 @@ def _fields(form: SessionForm) -> cpd.SessionFields:
         learning_hours=form.learning_hours.data,
         signup_closes_days_before=form.signup_closes_days_before.data,
         module_ids=frozenset(i.id for i in form.modules.items),
-        area_ids=frozenset(form.areas.data or []))
+        area_ids=frozenset(form.areas.data or []),
+        **dict(zip(("audience", "audience_network_id"), _audience(form.open_to.data),
+                   strict=True)))
 
 
 @bp.route("/p/<int:partnership_id>/cpd/networks/<int:network_id>/sessions/new",
@@ -207,7 +220,9 @@ def _form_values(existing: CpdSession) -> dict:
     return {"day": start.date(), "start": start.time(), "end": end.time(),
             "provider": str(existing.provider_organisation_id or ""),
             "modules": [m.id for m in modules],
-            "areas": [a.id for a in areas], "signup_closes_days_before": days or None}
+            "areas": [a.id for a in areas], "signup_closes_days_before": days or None,
+            "open_to": (f"network-{existing.audience_network_id}"
+                        if existing.audience_network_id else existing.audience.value)}
 
 
 @bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/cancel")
@@ -229,9 +244,24 @@ def cancel_session(partnership, cpd_session_id: int):
 # --- a session, and signing up ------------------------------------------------------------
 
 
-def _signup_context(partnership, existing: CpdSession) -> dict:
+def card_urls(cpd_session: CpdSession, opened: bool = False) -> dict:
+    """Where the session's cards post: its partnership's pages, or (`opened`) the page of
+    a session opened beyond the partnership, which its guests use."""
+    if opened:
+        names = {"page": "cpd.open_session", "sign_up": "cpd.open_sign_up",
+                 "withdraw": "cpd.open_withdraw", "claim": "cpd.open_claim_supply",
+                 "ics": "cpd.open_session_ics"}
+        return {key: url_for(name, cpd_session_id=cpd_session.id)
+                for key, name in names.items()}
+    names = {"page": "cpd.session", "sign_up": "cpd.sign_up", "withdraw": "cpd.withdraw",
+             "claim": "cpd.claim_supply", "ics": "cpd.session_ics"}
+    return {key: url_for(name, partnership_id=cpd_session.partnership_id,
+                         cpd_session_id=cpd_session.id) for key, name in names.items()}
+
+
+def signup_context(existing: CpdSession, opened: bool = False) -> dict:
     booking = cpd.booking_of(existing, current_user)
-    return {"partnership": partnership, "cpd_session": existing, "booking": booking,
+    return {"cpd_session": existing, "booking": booking, "urls": card_urls(existing, opened),
             "row": cpd.session_row(existing), "now": utcnow(), "confirm": ConfirmForm(),
             "position": cpd.waiting_position(booking) if booking else None}
 
@@ -242,50 +272,58 @@ def session(partnership, cpd_session_id: int):
     existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
     modules, areas = cpd.session_links(existing)
     may_run = _may_run(existing.network)
-    context = _signup_context(partnership, existing)
+    context = signup_context(existing)
     return render("cpd/session.html", "cpd/_signup.html", modules=modules, areas=areas,
                   may_run=may_run, people=cpd.active_bookings(existing) if may_run else [],
+                  guests=cpd.guests_among(existing) if may_run else set(),
                   when=cpd.describe_when(existing), where=cpd.describe_where(existing),
-                  claim=supply.claim_for(context["booking"]),
+                  claim=supply.claim_for(context["booking"]), partnership=partnership,
                   supply_rates=supply.get_rates(partnership),
                   may_discuss=messages.may_read_network(existing.network, g.membership), **context)
 
 
-def _signup_answer(partnership, existing: CpdSession, error: str | None = None):
+def signup_answer(existing: CpdSession, error: str | None = None, opened: bool = False):
     """The sign-up card for htmx (with the message in it), else back to the session page."""
     if htmx:
         return render("cpd/session.html", "cpd/_signup.html", status=422 if error else 200,
-                      error=error, **_signup_context(partnership, existing))
+                      error=error, **signup_context(existing, opened))
     if error:
         flash(error, "error")
-    return redirect(url_for("cpd.session", partnership_id=partnership.id,
-                            cpd_session_id=existing.id))
+    return redirect(card_urls(existing, opened)["page"])
 
 
-@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/signup")
-@partnership_route()
-def sign_up(partnership, cpd_session_id: int):
-    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+def book(existing: CpdSession, opened: bool = False):
+    """Sign the person up (a place, or the waiting list) and answer with the card."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         cpd.sign_up(existing, current_user, utcnow())
     except DomainError as error:
-        return _signup_answer(partnership, existing, error.message)
-    return _signup_answer(partnership, existing)
+        return signup_answer(existing, error.message, opened)
+    return signup_answer(existing, opened=opened)
 
 
-@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/withdraw")
-@partnership_route()
-def withdraw(partnership, cpd_session_id: int):
-    existing = partnership_service.get_owned(CpdSession, partnership, cpd_session_id)
+def unbook(existing: CpdSession, opened: bool = False):
+    """Give up the person's place or waiting-list place and answer with the card."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         cpd.cancel_booking(existing, current_user, utcnow())
     except DomainError as error:
-        return _signup_answer(partnership, existing, error.message)
-    return _signup_answer(partnership, existing)
+        return signup_answer(existing, error.message, opened)
+    return signup_answer(existing, opened=opened)
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/signup")
+@partnership_route()
+def sign_up(partnership, cpd_session_id: int):
+    return book(partnership_service.get_owned(CpdSession, partnership, cpd_session_id))
+
+
+@bp.post("/p/<int:partnership_id>/cpd/sessions/<int:cpd_session_id>/withdraw")
+@partnership_route()
+def withdraw(partnership, cpd_session_id: int):
+    return unbook(partnership_service.get_owned(CpdSession, partnership, cpd_session_id))
 
 
 @bp.post("/p/<int:partnership_id>/cpd/series/<int:session_series_id>/signup")

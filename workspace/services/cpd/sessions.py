@@ -28,15 +28,18 @@ from workspace.models import (
     Membership,
     Network,
     NetworkMember,
+    NetworkPartner,
     Organisation,
     Partnership,
+    PartnershipNetwork,
     SessionArea,
     SessionModule,
     SessionSeries,
     User,
 )
-from workspace.models.cpd import Attendance, BookingStatus, SessionStatus
+from workspace.models.cpd import Attendance, BookingStatus, SessionAudience, SessionStatus
 from workspace.services import credentials, permissions, signals
+from workspace.services.networks import partners as networks
 from workspace.services.notifications import notify
 from workspace.services.partnerships.membership import get_owned
 
@@ -143,6 +146,8 @@ class SessionFields:
     signup_closes_days_before: int | None = None
     module_ids: frozenset[int] = frozenset()
     area_ids: frozenset[int] = frozenset()
+    audience: SessionAudience = SessionAudience.PARTNERSHIP
+    audience_network_id: int | None = None  # with audience NETWORK: one of the host's
 
 
 def _timing(fields: SessionFields) -> tuple[datetime, datetime, datetime]:
@@ -168,6 +173,10 @@ def _check_links(partnership: Partnership, fields: SessionFields) -> None:
             raise DomainError("Choose modules from the catalogue.", field="modules")
     if fields.provider_organisation_id is not None:
         get_owned(Organisation, partnership, fields.provider_organisation_id)
+    if fields.audience == SessionAudience.NETWORK and not (
+            fields.audience_network_id
+            and networks.is_partner(fields.audience_network_id, partnership.id)):
+        raise DomainError("Choose a network your partnership is in.", field="audience")
 
 
 def _apply(cpd_session: CpdSession, fields: SessionFields) -> None:
@@ -178,6 +187,9 @@ def _apply(cpd_session: CpdSession, fields: SessionFields) -> None:
     cpd_session.capacity = fields.capacity
     cpd_session.provider_organisation_id = fields.provider_organisation_id
     cpd_session.learning_hours = fields.learning_hours
+    cpd_session.audience = fields.audience
+    cpd_session.audience_network_id = (fields.audience_network_id
+                                       if fields.audience == SessionAudience.NETWORK else None)
     cpd_session.starts_at, cpd_session.ends_at, cpd_session.signup_deadline = (
         starts, ends, deadline)
 
@@ -233,6 +245,10 @@ def schedule_series(partnership: Partnership, network: Network, title: str,
 
 
 def session_path(cpd_session: CpdSession) -> str:
+    """The session's page for everyone told about it: a session opened beyond its
+    partnership has one page that its guests and its own members alike can open."""
+    if cpd_session.audience.is_open:
+        return f"/cpd/open/{cpd_session.id}"
     return f"/p/{cpd_session.partnership_id}/cpd/sessions/{cpd_session.id}"
 
 
@@ -321,6 +337,55 @@ def list_sessions(partnership: Partnership, *, network: Network | None = None,
     return [SessionRow(s, b, w) for s, b, w in db.session.execute(stmt)]
 
 
+def _upcoming_open(now: datetime, *conditions) -> list[SessionRow]:
+    """Upcoming scheduled sessions meeting `conditions`, none of a suspended partnership."""
+    booked, waiting = _counts()
+    rows = db.session.execute(
+        select(CpdSession, booked, waiting)
+        .outerjoin(Booking, Booking.session_id == CpdSession.id)
+        .join(Partnership, Partnership.id == CpdSession.partnership_id)
+        .options(selectinload(CpdSession.audience_network))
+        .where(Partnership.in_use(), CpdSession.status == SessionStatus.SCHEDULED,
+               CpdSession.starts_at > now, *conditions)
+        .group_by(CpdSession.id).order_by(CpdSession.starts_at))
+    return [SessionRow(s, b, w) for s, b, w in rows]
+
+
+def open_sessions_for(user: User, now: datetime) -> list[SessionRow]:
+    """Upcoming sessions of other partnerships that are open to the person: to everyone,
+    or to a network one of their partnerships is in."""
+    theirs = select(Membership.partnership_id).where(Membership.user_id == user.id)
+    their_networks = (select(NetworkPartner.network_id)
+                      .join(Partnership, Partnership.id == NetworkPartner.partnership_id)
+                      .where(NetworkPartner.partnership_id.in_(theirs), Partnership.in_use()))
+    return _upcoming_open(
+        now, CpdSession.partnership_id.not_in(theirs),
+        (CpdSession.audience == SessionAudience.EVERYONE)
+        | ((CpdSession.audience == SessionAudience.NETWORK)
+           & CpdSession.audience_network_id.in_(their_networks)))
+
+
+def network_open_sessions(network: PartnershipNetwork, now: datetime) -> list[SessionRow]:
+    """Upcoming sessions opened to a network of partnerships."""
+    return _upcoming_open(now, CpdSession.audience == SessionAudience.NETWORK,
+                          CpdSession.audience_network_id == network.id)
+
+
+def hosts_of(cpd_sessions: Iterable[CpdSession]) -> dict[int, Partnership]:
+    """The partnerships that run these sessions, by id."""
+    ids = {s.partnership_id for s in cpd_sessions}
+    return {p.id: p for p in db.session.scalars(
+        select(Partnership).where(Partnership.id.in_(ids)))} if ids else {}
+
+
+def guests_among(cpd_session: CpdSession) -> set[int]:
+    """Ids of the people holding places who are not members of the host partnership."""
+    members = select(Membership.user_id).where(
+        Membership.partnership_id == cpd_session.partnership_id)
+    return set(db.session.scalars(select(Booking.user_id).where(
+        Booking.session_id == cpd_session.id, Booking.user_id.not_in(members))))
+
+
 def session_row(cpd_session: CpdSession) -> SessionRow:
     booked, waiting = _counts()
     b, w = db.session.execute(select(booked, waiting).where(
@@ -384,16 +449,14 @@ def _check_open(cpd_session: CpdSession, now: datetime) -> None:
         raise DomainError("Sign-up for this session has closed.")
 
 
-def _check_member(cpd_session: CpdSession, user: User) -> None:
-    if db.session.scalar(select(Membership.id).where(
-            Membership.partnership_id == cpd_session.partnership_id,
-            Membership.user_id == user.id)) is None:
+def _check_may_book(cpd_session: CpdSession, user: User) -> None:
+    if not permissions.may_book_session(user, cpd_session):
         raise NotFound()
 
 
 def sign_up(cpd_session: CpdSession, user: User, now: datetime) -> Booking:
     """Book a place, or a place on the waiting list when the session is full."""
-    _check_member(cpd_session, user)
+    _check_may_book(cpd_session, user)
     _lock(cpd_session)
     db.session.refresh(cpd_session)
     _check_open(cpd_session, now)
@@ -410,7 +473,8 @@ def sign_up(cpd_session: CpdSession, user: User, now: datetime) -> Booking:
         db.session.add(booking)
     else:
         booking.status, booking.requested_at = status, now
-    _add_network_member(cpd_session.network, user)
+    if membership_in(cpd_session, user) is not None:  # a guest joins no network of the host
+        _add_network_member(cpd_session.network, user)
     _confirm(booking, cpd_session, user)
     signals.session_changed.send(cpd_session)
     db.session.commit()

@@ -86,6 +86,11 @@ def get_rates(partnership: Partnership) -> SupplyRate:
     return _rates(partnership.id)
 
 
+def rates_of(cpd_session: CpdSession) -> SupplyRate:
+    """The rates of the partnership that runs the session (its guests' claims use them)."""
+    return _rates(cpd_session.partnership_id)
+
+
 def _check_rate(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DomainError("Enter an amount in pounds and pence.", field=field)
