@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 import workspace
 from tests.access_samples import add_samples
+from tests.clock import FROZEN_NOW
 from tests.conftest import Browsers
 from tests.test_access import (
     add_catalogue_sample,
@@ -44,6 +45,7 @@ from workspace.models import (
     Enrolment,
     ItemRole,
     Network,
+    PartnershipNetwork,
     Prerequisite,
     PriorLearningClaim,
 )
@@ -55,6 +57,7 @@ from workspace.services.accounts import users
 from workspace.services.catalogue import items
 from workspace.services.chat import messages, polls
 from workspace.services.cpd import ical, resources
+from workspace.services.networks import partners as networks
 from workspace.services.partnerships import directory
 from workspace.services.partnerships import membership as service
 from workspace.services.partnerships.membership import find_membership
@@ -128,6 +131,8 @@ def zebra(make_user, make_partnership, add_member):
         "accounts.reset_password": users.make_reset_token(
             owner, current_app.config["SECRET_KEY"]),
         "partnerships.invitation": invitation.token,
+        "networks.join": networks.create_invite(
+            db.session.scalar(select(PartnershipNetwork)), lead, "", FROZEN_NOW)[1],
         "partnerships.accept_invitation": invitation.token,
         "cpd.calendar_feed": ical.feed_for(owner).token,
         "audits.needs_form": db.session.scalar(select(Audit.needs_token).where(

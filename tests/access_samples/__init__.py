@@ -6,9 +6,9 @@ that every URL argument `<table>_id` has a row of theirs to try. `people` holds
 and `mentor` (users; the policy walk gives each duty a person of its own).
 """
 
-from tests.access_samples import audits, centres, chat, directory, steering
+from tests.access_samples import audits, centres, chat, directory, networks, steering
 
-AREAS = [audits, steering, chat, centres, directory]
+AREAS = [audits, steering, chat, centres, directory, networks]
 
 
 def add_samples(people: dict) -> None:

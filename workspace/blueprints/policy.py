@@ -211,6 +211,36 @@ POLICY: dict[str, frozenset[Kind]] = {
     "cpd.supply_csv": LEADS,
     "cpd.supply_rates": LEADS,
     "cpd.withdraw": MEMBERS,
+    # --- CPD opened beyond the partnership (the walk's session is open to Zebra's network
+    # of partnerships: its own members book it there too; guests are walked in
+    # tests/networks/test_access.py) ---
+    "cpd.open_claim_supply": MEMBERS,
+    "cpd.open_session": MEMBERS,
+    "cpd.open_session_ics": MEMBERS,
+    "cpd.open_sessions": SIGNED_IN,
+    "cpd.open_sign_up": MEMBERS,
+    "cpd.open_withdraw": MEMBERS,
+    # --- networks of partnerships (Zebra convenes the walk's network: its leads convene,
+    # the owner wrote its message and shared its resource) ---
+    "networks.channel": MEMBERS,
+    "networks.create_group": LEADS,  # may_run_network_business
+    "networks.edit": LEADS,  # may_convene_network
+    "networks.edit_meeting": LEADS,
+    "networks.groups": MEMBERS,
+    "networks.index": SIGNED_IN,
+    "networks.invites": LEADS,
+    "networks.join": SIGNED_IN,  # a lead brings a partnership they lead in by the link
+    "networks.join_group": MEMBERS,
+    "networks.leave_group": MEMBERS,
+    "networks.meeting": MEMBERS,
+    "networks.meetings": MEMBERS,
+    "networks.network": MEMBERS,
+    "networks.new_meeting": LEADS,
+    "networks.remove_partner": LEADS,  # why_not_remove_partner: its own leads, convenors
+    "networks.remove_post": OWNERS | LEADS,  # may_remove_network_item: author, convenors
+    "networks.remove_resource": OWNERS | LEADS,
+    "networks.resources": MEMBERS,
+    "networks.revoke_invite": LEADS,
     # --- main ---
     "main.healthz": ANYONE,
     "main.index": ANYONE,

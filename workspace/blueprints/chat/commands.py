@@ -69,6 +69,7 @@ def _session_form(partnership, **kwargs) -> ChatSessionForm:
                             for n in _runnable_networks(partnership)]
     form.provider.choices = [SelectChoice("", "None")]
     form.areas.choices = []
+    form.open_to.choices = [SelectChoice("partnership")]  # opened wider from its own page
     return form
 
 

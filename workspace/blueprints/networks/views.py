@@ -22,7 +22,13 @@ from workspace.clock import LONDON, utcnow
 from workspace.exceptions import DomainError
 from workspace.extensions import db, htmx
 from workspace.infra.links import absolute_url
-from workspace.models import NetworkMeeting, Partnership
+from workspace.models import (
+    NetworkMeeting,
+    NetworkPartner,
+    NetworkPost,
+    NetworkResource,
+    Partnership,
+)
 from workspace.services import permissions
 from workspace.services.cpd import sessions as cpd
 from workspace.services.networks import content
@@ -41,6 +47,11 @@ def _led_choices(exclude: set[int] = frozenset()) -> list[SelectChoice]:
 
 def _back(network, endpoint: str = "networks.network", **values):
     return redirect(url_for(endpoint, partnership_network_id=network.id, **values))
+
+
+def _require_remover(added_by_id: int) -> None:
+    if not permissions.may_remove_network_item(g.network_standing, added_by_id):
+        abort(403)
 
 
 def _confirmed() -> None:
@@ -148,11 +159,10 @@ def join(token: str):
 @network_route()
 def remove_partner(network, network_partner_id: int):
     _confirmed()
-    try:
-        networks.remove_partner(network, network_partner_id, g.network_standing)
-    except DomainError as error:
-        flash(error.message, "error")
-        return _back(network)
+    partner = networks.get_in(NetworkPartner, network, network_partner_id)
+    if not permissions.may_remove_partner(g.network_standing, partner):
+        abort(403)
+    networks.remove_partner(network, partner.id, g.network_standing)
     flash("The partnership is out of the network; its sessions opened to the network are "
           "closed to it again, and places already booked stay booked.", "info")
     if networks.standing(current_user, network.id) is None:
@@ -188,10 +198,9 @@ def channel(network):
 @network_route()
 def remove_post(network, network_post_id: int):
     _confirmed()
-    try:
-        content.remove_post(network, network_post_id, g.network_standing)
-    except DomainError as error:
-        flash(error.message, "error")
+    _require_remover(networks.get_in(NetworkPost, network, network_post_id).author_id)
+    content.remove_post(network, network_post_id, g.network_standing)
+    flash("The message is removed.", "info")
     return _back(network, "networks.channel")
 
 
@@ -322,8 +331,7 @@ def resources(network):
 @network_route()
 def remove_resource(network, network_resource_id: int):
     _confirmed()
-    try:
-        content.remove_resource(network, network_resource_id, g.network_standing)
-    except DomainError as error:
-        flash(error.message, "error")
+    _require_remover(networks.get_in(NetworkResource, network, network_resource_id).added_by_id)
+    content.remove_resource(network, network_resource_id, g.network_standing)
+    flash("The resource is removed.", "info")
     return _back(network, "networks.resources")
