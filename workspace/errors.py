@@ -4,7 +4,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
-from workspace.exceptions import Forbidden, NotFound
+from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import htmx
 
 MESSAGES = {
@@ -12,6 +12,7 @@ MESSAGES = {
     403: ("Not allowed", "Your role in this partnership does not allow that."),
     404: ("Not found", "There is nothing here, or it is not shared with you."),
     405: ("Not allowed", "That action is not available here."),
+    409: ("Not possible yet", "That cannot be done now."),
     413: ("Too large", "The file or form is larger than allowed."),
     429: ("Too many requests", "Please wait a moment and try again."),
     500: ("Something went wrong", "The error has been logged. Please try again."),
@@ -35,6 +36,9 @@ def register_errorhandlers(app: Flask) -> None:
         {"Content-Type": "text/plain; charset=utf-8"}))
     app.register_error_handler(NotFound, lambda e: _error_page(404))
     app.register_error_handler(Forbidden, lambda e: _error_page(403))
+    # A rule's refusal where no form shows it (a certificate before the register is marked):
+    # its words, not a server error.
+    app.register_error_handler(DomainError, lambda e: _error_page(409, e.message))
     app.register_error_handler(
         CSRFError, lambda e: _error_page(400, "Your form has expired or was not sent from "
                                               "this site. Reload the page and try again."))

@@ -138,7 +138,7 @@ def join(token: str):
     try:
         invite = networks.invite_by_token(token, utcnow())
     except DomainError as error:
-        return render("networks/join_closed.html", message=error.message), 410
+        return render("networks/join_closed.html", status=410, message=error.message)
     network = invite.network
     form = JoinForm()
     form.partnership.choices = _led_choices()

@@ -1,0 +1,145 @@
+"""The network's pages and the open session's page over HTTP: pages and htmx fragments,
+who gets 404 or 403, and bad input that gets a clear message and changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import HTMX
+from tests.networks.conftest import NOW, open_session
+from workspace.extensions import db
+from workspace.models import CpdSession, NetworkMeeting, NetworkPost, Notification
+from workspace.models.cpd import SessionAudience
+from workspace.services.cpd import sessions
+from workspace.services.networks import content
+from workspace.services.networks import partners as networks
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def test_the_network_page_shows_partners_to_partners_only(client, auth, people, network):
+    auth.login(people["bet"])
+    page = client.get(f"/networks/{network.id}").get_data(as_text=True)
+    assert "Northumberland Music Hub" in page and "Tees Valley Music Hub" in page
+    assert "Alf Member" not in page and "Ada Lead" not in page
+    assert "Leave the network" not in page  # Bet leads nothing
+    auth.logout()
+    auth.login(people["cy"])
+    assert client.get(f"/networks/{network.id}").status_code == 404
+    assert client.get(f"/networks/{network.id}/channel").status_code == 404
+    assert f'href="/networks/{network.id}"' not in client.get("/networks").get_data(as_text=True)
+
+
+def test_the_channel_posts_by_htmx_and_refuses_an_empty_message(client, auth, people, network):
+    auth.login(people["bet"])
+    answer = client.post(f"/networks/{network.id}/channel", data={"body": "  "}, headers=HTMX)
+    assert answer.status_code == 422 and b"Write a message first." in answer.data
+    assert _count(NetworkPost) == 0
+    answer = client.post(f"/networks/{network.id}/channel",
+                         data={"body": "Kit list: <b>soon</b>"}, headers=HTMX)
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in body
+    assert "Kit list: &lt;b&gt;soon&lt;/b&gt;" in body and "Tees Valley Music Hub" in body
+    page = client.get(f"/networks/{network.id}/channel").get_data(as_text=True)
+    assert "<html" in page and "Kit list" in page
+
+
+def test_only_leads_schedule_meetings_and_a_bad_date_changes_nothing(client, auth, people,
+                                                                     network):
+    auth.login(people["alf"])
+    assert client.get(f"/networks/{network.id}/meetings/new").status_code == 403
+    auth.logout()
+    auth.login(people["bea"])
+    answer = client.post(f"/networks/{network.id}/meetings/new",
+                         data={"title": "Spring meeting", "day": "31/02/2027", "start": "10:00"})
+    assert answer.status_code == 422 and b"Enter the date." in answer.data
+    assert _count(NetworkMeeting) == 0
+    answer = client.post(f"/networks/{network.id}/meetings/new",
+                         data={"title": "Spring meeting", "day": "2027-03-10", "start": "10:00",
+                               "agenda": "1. Welcome"})
+    assert answer.status_code == 302 and _count(NetworkMeeting) == 1
+
+
+def test_the_invitation_link_page(client, auth, people, network):
+    _, token = networks.create_invite(network, people["ada"], "Cumbria", NOW)
+    assert client.get(f"/networks/join/{token}").status_code == 302  # sign in first
+    auth.login(people["bet"])  # leads no partnership
+    page = client.get(f"/networks/join/{token}").get_data(as_text=True)
+    assert "you lead no partnership" in page
+    client.post(f"/networks/join/{token}", data={"partnership": str(people["hub_b"].id)})
+    assert networks.invite_by_token(token, NOW)  # still unused
+    auth.logout()
+    auth.login(people["cy"])
+    answer = client.post(f"/networks/join/{token}",
+                         data={"partnership": str(people["hub_b"].id)})  # not theirs to bring
+    assert answer.status_code == 422
+    assert networks.standing(people["bea"], network.id).partners  # unchanged
+    answer = client.post(f"/networks/join/{token}",
+                         data={"partnership": str(people["hub_c"].id)})
+    assert answer.status_code == 302
+    assert client.get(f"/networks/join/{token}").status_code == 410
+    assert client.get("/networks/join/no-such-token").status_code == 404
+
+
+def test_a_session_opens_to_a_network_from_its_form(client, auth, people, network):
+    cpd_network = sessions.create_network(people["hub_a"], name="SEND practitioners")
+    auth.login(people["ada"])
+    url = f"/p/{people['hub_a'].id}/cpd/networks/{cpd_network.id}/sessions/new"
+    form = {"title": "Adaptive instruments", "day": (NOW + timedelta(days=9)).date().isoformat(),
+            "start": "09:30", "end": "15:30", "capacity": "10", "learning_hours": "5",
+            "timezone": "Europe/London"}
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="network-{network.id}"' in page
+    other = networks.create_network(people["hub_c"], people["cy"], name="Elsewhere")
+    answer = client.post(url, data={**form, "open_to": f"network-{other.id}"})
+    assert answer.status_code == 422 and _count(CpdSession) == 0
+    answer = client.post(url, data={**form, "open_to": f"network-{network.id}"})
+    assert answer.status_code == 302
+    created = db.session.scalar(select(CpdSession))
+    assert created.audience == SessionAudience.NETWORK
+    assert created.audience_network_id == network.id
+
+
+def test_a_guest_books_on_the_open_page_and_the_host_sees_a_guest(client, auth, people,
+                                                                    network):
+    session = open_session(people, network)
+    auth.login(people["bet"])
+    assert f"/cpd/open/{session.id}".encode() in client.get("/cpd/open").data
+    page = client.get(f"/cpd/open/{session.id}")
+    assert page.status_code == 200 and b"Run by Northumberland Music Hub" in page.data
+    assert client.get(f"/p/{people['hub_a'].id}/cpd/sessions/{session.id}").status_code == 404
+    card = client.post(f"/cpd/open/{session.id}/signup", headers=HTMX)
+    assert card.status_code == 200 and b"You have a place." in card.data
+    assert b"<html" not in card.data
+    told = db.session.scalar(select(Notification).where(
+        Notification.user_id == people["bet"].id))
+    assert told.link == f"/cpd/open/{session.id}"
+    assert b"BEGIN:VCALENDAR" in client.get(f"/cpd/open/{session.id}.ics").data
+    auth.logout()
+    auth.login(people["ada"])
+    host = client.get(f"/p/{people['hub_a'].id}/cpd/sessions/{session.id}")
+    assert b'Bet Teacher <small class="badge">guest</small>' in host.data
+    auth.logout()
+    auth.login(people["cy"])
+    assert client.get(f"/cpd/open/{session.id}").status_code == 404
+    assert client.post(f"/cpd/open/{session.id}/signup").status_code == 404
+    assert sessions.booking_of(session, people["cy"]) is None
+
+
+@pytest.mark.parametrize("endpoint", ["remove_post", "remove_resource"])
+def test_only_the_author_or_a_convenor_removes(client, auth, people, network, endpoint):
+    bet = networks.standing(people["bet"], network.id)
+    made = (content.post(network, bet, "hello", NOW) if endpoint == "remove_post" else
+            content.add_resource(network, bet, title="Kit", url="https://example.org/kit"))
+    model, made_id = type(made), made.id
+    path = {"remove_post": f"channel/{made_id}", "remove_resource": f"resources/{made_id}"}
+    auth.login(people["bea"])  # a lead, but of a partner that does not convene
+    assert client.post(f"/networks/{network.id}/{path[endpoint]}/remove").status_code == 403
+    auth.logout()
+    auth.login(people["ada"])
+    assert client.post(f"/networks/{network.id}/{path[endpoint]}/remove").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(model, made_id) is None
