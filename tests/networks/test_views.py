@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from tests.conftest import HTMX
 from tests.networks.conftest import NOW, open_session
 from workspace.extensions import db
-from workspace.models import CpdSession, NetworkMeeting, NetworkPost, Notification
-from workspace.models.cpd import SessionAudience
-from workspace.services.cpd import sessions
+from workspace.models import CpdSession, NetworkMeeting, NetworkPost, Notification, SupplyClaim
+from workspace.models.cpd import Attendance, SessionAudience
+from workspace.services.cpd import ical, sessions, supply
 from workspace.services.networks import content
 from workspace.services.networks import partners as networks
 
@@ -143,3 +143,42 @@ def test_only_the_author_or_a_convenor_removes(client, auth, people, network, en
     assert client.post(f"/networks/{network.id}/{path[endpoint]}/remove").status_code == 302
     db.session.expire_all()
     assert db.session.get(model, made_id) is None
+
+
+def test_a_guest_claims_supply_cover_at_the_hosts_rates_and_the_host_decides(
+        client, auth, people, network):
+    session = open_session(people, network)
+    supply.set_rates(people["hub_a"], people["ada"], day_pence=11000, half_day_pence=5500)
+    booking = sessions.sign_up(session, people["bet"], NOW)
+    auth.login(people["bet"])
+    answer = client.post(f"/cpd/open/{session.id}/claim", data={"kind": "day"}, headers=HTMX)
+    assert answer.status_code == 422  # not marked attending yet: nothing claimed
+    assert db.session.scalar(select(func.count(SupplyClaim.id))) == 0
+    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, people["ada"],
+                             session.ends_at)
+    answer = client.post(f"/cpd/open/{session.id}/claim", data={"kind": "day"}, headers=HTMX)
+    assert answer.status_code == 200 and b"You claimed \xc2\xa3110.00" in answer.data
+    claim = db.session.scalar(select(SupplyClaim))
+    assert claim.partnership_id == people["hub_a"].id
+    auth.logout()
+    auth.login(people["ada"])
+    assert b"Bet Teacher" in client.get(f"/p/{people['hub_a'].id}/cpd/supply").data
+
+
+def test_a_guests_calendar_feed_links_to_the_open_page(people, network):
+    session = open_session(people, network)
+    sessions.sign_up(session, people["bet"], NOW)
+    feed = ical.feed_calendar(people["bet"], "https://workspace.example", NOW)
+    (event,) = feed.walk("VEVENT")
+    assert str(event["URL"]) == f"https://workspace.example/cpd/open/{session.id}"
+
+
+def test_a_suspended_hosts_open_session_is_not_found(client, auth, people, network):
+    session = open_session(people, network)
+    sessions.sign_up(session, people["bet"], NOW)
+    people["hub_a"].suspended_at = NOW
+    db.session.commit()
+    auth.login(people["bet"])
+    assert client.get(f"/cpd/open/{session.id}").status_code == 404
+    assert client.post(f"/cpd/open/{session.id}/withdraw").status_code == 404
+    assert f"/cpd/open/{session.id}" not in client.get("/cpd/open").get_data(as_text=True)

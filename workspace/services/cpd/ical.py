@@ -20,7 +20,7 @@ from workspace.clock import LONDON_NAME, utcnow
 from workspace.exceptions import NotFound
 from workspace.extensions import db
 from workspace.models import Booking, CalendarFeed, CpdSession, Membership, Partnership, User
-from workspace.models.cpd import BookingStatus, SessionStatus, new_token
+from workspace.models.cpd import BookingStatus, SessionAudience, SessionStatus, new_token
 from workspace.services.cpd.sessions import booking_of, session_path
 
 PRODID = "-//Partnership Workspace//CPD sessions//EN"
@@ -161,14 +161,19 @@ def user_by_token(token: str) -> User:
 
 def _feed_bookings(user: User, now: datetime) -> list[Booking]:
     """The person's places and waiting places on recent and coming sessions of partnerships
-    they still belong to; cancelled sessions stay, so the cancellation reaches calendars."""
+    they still belong to, and on sessions opened beyond their partnership (as a guest);
+    none of a suspended partnership. Cancelled sessions stay, so the cancellation reaches
+    calendars."""
     member_of = select(Membership.partnership_id).join(Membership.partnership).where(
         Membership.user_id == user.id, Partnership.in_use())
+    in_use = select(Partnership.id).where(Partnership.in_use())
     return list(db.session.scalars(
         select(Booking).join(Booking.session).options(contains_eager(Booking.session))
         .where(Booking.user_id == user.id, Booking.status != BookingStatus.CANCELLED,
                CpdSession.ends_at >= now - FEED_PAST,
-               CpdSession.partnership_id.in_(member_of))
+               CpdSession.partnership_id.in_(member_of)
+               | ((CpdSession.audience != SessionAudience.PARTNERSHIP)
+                  & CpdSession.partnership_id.in_(in_use)))
         .order_by(CpdSession.starts_at, CpdSession.id)))
 
 
