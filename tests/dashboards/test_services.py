@@ -91,7 +91,7 @@ def test_a_practitioner_sees_progress_the_next_unit_and_the_deadline(world):
     assert w.deadline.complete_by == date(2028, 1, 5)
     (bar,) = board.practitioner.chart.bars
     assert [s.text for s in bar.segments] == ["1", "1"]
-    assert (bar.scale, bar.note) == (3, "1 of 3 mandatory units")
+    assert (bar.scale, bar.note) == (3, "1 of 3")
 
 
 def test_someone_in_no_network_and_enrolled_on_nothing_gets_hours_alone(world, make_user,

@@ -71,11 +71,12 @@ def progress_chart(user: User, working: list[Working]) -> Chart:
             (Segment(p.mandatory_achieved, str(p.mandatory_achieved)),
              Segment(w.under_way, str(w.under_way))),
             scale=total or 1, href=f"/me/enrolments/{p.enrolment.id}",
-            note=f"{p.mandatory_achieved} of {total} mandatory units" if total
-            else "units not documented yet"))
+            note=f"{p.mandatory_achieved} of {total}" if total else "no unit list"))
     return Chart(f"progress-{user.id}", "Your progress towards each qualification",
                  ("Achieved", "Under way"), tuple(bars),
-                 summary="Mandatory units achieved and under way, out of all mandatory units.")
+                 summary="Mandatory units achieved and under way, out of all the "
+                         "qualification's mandatory units (\u201cno unit list\u201d where the "
+                         "catalogue does not document them yet).")
 
 
 def practitioner_card(user: User, today: date, now: datetime) -> PractitionerCard | None:
