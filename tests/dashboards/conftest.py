@@ -8,13 +8,14 @@ import pytest
 
 from tests.clock import FROZEN_NOW
 from workspace.extensions import db
-from workspace.models import Channel
+from workspace.models import Channel, CommonCoreArea
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.cpd import Attendance, ClaimKind
 from workspace.models.partnerships import Role, Sector
 from workspace.models.progress import UnitStatus
 from workspace.services.audits import records
 from workspace.services.catalogue import items
+from workspace.services.catalogue.seed import COMMON_CORE
 from workspace.services.chat import messages
 from workspace.services.cpd import logbook, resources, sessions, supply
 from workspace.services.partnerships import membership
@@ -46,7 +47,7 @@ def network_channel(network) -> Channel:
 
 @pytest.fixture
 def qualification(app):
-    """A qualification of three mandatory units."""
+    """A qualification of three mandatory units, the first covering Common Core area 1."""
     make = lambda sid, title, **kw: items.create_item(None, sid, title=title, **kw)  # noqa
     qualification = make("Q3", "Level 3 Certificate in Creative Practice",
                          is_qualification=True, level=3)
@@ -54,6 +55,10 @@ def qualification(app):
              enumerate(("Safeguarding children", "Reflective practice", "Planning sessions"), 1)]
     for unit in units:
         items.add_component(None, qualification, unit)
+    areas = [CommonCoreArea(number=n, title=t) for n, t in enumerate(COMMON_CORE, 1)]
+    db.session.add_all(areas)
+    db.session.commit()
+    items.set_areas(None, units[0], {areas[0].id})
     return qualification, units
 
 

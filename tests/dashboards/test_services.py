@@ -47,8 +47,11 @@ def test_workforce_counts_are_the_disclosed_figures(world):
     figures = workforce.workforce(world["hub"])
     assert [(b.label, b.segments[0].text) for b in card.by_level.bars] == [
         (c.label, str(c.count)) for c in figures.by_level]
+    assert [b.segments[0].text for b in card.coverage.bars] == [
+        str(a.members) for a in figures.areas] == ["<5", "0", "0", "0", "0", "0"]
     # three members: every count is under the threshold, printed "<5" and drawn as nothing
-    assert {s.text for b in card.by_level.bars + card.by_role.bars for s in b.segments} == {"<5"}
+    charts = card.by_level.bars + card.by_role.bars
+    assert {s.text for b in charts for s in b.segments} == {"<5"}
     assert all(s.value == 0 for b in card.by_role.bars for s in b.segments)
 
 

@@ -15,6 +15,7 @@ from workspace.models.cpd import SessionStatus
 from workspace.services.audits import gaps, records
 from workspace.services.chat import messages
 from workspace.services.cpd import sessions, supply
+from workspace.services.disclosure import Figure
 from workspace.services.progress import workforce
 from workspace.services.steering import actions
 
@@ -44,6 +45,7 @@ class LeadCard:
     fill: Chart
     by_level: Chart
     by_role: Chart
+    coverage: Chart
 
 
 def _sectors(partnership: Partnership) -> list[tuple[str, int]]:
@@ -83,12 +85,23 @@ def fill_chart(partnership: Partnership, rows: list[sessions.SessionRow]) -> Cha
                  summary="Each bar is the session's capacity; the filled part is booked.")
 
 
+def _count_bar(label: str, count: Figure) -> Bar:
+    """A count of people as disclosure publishes it: a suppressed one is printed, not drawn."""
+    return Bar(label, (Segment(0 if count.suppressed else count.shown, str(count)),))
+
+
 def _count_bars(counts: list[workforce.Count]) -> tuple[Bar, ...]:
-    return tuple(Bar(c.label, (Segment(0 if c.count.suppressed else c.count.shown,
-                                       str(c.count)),)) for c in counts)
+    return tuple(_count_bar(c.label, c.count) for c in counts)
 
 
-def workforce_charts(partnership: Partnership, figures: workforce.Workforce) -> tuple[Chart, Chart]:
+def coverage_chart(partnership: Partnership, figures: workforce.Workforce) -> Chart:
+    return Chart(f"coverage-{partnership.id}", "Members whose record covers each Common Core "
+                 "area", ("Members",), tuple(_count_bar(f"{a.area.number}. {a.area.title}",
+                                                        a.members) for a in figures.areas))
+
+
+def workforce_charts(partnership: Partnership,
+                     figures: workforce.Workforce) -> tuple[Chart, Chart]:
     note = (f"{figures.total} members. Counts under {workforce.MINIMUM_GROUP} show as "
             f"\u201c<{workforce.MINIMUM_GROUP}\u201d and are not drawn; counts are rounded "
             "a little to protect individuals.")
@@ -113,4 +126,4 @@ def lead_card(membership: Membership, now: datetime, today: date) -> LeadCard:
         overdue=[a for a in open_actions if actions.is_overdue(a, today)],
         gaps=_gap_summary(partnership), claims_to_decide=supply.pending_count(partnership),
         unread=_unread(partnership, membership), fill=fill_chart(partnership, shown),
-        by_level=by_level, by_role=by_role)
+        by_level=by_level, by_role=by_role, coverage=coverage_chart(partnership, figures))
