@@ -8,7 +8,9 @@ from tests.clock import FROZEN_NOW
 from tests.dashboards.conftest import TODAY
 from workspace.infra.charts import DRAWN, Bar, Chart, Segment
 from workspace.services import dashboards
+from workspace.services.admin import partnerships
 from workspace.services.dashboards import hours
+from workspace.services.partnerships import membership
 from workspace.services.partnerships.membership import list_memberships_of
 from workspace.services.progress import workforce
 
@@ -68,6 +70,23 @@ def test_a_teacher_sees_their_places_networks_and_news(world):
     assert [(p.booking.session.title, p.position) for p in t.places] == [("Singing day", 1)]
     assert [(n.network.name, n.unread) for n in t.networks] == [("Primary music teachers", 1)]
     assert [r.title for r, _ in t.resources] == ["Warm-ups"]
+
+
+def test_a_teacher_who_left_sees_no_more_news_of_the_partnership(world):
+    teacher = world["teacher"]
+    membership.leave_partnership(world["hub"], membership.find_membership(world["hub"].id,
+                                                                          teacher))
+    t = board_of(teacher).teacher
+    assert (t.networks, t.resources) == ([], [])
+    assert [p.booking.session.title for p in t.places] == ["Singing day"]  # as on "My CPD"
+
+
+def test_a_suspended_partnership_shows_no_card_and_no_news(world, make_user):
+    admin = make_user(name="Ada Admin")
+    admin.is_site_admin = True
+    partnerships.suspend_partnership(admin, world["hub"], "Under review", FROZEN_NOW)
+    assert board_of(world["lead"]).leads == []
+    assert board_of(world["teacher"]).teacher.networks == []
 
 
 def test_the_teachers_hours_are_counted_per_term_of_this_school_year(world):

@@ -42,11 +42,11 @@ class Dashboard:
 
 def dashboard(user: User, memberships: list[Membership], now: datetime,
               today: date) -> Dashboard:
-    """The cards that apply to `user`, whose memberships (with their partnerships) are given;
-    suspended partnerships get no lead card (their pages are closed)."""
-    leads = [lead_card(m, now, today) for m in memberships
-             if m.role == Role.LEAD and not m.partnership.is_suspended]
-    teacher = teacher_card(user, now)
+    """The cards that apply to `user`, whose memberships (with their partnerships) are given.
+    Suspended partnerships show nothing but their name (their pages are closed)."""
+    open_ones = [m for m in memberships if not m.partnership.is_suspended]
+    leads = [lead_card(m, now, today) for m in open_ones if m.role == Role.LEAD]
+    teacher = teacher_card(user, [m.partnership_id for m in open_ones], now)
     practitioner = practitioner_card(user, today, now)
     hours = hours_card(user, today) if memberships or teacher or practitioner else None
     return Dashboard(memberships, leads, teacher, practitioner, hours)

@@ -61,10 +61,13 @@ def _positions(bookings: list[Booking]) -> dict[int, int]:
         select(Booking.id, ahead).where(Booking.id.in_(waiting)))}
 
 
-def _my_networks(user: User) -> list[Network]:
+def _my_networks(user: User, partnership_ids: list[int]) -> list[Network]:
+    """The person's networks in these partnerships (a network membership outlives leaving
+    the partnership; its news must not)."""
     return list(db.session.scalars(
         select(Network).join(NetworkMember, NetworkMember.network_id == Network.id)
-        .where(NetworkMember.user_id == user.id).order_by(Network.name)))
+        .where(NetworkMember.user_id == user.id,
+               Network.partnership_id.in_(partnership_ids or [0])).order_by(Network.name)))
 
 
 def _news(networks: list[Network], user: User) -> list[NetworkNews]:
@@ -84,10 +87,11 @@ def _new_resources(networks: list[Network], now: datetime) -> list[tuple[Resourc
         .order_by(Resource.created_at.desc(), Resource.id.desc()).limit(RESOURCES_SHOWN))]
 
 
-def teacher_card(user: User, now: datetime) -> TeacherCard | None:
-    """None for someone in no CPD network and with no place on a session to come."""
+def teacher_card(user: User, partnership_ids: list[int], now: datetime) -> TeacherCard | None:
+    """None for someone in no CPD network of these partnerships (the ones they are in) and with
+    no place on a session to come."""
     bookings = sessions.my_bookings(user, since=now)
-    networks = _my_networks(user)
+    networks = _my_networks(user, partnership_ids)
     if not bookings and not networks:
         return None
     positions = _positions(bookings)
