@@ -103,8 +103,8 @@ def coverage_chart(partnership: Partnership, figures: workforce.Workforce) -> Ch
 def workforce_charts(partnership: Partnership,
                      figures: workforce.Workforce) -> tuple[Chart, Chart]:
     note = (f"{figures.total} members. Counts under {workforce.MINIMUM_GROUP} show as "
-            f"\u201c<{workforce.MINIMUM_GROUP}\u201d and are not drawn; counts are rounded "
-            "a little to protect individuals.")
+            f"\u201c<{workforce.MINIMUM_GROUP}\u201d and are not drawn; the others carry a "
+            "small adjustment that protects individuals.")
     return (Chart(f"levels-{partnership.id}", "Members by highest qualification level",
                   ("Members",), _count_bars(figures.by_level), summary=note),
             Chart(f"roles-{partnership.id}", "Members by job role", ("Members",),
