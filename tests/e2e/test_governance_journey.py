@@ -87,3 +87,11 @@ def test_terms_aims_outcomes_and_annual_review(live_server, new_page, hub, shot,
     assert saved.suggested_filename == f"annual-review-{this_year.replace('/', '-')}.pdf"
     with open(saved.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+    phone = new_page(viewport={"width": 375, "height": 800})
+    log_in(phone, live_server, "priya@example.org")
+    for name, path in (("index", "/"), ("outcomes", "/outcomes"),
+                       ("review", f"/reviews/{years.school_year_of(clock.today)}")):
+        phone.goto(f"{live_server}/p/{hub.id}/governance{path}")
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        shot(phone, f"governance-{name}-phone")
