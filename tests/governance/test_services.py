@@ -254,3 +254,15 @@ def test_the_pdf_takes_a_lead_s_ragged_table(hub, lead):
     review.save_section(drafted.sections[0], "| a | b |\n| --- | --- |\n| 1 |\n| 1 | 2 | 3 |\n"
                         "\n# Heading\n- item", lead, FROZEN_NOW)
     assert review.as_pdf(hub, drafted).startswith(b"%PDF")
+
+
+def test_a_row_made_at_the_same_moment_elsewhere_is_refused_as_a_rule(hub):
+    """Two requests that both passed the check: the unique constraint refuses the second."""
+    indicator = framework.add_indicator(hub, framework.IndicatorFields("Choirs"))
+    framework.add_value(indicator, "2025/26", "1")
+    db.session.add(IndicatorValue(partnership_id=hub.id, indicator_id=indicator.id,
+                                  year="2025/26", value=Decimal(2)))
+    with pytest.raises(DomainError) as refused:
+        framework.commit_unique("2025/26 has a value already.", "year")
+    assert refused.value.field == "year"
+    assert [v.value for v in db.session.scalars(select(IndicatorValue))] == [Decimal(1)]

@@ -82,6 +82,11 @@ def test_steering_members_see_the_framework_and_drafts_but_change_nothing(
     fragment = client.get(f"{base}/outcomes", headers=HTMX)
     assert 'id="framework"' in _text(fragment) and "<html" not in _text(fragment)
     assert client.get(f"{base}/reviews/2025").status_code == 200
+    assert client.get(f"{base}/reviews/2025", headers=HTMX).status_code == 200
+    section = draft.sections[0]
+    assert client.post(f"{base}/sections/{section.id}", headers=HTMX,
+                       data={f"section-{section.id}-body": "Changed"}).status_code == 403
+    assert client.post(f"{base}/reviews/2025/publish").status_code == 403
     assert client.post(f"{base}/values", data={"value-indicator": str(indicator.id),
                                                "value-year": "2026/27",
                                                "value-value": "3"}).status_code == 403

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from workspace.exceptions import DomainError
@@ -182,11 +183,20 @@ def _checked(partnership: Partnership, fields: IndicatorFields,
             "target_value": target_value, "target_year": target_year}
 
 
+def commit_unique(message: str, field: str) -> None:
+    """Commit; a row that another request made at the same moment is refused as a rule."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(message, field) from None
+
+
 def add_indicator(partnership: Partnership, fields: IndicatorFields) -> Indicator:
     indicator = Indicator(partnership_id=partnership.id,
                           **_checked(partnership, fields, None))
     db.session.add(indicator)
-    db.session.commit()
+    commit_unique("The partnership already has an indicator of that name.", "name")
     return indicator
 
 
@@ -195,7 +205,7 @@ def update_indicator(partnership: Partnership, indicator: Indicator,
     checked = _checked(partnership, fields, indicator)
     for name, value in checked.items():
         setattr(indicator, name, value)
-    db.session.commit()
+    commit_unique("The partnership already has an indicator of that name.", "name")
 
 
 def remove_indicator(indicator: Indicator) -> None:
@@ -213,7 +223,7 @@ def add_value(indicator: Indicator, year: str, value: str, note: str = "") -> In
     row = IndicatorValue(partnership_id=indicator.partnership_id, indicator_id=indicator.id,
                          year=label, value=number, note=(note or "").strip())
     db.session.add(row)
-    db.session.commit()
+    commit_unique(f"{label} has a value already: remove it first to change it.", "year")
     db.session.refresh(indicator)
     return row
 

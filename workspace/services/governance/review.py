@@ -19,6 +19,7 @@ from workspace.infra.pdf import Document
 from workspace.models import Partnership, User
 from workspace.models.governance import AnnualReview, ReviewSection
 from workspace.services.governance import figures as figures_service
+from workspace.services.governance import framework
 from workspace.services.governance.figures import Figures
 from workspace.services.governance.years import (
     FIRST_YEAR,
@@ -194,7 +195,7 @@ def draft_review(partnership: Partnership, year: int, actor: User, now: datetime
                                      heading=heading, body=texts[key])
                        for n, (key, heading) in enumerate(SECTIONS)]
     db.session.add(review)
-    db.session.commit()
+    framework.commit_unique(f"There is a review of {school_year(year)} already.", "year")
     return review
 
 
