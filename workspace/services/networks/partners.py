@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
@@ -134,6 +135,7 @@ def networks_of_partnership(partnership: Partnership) -> list[PartnershipNetwork
 def partners(network: PartnershipNetwork) -> list[NetworkPartner]:
     return list(db.session.scalars(
         select(NetworkPartner).join(NetworkPartner.partnership)
+        .options(contains_eager(NetworkPartner.partnership))
         .where(NetworkPartner.network_id == network.id)
         .order_by(NetworkPartner.convenor.desc(), Partnership.name)))
 
