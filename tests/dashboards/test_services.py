@@ -6,10 +6,14 @@ from decimal import Decimal
 
 from tests.clock import FROZEN_NOW
 from tests.dashboards.conftest import TODAY
+from workspace.extensions import db
 from workspace.infra.charts import DRAWN, Bar, Chart, Segment
+from workspace.models.catalogue import ItemStatus
 from workspace.services import dashboards
 from workspace.services.admin import partnerships
+from workspace.services.catalogue import items
 from workspace.services.dashboards import hours
+from workspace.services.dashboards.site import admin_card, editor_card
 from workspace.services.partnerships import membership
 from workspace.services.partnerships.membership import list_memberships_of
 from workspace.services.progress import workforce
@@ -135,3 +139,23 @@ def test_charts_share_a_scale_and_keep_inside_their_width():
     assert chart.placed(over)[0].width == DRAWN  # never past the track
     assert one.printed == "4" and two.printed == "1"
     assert Bar("x" * 60, ()).short_label.endswith("…")
+
+
+def test_the_editor_and_administrator_cards_count_the_whole_site(make_user, make_partnership):
+    make = lambda sid, **kw: items.create_item(None, sid, title=sid, **kw)  # noqa: E731
+    make("Q3A", is_qualification=True, level=3)
+    make("Q3B", is_qualification=True, level=3, status=ItemStatus.WITHDRAWN)
+    make("QX", is_qualification=True)
+    make("U1", level=3)
+    card = editor_card(FROZEN_NOW)
+    assert (card.qualifications, card.units) == (3, 1)
+    assert [(b.label, [s.text for s in b.segments], b.note) for b in card.chart.bars] == [
+        ("Level 3", ["1", "1"], "2"), ("Level not given", ["1", "0"], "1")]
+    make_partnership(lead=make_user(email="a@example.org"), name="Kept")  # of the same kind
+    gone = make_partnership(lead=make_user(email="b@example.org"), name="Gone")
+    gone.suspended_at = FROZEN_NOW
+    db.session.commit()
+    site = admin_card(FROZEN_NOW)
+    assert (site.accounts, site.suspended_accounts) == (2, 0)
+    [bar] = site.chart.bars
+    assert [s.text for s in bar.segments] == ["1", "1"] and bar.note == "2"

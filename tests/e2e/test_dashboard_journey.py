@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, log_in
+from workspace.extensions import db
 from workspace.models.progress import UnitStatus
+from workspace.services.accounts import users
 from workspace.services.catalogue import items
 from workspace.services.cpd import logbook, sessions
 from workspace.services.progress import tracking
@@ -42,7 +44,13 @@ def personas(make_user, make_partnership, add_member, clock):
     enrolment = tracking.enrol(practitioner, certificate, clock.today - timedelta(days=30))
     tracking.update_unit(practitioner, enrolment.id, units[0].id, status=UnitStatus.ACHIEVED,
                          achieved_on=clock.today)
-    return {"lead": lead, "teacher": teacher, "practitioner": practitioner}
+    editor = make_user(name="Sam Editor", email="sam@example.org", password=PASSWORD)
+    users.set_catalogue_editor("sam@example.org", True)
+    admin = make_user(name="Ada Admin", email="ada@example.org", password=PASSWORD)
+    admin.is_site_admin = True
+    db.session.commit()
+    return {"lead": lead, "teacher": teacher, "practitioner": practitioner, "editor": editor,
+            "admin": admin}
 
 
 def chart_figures(page, caption: str) -> list[str]:
@@ -67,6 +75,8 @@ def chart_figures(page, caption: str) -> list[str]:
     ("lead", "Places booked on the next sessions", ["1 of 4"]),
     ("teacher", "Your CPD hours per term this school year", ["0 h", "0 h", "2 h"]),
     ("practitioner", "Your progress towards each qualification", ["1 of 3"]),
+    ("editor", "Qualifications in the catalogue by level", ["1"]),
+    ("admin", "Partnerships on the site", ["1"]),
 ])
 def test_each_persona_sees_a_chart_and_its_table(live_server, new_page, personas, shot,
                                                  persona, caption, expected):

@@ -8,7 +8,9 @@ working towards a qualification; the dashboard holds the cards that apply to the
   (dashboards.teacher);
 - a practitioner card when they are enrolled on a qualification (dashboards.practitioner);
 - their CPD hours per term whenever they are in a partnership, a teacher or a practitioner
-  (dashboards.hours): every member may log CPD.
+  (dashboards.hours): every member may log CPD;
+- the catalogue, for a catalogue editor, and the site's accounts and partnerships, for a site
+  administrator (dashboards.site).
 
 Each card reads a fixed number of queries however many rows it shows, except the ones that
 follow a person's enrolments (a unit list per qualification), as the progress pages do.
@@ -19,9 +21,11 @@ from datetime import date, datetime
 
 from workspace.models import Membership, User
 from workspace.models.partnerships import Role
+from workspace.services import permissions
 from workspace.services.dashboards.hours import HoursCard, hours_card
 from workspace.services.dashboards.lead import LeadCard, lead_card
 from workspace.services.dashboards.practitioner import PractitionerCard, practitioner_card
+from workspace.services.dashboards.site import AdminCard, EditorCard, admin_card, editor_card
 from workspace.services.dashboards.teacher import TeacherCard, teacher_card
 
 __all__ = ["Dashboard", "dashboard"]
@@ -34,6 +38,8 @@ class Dashboard:
     teacher: TeacherCard | None
     practitioner: PractitionerCard | None
     hours: HoursCard | None
+    editor: EditorCard | None = None
+    admin: AdminCard | None = None
 
     @property
     def empty(self) -> bool:
@@ -49,4 +55,6 @@ def dashboard(user: User, memberships: list[Membership], now: datetime,
     teacher = teacher_card(user, [m.partnership_id for m in open_ones], now)
     practitioner = practitioner_card(user, today, now)
     hours = hours_card(user, today) if memberships or teacher or practitioner else None
-    return Dashboard(memberships, leads, teacher, practitioner, hours)
+    editor = editor_card(now) if permissions.may_edit_catalogue(user) else None
+    admin = admin_card(now) if permissions.is_site_admin(user) else None
+    return Dashboard(memberships, leads, teacher, practitioner, hours, editor, admin)
