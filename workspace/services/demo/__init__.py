@@ -25,8 +25,8 @@ from workspace.services.demo.people import found_partnership, person
 from workspace.services.demo.school import SCHOOL_STAFF
 from workspace.services.partnerships import membership
 
-__all__ = ["DEMO_PASSWORD", "EXTENDED_SCHOOL", "PERSONAS", "SCHOOL_STAFF", "demo_logins",
-           "load_demo"]
+__all__ = ["DEMO_PASSWORD", "EXTENDED_SCHOOL", "LONDON_MEMBERS", "PERSONAS", "SCHOOL_STAFF",
+           "demo_logins", "load_demo"]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
