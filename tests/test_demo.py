@@ -131,7 +131,7 @@ def test_chat_says_only_what_the_records_hold(loaded):
             if "waiting list" in message.body:
                 assert booking.status == BookingStatus.WAITING
                 assert f"number {sessions.waiting_position(booking)} " in message.body
-            elif "last network day" in message.body or "worth the" in message.body:
+            elif "last network day" in message.body or "Same here" in message.body:
                 assert booking.attendance == Attendance.ATTENDED
             else:
                 assert booking.status == BookingStatus.BOOKED

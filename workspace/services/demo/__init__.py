@@ -5,7 +5,7 @@ practitioners part-way through qualifications, supply cover and chat that matche
 and a North East music hub in a SEND network of hubs. One login per persona."""
 
 from workspace.clock import london_today
-from workspace.models.partnerships import PartnershipKind
+from workspace.models.partnerships import PartnershipKind, Sector
 from workspace.services.accounts import users as accounts
 from workspace.services.cpd import supply
 from workspace.services.demo import chat, cpd, northeast, progress, records, school
@@ -57,7 +57,10 @@ def _load_london(today) -> None:
     supply.set_rates(cep, lead, day_pence=11000, half_day_pence=5500)
     stories = [cpd.load_network(cep, lead, plan, people, today, provider_id=service)
                for plan in LONDON_NETWORKS]
-    cpd.load_supply_claims(cep, lead, stories, LONDON_NETWORKS)
+    schools = {o.name for o in organisations.values() if o.sector == Sector.SCHOOL}
+    cpd.load_supply_claims(cep, lead, stories, LONDON_NETWORKS, {
+        people[email].id for email, _, _, organisation in LONDON_MEMBERS
+        if organisation in schools})
     school.load_cme_day(cep, stories[0].network, service, today)
     school.load_extended_school(cep, lead, person("head@example.org", "Chris Adeyemi"),
                                 organisations[EXTENDED_SCHOOL], service, today)

@@ -53,7 +53,7 @@ def load_network_thanks(partnership, lead, story: NetworkStory) -> None:
     for n, user in enumerate(attended[:2]):
         text = ("Thank you for the last network day, #cpd-{id}: I tried the warm-ups with my "
                 "class the next morning." if n == 0 else
-                "Same here, #cpd-{id} was worth the supply cover. Could we share the slides?")
+                "Same here, #cpd-{id} gave me plenty for next term. Could we share the slides?")
         messages.post_message(channel, user, text.format(id=last.id))
 
 

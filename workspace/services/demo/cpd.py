@@ -42,7 +42,7 @@ def load_network(partnership, lead, plan: NetworkPlan, people: dict, today: date
         audience = SessionAudience.NETWORK if following and open_to else \
             SessionAudience.PARTNERSHIP
         cpd_session = sessions.schedule_session(partnership, network, sessions.SessionFields(
-            title=f"{plan.name}: {plan.topics[n % len(plan.topics)]}", day=day,
+            title=f"{plan.kind}: {plan.topics[n % len(plan.topics)]}", day=day,
             start=plan.start, end=plan.end, capacity=capacity, venue=plan.venue,
             focus=plan.topics[n % len(plan.topics)], provider_organisation_id=provider_id,
             learning_hours=plan.hours, audience=audience,
@@ -78,16 +78,17 @@ def _hold(cpd_session: CpdSession, lead, teachers: list, *, skip: int, no_show: 
 
 
 def load_supply_claims(partnership, lead, stories: list[NetworkStory],
-                       plans: list[NetworkPlan]) -> None:
-    """Attendees of each network's last two past sessions claim supply cover: the earlier
-    claims approved, the latest still to decide."""
+                       plans: list[NetworkPlan], school_staff: set[int]) -> None:
+    """School staff who attended each network's last two past sessions claim supply cover
+    (others have no classes to cover): the earlier claims approved, the latest to decide."""
     for story, plan in zip(stories, plans, strict=True):
         if not plan.claims_supply:
             continue
         kind = ClaimKind.DAY if plan.hours >= 5 else ClaimKind.HALF_DAY
         for n, cpd_session in enumerate(story.past[-2:]):
             for booking in sessions.register(cpd_session):
-                if booking.attendance != Attendance.ATTENDED:
+                if booking.attendance != Attendance.ATTENDED or booking.user_id not in \
+                        school_staff:
                     continue
                 claim = supply.claim_supply(cpd_session, booking.user, kind=kind,
                                             note="Supply teacher covered my classes.")

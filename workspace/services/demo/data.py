@@ -76,6 +76,7 @@ class NetworkPlan:
 
     name: str
     description: str
+    kind: str  # what a session is called: "Network day", "Twilight session"...
     weekday: int  # Monday 0
     start: time
     end: time
@@ -92,7 +93,7 @@ class NetworkPlan:
 LONDON_NETWORKS = [
     NetworkPlan(
         "Primary music teachers", "A network day about every half term for KS1 and KS2 "
-        "teachers: singing, composing and whole-class instrumental teaching.",
+        "teachers: singing, composing and whole-class instrumental teaching.", "Network day",
         1, time(9, 30), time(15, 30), Decimal("5"), "Riverside Music Centre",
         ("Singing in the whole school", "Composing at KS2", "Whole-class ukulele: next steps",
          "Assessing progress in music", "Music and the new curriculum"),
@@ -100,14 +101,15 @@ LONDON_NETWORKS = [
          "s.turner@example.org", "r.ahmed@example.org"), full_capacity=3),
     NetworkPlan(
         "Secondary music teachers", "A network day about every half term for KS3 and KS4 "
-        "teachers: music technology, GCSE composing and ensembles.",
+        "teachers: music technology, GCSE composing and ensembles.", "Network day",
         2, time(9, 30), time(15, 30), Decimal("5"), "Riverside Academy",
         ("Music technology at KS3", "GCSE composing", "Running ensembles",
          "KS3 curriculum design"),
-        ("b.adler@example.org", "h.osei@example.org", "l.ortega@example.org"), full_capacity=2),
+        ("b.adler@example.org", "h.osei@example.org", "practitioner@example.org",
+         "l.ortega@example.org"), full_capacity=2),
     NetworkPlan(
-        "SEND music", "Twilight sessions for staff in special schools and SEND bases: sensory "
-        "music, adapted instruments and music technology for access.",
+        "SEND music", "Afternoon sessions for staff in special schools and SEND bases: sensory "
+        "music, adapted instruments and music technology for access.", "Afternoon session",
         3, time(13, 30), time(16), Decimal("2.5"), "Brookside School",
         ("Sensory music sessions", "Adapted instruments", "Music technology for access",
          "Intensive interaction through music"),
@@ -138,6 +140,13 @@ LONDON_NEEDS = [
     ("Brookside School", "Northgate", AgePhase.KS2, ArtForm.SINGING, "SEND", Priority.HIGH, 18,
      "Signing choir with a singing leader"),
 ]
+# The job role that could meet a need (a role of the shipped catalogue), by its description.
+NEED_ROLES = {
+    "Singing for pupils with SEND in mainstream classes": "Instrumental and vocal teacher",
+    "Signing choir with a singing leader": "Music leader",
+    "Sensory music for KS1 pupils with SEND": "Community musician / workshop leader",
+    "A music specialist for KS1 classes": "Instrumental and vocal teacher",
+}
 # What the partnership's organisations offer: (provider, activity, art form, phase, ward,
 # target group or None, children reached).
 LONDON_PROVISION = [
@@ -181,6 +190,7 @@ NE_NETWORKS = [
     NetworkPlan(
         "SEND music network", "Half-day sessions for special school staff and SEND "
         "practitioners; some are open to the North East SEND music network of hubs.",
+        "Afternoon session",
         3, time(13), time(16), Decimal("3"), "Hillside Special School",
         ("Sensory music sessions", "Adapted instruments and switches",
          "Music for pupils with profound and multiple learning difficulties"),

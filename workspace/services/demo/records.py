@@ -8,8 +8,9 @@ from workspace.clock import local_to_utc
 from workspace.models.audits import AgePhase, ArtForm, AuditStatus, NeedSource
 from workspace.models.steering import ActionStatus
 from workspace.services.audits import records
+from workspace.services.catalogue import items
 from workspace.services.demo import terms
-from workspace.services.demo.data import LONDON_NEEDS, LONDON_PROVISION
+from workspace.services.demo.data import LONDON_NEEDS, LONDON_PROVISION, NEED_ROLES
 from workspace.services.partnerships import membership
 from workspace.services.steering import actions, meetings
 
@@ -30,8 +31,10 @@ def load_audit(partnership, lead, organisations: dict, today: date):
             activity=activity, art_form=art, phase=phase, ward=ward,
             group_ids=frozenset({groups[group]} if group else set()),
             children_reached=children, settings_reached=2, funding_source="Partnership grant"))
+    roles = {role.name: role.id for role in items.list_roles()}
     for school, ward, phase, art, group, priority, children, description in LONDON_NEEDS:
         records.add_need(audit, records.NeedFields(
+            job_role_id=roles.get(NEED_ROLES.get(description, "")),
             phase=phase, art_form=art, ward=ward, priority=priority,
             target_group_id=groups[group] if group else None, children=children,
             description=description, respondent_organisation=school), NeedSource.HAND)
