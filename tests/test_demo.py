@@ -149,3 +149,11 @@ def test_a_practitioner_is_part_way_through_the_cme(loaded):
         UnitStatus.NOT_STARTED}
     kofi = users.get_user_by_email("arts@example.org")
     assert [e.item.stable_id for e in tracking.list_enrolments(kofi)] == ["L3-CCP"]
+
+
+def test_beyond_the_term_table_the_demo_still_loads_without_sessions(app, clock):
+    clock.shift(timedelta(days=365 * 4))  # past the last academic year of the table
+    assert not terms.in_term(london_today())
+    assert demo.load_demo()
+    assert db.session.scalars(select(CpdSession)).all() == []
+    assert len(demo.demo_logins()) == len(demo.PERSONAS)

@@ -24,6 +24,8 @@ def load_general(partnership, lead, primary: NetworkStory, people: list) -> None
     """The lead announces the next primary day; each teacher answers from their booking."""
     general = messages.general_channel(partnership)
     day = primary.full
+    if day is None:
+        return  # no session ahead: today is beyond the term table
     row = sessions.session_row(day)
     welcome = messages.post_message(
         general, lead, f"The next **primary network day** is full ({row.booked} places "

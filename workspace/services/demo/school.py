@@ -65,11 +65,13 @@ def _load_play_day(hub, lead, provider_id: int, unit, today: date) -> None:
     network = sessions.create_network(
         hub, name="Extended schools", coordinator=lead,
         description="Staff of the borough's after-school clubs and holiday provision.")
+    day = terms.school_day_on_or_after(today + timedelta(weeks=3), within=60)
+    if day is None:
+        return  # beyond the term table
     safeguarding = next(a for a in items.list_areas() if a.number == 3)
     sessions.schedule_session(hub, network, sessions.SessionFields(
         title="Safeguarding in play spaces: after-school club staff",
-        day=terms.school_day_on_or_after(today + timedelta(weeks=3), within=60),
-        start=time(16), end=time(18), capacity=20, venue=EXTENDED_SCHOOL,
+        day=day, start=time(16), end=time(18), capacity=20, venue=EXTENDED_SCHOOL,
         focus="Keeping children safe in play spaces, for teaching assistants and playworkers "
               "who lead after-school provision",
         provider_organisation_id=provider_id, learning_hours=Decimal("2"),
@@ -79,12 +81,12 @@ def _load_play_day(hub, lead, provider_id: int, unit, today: date) -> None:
 def load_cme_day(hub, network, provider_id: int, today: date):
     """A study day that delivers the CME's first two units, for teachers working towards it."""
     units = [items.find_item(f"CME-U{n}") for n in (1, 2)]
-    if None in units:
-        return None  # the catalogue seed is not loaded
+    day = terms.school_day_on_or_after(today + timedelta(weeks=2), 4, within=60)
+    if None in units or day is None:
+        return None  # the catalogue seed is not loaded, or today is beyond the term table
     return sessions.schedule_session(hub, network, sessions.SessionFields(
-        title="CME study day: children's musical learning",
-        day=terms.school_day_on_or_after(today + timedelta(weeks=2), 4, within=60),
-        start=time(9, 30), end=time(15, 30), capacity=16, venue="Riverside Music Centre",
+        title="CME study day: children's musical learning", day=day, start=time(9, 30),
+        end=time(15, 30), capacity=16, venue="Riverside Music Centre",
         focus="Units 1 and 2 of the Certificate for Music Educators",
         provider_organisation_id=provider_id, learning_hours=Decimal("5"),
         module_ids=frozenset(u.id for u in units)))
