@@ -41,9 +41,14 @@ def load_audit(partnership, lead, organisations: dict, today: date):
     return audit
 
 
-def _meeting_day(today: date, weeks: int) -> date:
-    return terms.school_day_on_or_after(today + timedelta(weeks=weeks), 1, within=35) or (
-        today + timedelta(weeks=weeks))
+def _meeting_day(today: date, weeks: int, weekday: int | None = 1) -> date:
+    """A Tuesday in term about `weeks` from today (any school day with `weekday` None)."""
+    return terms.school_day_on_or_after(today + timedelta(weeks=weeks), weekday,
+                                        within=35) or today + timedelta(weeks=weeks)
+
+
+def _due(today: date, weeks: int) -> date:
+    return _meeting_day(today, weeks, None)
 
 
 def load_steering(partnership, lead, steer, youth, audit, today: date):
@@ -59,9 +64,9 @@ def load_steering(partnership, lead, steer, youth, audit, today: date):
                                   "secondary and SEND networks meet about every half term.")
     meetings.add_decision(autumn, "The audit covers all three wards and every phase.")
     _action(partnership, lead, autumn, "Send the needs form to every member school", steer,
-            today - timedelta(weeks=9), done=lead_member)
+            _due(today, -9), done=lead_member)
     _action(partnership, lead, autumn, "Book venues for the network days", lead,
-            today - timedelta(weeks=8), done=lead_member)
+            _due(today, -8), done=lead_member)
     recent = meetings.create_meeting(partnership, lead, meetings.MeetingFields(
         title="Steering group", day=_meeting_day(today, -5), start=time(16),
         place="Riverside Arts Centre"))
@@ -75,7 +80,7 @@ def load_steering(partnership, lead, steer, youth, audit, today: date):
     _action(partnership, lead, recent, "Ask the college about film-making tutors", youth,
             today - timedelta(days=3))
     _action(partnership, lead, recent, "Cost supply cover for next year's network days",
-            steer, today + timedelta(weeks=3))
+            steer, _meeting_day(today, 2))  # for the next meeting
     return _next_meeting(partnership, lead, steer, audit, today)
 
 
@@ -99,6 +104,6 @@ def _next_meeting(partnership, lead, steer, audit, today: date):
                             ward="Northgate")
     return actions.create_action(partnership, lead, actions.ActionFields(
         title="Pilot project: SEND singing at KS2 in Northgate", is_pilot=True,
-        owner_id=steer.id, due_on=today + timedelta(weeks=6),
+        owner_id=steer.id, due_on=_due(today, 6),
         description="Brookside School and Northgate Primary asked for it: find a singing "
                     "leader and cost it for the steering group."), meeting=meeting, cell=cell)
