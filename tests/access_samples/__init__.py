@@ -6,9 +6,17 @@ that every URL argument `<table>_id` has a row of theirs to try. `people` holds
 and `mentor` (users; the policy walk gives each duty a person of its own).
 """
 
-from tests.access_samples import audits, centres, chat, directory, networks, steering
+from tests.access_samples import (
+    audits,
+    centres,
+    chat,
+    directory,
+    governance,
+    networks,
+    steering,
+)
 
-AREAS = [audits, steering, chat, centres, directory, networks]
+AREAS = [audits, steering, chat, centres, directory, networks, governance]
 
 
 def add_samples(people: dict) -> None:

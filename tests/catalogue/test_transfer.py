@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -613,31 +614,56 @@ def test_exports_download_as_files(catalogue_data, client, auth, editor):
         assert response.get_data(as_text=True) == expected
 
 
-def test_an_upload_with_problems_answers_422_listing_them(catalogue_data, client, auth,
-                                                          editor):
+def test_an_upload_with_problems_lists_them_and_imports_nothing(catalogue_data, client, auth,
+                                                                editor):
     auth.login(editor)
     before = everything()
     response = upload(client, "record,stable_id,title,level\nitem,X1,Fine,1\n"
                               "item,X2,Bad,12\nitem,X3,,\n", "catalogue.csv")
     body = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert "<li>Read 3 records.</li>" in body and "Checked" not in body
     assert "Nothing was imported: the file has 2 problems." in body
     assert "<strong>line 3</strong>: level must be a whole number from 0 to 8" in body
     assert "<strong>line 4</strong>: title is required" in body
+    assert 'name="file"' in body  # the form again, to send a corrected file
     assert everything() == before
 
 
-def test_a_good_upload_imports_and_says_what_changed(catalogue_data, client, auth, editor):
+def test_a_good_upload_shows_its_stages_and_what_changed(catalogue_data, client, auth, editor):
     auth.login(editor)
     document = json.loads(transfer.export_json())
     document["items"][0]["title"] = "CME, renamed"
+    records = sum(len(v) for k, v in document.items() if isinstance(v, list))
     response = upload(client, json.dumps(document), "catalogue.txt")  # told JSON by content
-    assert response.status_code == 302 and response.location.endswith("/catalogue/transfer")
-    page = client.get(response.location).get_data(as_text=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    steps = re.findall(r"<li>(.*?)</li>", page.split('id="import-steps"')[1])
+    assert steps[:2] == [f"Read {records:,} records.", f"Checked {records:,} records: no problems."]
+    assert f"Wrote {len(document['items']):,} items." in steps
     assert "Catalogue imported from catalogue.txt: 0 created, 1 updated" in page
     assert items.find_item("CME").title == "CME, renamed"
     last = db.session.scalars(select(CatalogueChange).order_by(CatalogueChange.id.desc())).first()
     assert (last.actor_id, last.item.stable_id) == (editor.id, "CME")
+
+
+def test_exports_are_built_a_chunk_at_a_time(catalogue_data, monkeypatch):
+    whole_json, whole_csv = transfer.export_json(), transfer.export_csv()
+    monkeypatch.setattr(transfer, "EXPORT_CHUNK", 1000)
+    for chunks, whole in ((transfer.export_json_chunks(), whole_json),
+                          (transfer.export_csv_chunks(), whole_csv)):
+        pieces = list(chunks)
+        assert len(pieces) > 2 and "".join(pieces) == whole
+        assert all(len(p) < 1000 + 2000 for p in pieces)  # a chunk, and at most one record
+
+
+def test_the_import_stages_come_one_at_a_time(catalogue_data, editor):
+    """The page can show each stage as it ends because the service hands them over one by
+    one, before the import is finished: nothing is written until the last."""
+    steps = transfer.import_steps(transfer.export_csv().encode(), editor, "c.csv")
+    first = next(steps)
+    assert isinstance(first, transfer.Step) and first.words.startswith("Read ")
+    rest = list(steps)
+    assert isinstance(rest[-1], transfer.ImportResult) and rest[-1].total("created") == 0
 
 
 def test_an_upload_must_be_a_file_within_the_limit(catalogue_data, client, auth, editor,

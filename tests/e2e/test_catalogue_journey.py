@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import PASSWORD, log_in, sign_up
+from workspace.services.accounts import users
 from workspace.services.catalogue.seed import load_catalogue_seed
 
 pytestmark = pytest.mark.browser
@@ -44,3 +45,25 @@ def test_filters_narrow_the_results_without_reloading(live_server, new_page, app
     expect(page.get_by_text("1 item matches")).to_be_visible()
     expect(page.get_by_role("link", name="Diploma in Dance Teaching and Learning "
                                         "(Children and Young People)")).to_be_visible()
+
+
+def test_an_editor_exports_the_catalogue_and_imports_it_watching_each_stage(
+        live_server, new_page, make_user, shot, tmp_path):
+    load_catalogue_seed()
+    make_user(name="Sam Patel", email="sam@example.org", password=PASSWORD)
+    users.set_catalogue_editor("sam@example.org", True)
+    page = new_page()
+    log_in(page, live_server, "sam@example.org")
+    page.goto(live_server + "/catalogue/transfer")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    exported = tmp_path / "catalogue.csv"
+    download.value.save_as(exported)
+    page.get_by_label("Catalogue file (CSV or JSON)").set_input_files(exported)
+    page.get_by_role("button", name="Import").click()
+    steps = page.locator("#import-steps li")
+    expect(steps.first).to_contain_text("records.")
+    expect(steps.nth(1)).to_contain_text("no problems.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Catalogue imported from catalogue.csv: 0 created, 0 updated")
+    shot(page, "catalogue-import-progress")

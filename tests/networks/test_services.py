@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.networks.conftest import NOW, form_network, open_session
 from workspace.exceptions import DomainError, Forbidden, NotFound
 from workspace.extensions import db
-from workspace.models import Booking, NetworkPartner, NetworkPost
+from workspace.models import Booking, NetworkPartner, NetworkPost, Notification
 from workspace.models.cpd import Attendance, BookingStatus, SessionAudience
 from workspace.services import credentials, permissions
 from workspace.services.cpd import sessions
@@ -186,6 +186,10 @@ def test_meetings_groups_and_resources(people, network):
         title="Spring peer-learning meeting", day=NOW.date() + timedelta(days=60),
         start=NOW.time(), agenda="1. Welcome\n2. Inclusive ensembles"))
     assert content.meetings(network, NOW) == ([meeting], [])
+    told = db.session.scalars(select(Notification).where(
+        Notification.kind == "network_meeting")).all()
+    assert [n.user_id for n in told] == [people["bea"].id]  # the other partner's lead
+    assert told[0].link == f"/networks/{network.id}/meetings/{meeting.id}"
     assert "<ol>" in content.render_text(meeting.agenda)
     group = content.create_group(network, "Inclusive ensembles", "Share repertoire")
     with pytest.raises(DomainError, match="of that name"):

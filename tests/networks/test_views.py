@@ -182,3 +182,29 @@ def test_a_suspended_hosts_open_session_is_not_found(client, auth, people, netwo
     assert client.get(f"/cpd/open/{session.id}").status_code == 404
     assert client.post(f"/cpd/open/{session.id}/withdraw").status_code == 404
     assert f"/cpd/open/{session.id}" not in client.get("/cpd/open").get_data(as_text=True)
+
+
+def test_a_guests_place_on_her_dashboard_and_my_cpd_opens_the_open_page(client, auth, people,
+                                                                         network):
+    session = open_session(people, network)
+    sessions.sign_up(session, people["bet"], NOW)
+    auth.login(people["bet"])
+    for page in ("/", "/cpd/mine"):
+        body = client.get(page).get_data(as_text=True)
+        assert f'href="/cpd/open/{session.id}"' in body, page
+        assert f"/p/{people['hub_a'].id}/" not in body, page
+
+
+class TestPostingLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "CHAT_POST_RATE_LIMIT": "2 per minute"}
+
+    def test_posting_too_fast_in_the_network_answers_429(self, client, auth, people, network):
+        auth.login(people["bet"])
+        url = f"/networks/{network.id}/channel"
+        for n in range(2):
+            assert client.post(url, data={"body": f"Quick {n}"}, headers=HTMX).status_code == 200
+        assert client.post(url, data={"body": "One too many"}, headers=HTMX).status_code == 429
+        assert _count(NetworkPost) == 2
+        assert client.get(url).status_code == 200  # reading is not limited

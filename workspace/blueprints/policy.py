@@ -318,6 +318,28 @@ POLICY: dict[str, frozenset[Kind]] = {
     "progress.workforce_csv": LEADS,
     # --- static ---
     "static": ANYONE,
+    # --- governance (the walk's annual review is published: a draft is STEERING_UP's) ---
+    "governance.add_aim": LEADS,
+    "governance.add_priority": LEADS,
+    "governance.add_value": LEADS,
+    "governance.draft_review": LEADS,
+    "governance.edit_aim": LEADS,
+    "governance.edit_indicator": LEADS,
+    "governance.index": MEMBERS,
+    "governance.move_aim": LEADS,
+    "governance.new_indicator": LEADS,
+    "governance.outcomes": STEERING_UP,
+    "governance.publish_review": LEADS,
+    "governance.redraft_review": LEADS,
+    "governance.remove_aim": LEADS,
+    "governance.remove_indicator": LEADS,
+    "governance.remove_priority": LEADS,
+    "governance.remove_value": LEADS,
+    "governance.review": MEMBERS,  # permissions.may_read_review
+    "governance.review_markdown": MEMBERS,  # permissions.may_read_review
+    "governance.review_pdf": MEMBERS,  # permissions.may_read_review
+    "governance.save_section": LEADS,
+    "governance.save_terms": LEADS,
     # --- steering ---
     "steering.action": STEERING_UP | OWNERS,  # permissions.may_view_action: the owner's action
     "steering.actions": STEERING_UP,

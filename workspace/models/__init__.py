@@ -59,6 +59,15 @@ from workspace.models.cpd import (
     SupplyRate,
 )
 from workspace.models.credentials import Credential
+from workspace.models.governance import (
+    Aim,
+    AimPriority,
+    AnnualReview,
+    Indicator,
+    IndicatorValue,
+    ReviewSection,
+    TermsOfReference,
+)
 from workspace.models.networks import (
     NetworkGroup,
     NetworkGroupMember,
@@ -101,6 +110,13 @@ from workspace.models.steering import (
 )
 
 __all__ = [
+    "Aim",
+    "AimPriority",
+    "AnnualReview",
+    "Indicator",
+    "IndicatorValue",
+    "ReviewSection",
+    "TermsOfReference",
     "NetworkGroup",
     "NetworkGroupMember",
     "NetworkInvite",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from workspace.extensions import db
 from workspace.models import (
+    AnnualReview,
     Booking,
     CpdSession,
     MemberLogEntry,
@@ -132,6 +133,28 @@ def may_manage_channels(membership: Membership | None) -> bool:
 def may_see_message_history(membership: Membership | None) -> bool:
     """Leads see what an edited message said before."""
     return is_lead(membership)
+
+
+def may_see_governance(membership: Membership | None) -> bool:
+    """Every member reads the terms of reference, the aims and priorities, and the annual
+    reviews the leads have published (and downloads them)."""
+    return is_member(membership)
+
+
+def may_see_outcomes(membership: Membership | None) -> bool:
+    """Steering members and leads see the outcomes framework and annual reviews in draft."""
+    return is_steering(membership)
+
+
+def may_edit_governance(membership: Membership | None) -> bool:
+    """Leads write the terms of reference, the aims and priorities and the indicators and
+    their values, and draft, edit, re-draft and publish annual reviews."""
+    return is_lead(membership)
+
+
+def may_read_review(membership: Membership | None, review: AnnualReview) -> bool:
+    """A published review is every member's to read; a draft, steering members' and leads'."""
+    return may_see_outcomes(membership) or (review.published and is_member(membership))
 
 
 def why_not_accept_invitation(user: User, invitation_email: str | None) -> str | None:
@@ -434,6 +457,9 @@ PARTNERSHIP_RULES = {
     "manage_channels": may_manage_channels,
     "see_message_history": may_see_message_history,
     "close_poll": may_close_poll,
+    "see_governance": may_see_governance,
+    "see_outcomes": may_see_outcomes,
+    "edit_governance": may_edit_governance,
 }
 NETWORK_RULES = {
     "run_network_business": may_run_network_business,

@@ -5,7 +5,7 @@ The file formats and the import's rules are in workspace/services/catalogue/tran
 
 
 import click
-from flask import Response, flash, redirect, url_for
+from flask import Response, stream_template, stream_with_context
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
@@ -39,22 +39,24 @@ def transfer():
     return _page(ImportForm(formdata=None))
 
 
-def _download(body: str, extension: str, mimetype: str) -> Response:
+def _download(chunks, extension: str, mimetype: str) -> Response:
+    """The export streamed a chunk at a time: a national-scale catalogue is never held
+    whole as text in a worker."""
     filename = f"catalogue-{london_today().isoformat()}.{extension}"
-    return Response(body, mimetype=mimetype,
+    return Response(stream_with_context(chunks), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/export.json")
 @editor_required
 def export_json():
-    return _download(service.export_json(), "json", "application/json")
+    return _download(service.export_json_chunks(), "json", "application/json")
 
 
 @bp.get("/export.csv")
 @editor_required
 def export_csv():
-    return _download(service.export_csv(), "csv", "text/csv")
+    return _download(service.export_csv_chunks(), "csv", "text/csv")
 
 
 @bp.post("/import")
@@ -69,13 +71,24 @@ def import_file():
         form.file.errors.append(f"The file is larger than {IMPORT_MAX_BYTES // 2**20} MB: "
                                 "ask an administrator to run `flask catalogue import`.")
         return _page(form, status=INVALID)
+    events = _import_events(service.import_steps(data, current_user, upload.filename or ""))
+    # The page is sent as the import goes: each stage as it ends, then what changed or the
+    # problems (nothing imported). Proxies are asked not to hold it back.
+    return Response(stream_with_context(stream_template(
+        "catalogue/import_progress.html", events=events, filename=upload.filename or "",
+        form=ImportForm(formdata=None), max_megabytes=IMPORT_MAX_BYTES // (1024 * 1024),
+        errors_shown=ERRORS_SHOWN)),
+        headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+def _import_events(steps):
+    """("step", Step) as each stage ends, then ("done", ImportResult) or ("refused",
+    ImportRefused)."""
     try:
-        result = service.import_bytes(data, current_user, upload.filename or "")
+        for step in steps:
+            yield ("step" if isinstance(step, service.Step) else "done"), step
     except service.ImportRefused as refused:
-        form.form_errors.append(refused.message)
-        return _page(form, refused.errors, status=INVALID)
-    flash(f"Catalogue imported from {upload.filename}: {result.describe()}.", "success")
-    return redirect(url_for("catalogue.transfer"))
+        yield "refused", refused
 
 
 # --- flask catalogue export / import ------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The home page: a welcome for visitors, the person's partnerships once signed in."""
+"""The home page: a welcome for visitors, the person's dashboard once signed in."""
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from workspace.blueprints.partnerships.forms import ConfirmForm
-from workspace.services import notifications
+from workspace.blueprints.rendering import render
+from workspace.clock import london_today, utcnow
+from workspace.services import dashboards, notifications
 from workspace.services.partnerships import membership as partnership_service
 
 bp = Blueprint("main", __name__)
@@ -14,8 +16,10 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    memberships = partnership_service.list_memberships_of(current_user)
-    return render_template("main/home.html", memberships=memberships)
+    now = utcnow()
+    board = dashboards.dashboard(current_user, partnership_service.list_memberships_of(
+        current_user), now, london_today(now))
+    return render("main/home.html", "main/_dashboard.html", board=board)
 
 
 @bp.get("/healthz")

@@ -1,7 +1,7 @@
 """Networks of partnerships: the person's networks, a network's page and its partners,
 invitations by link, the channel, peer-learning meetings, working groups and resources."""
 
-from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -20,7 +20,7 @@ from workspace.blueprints.partnerships.forms import ConfirmForm
 from workspace.blueprints.rendering import add_domain_error, render, render_form
 from workspace.clock import LONDON, utcnow
 from workspace.exceptions import DomainError
-from workspace.extensions import db, htmx
+from workspace.extensions import db, htmx, limiter
 from workspace.infra.links import absolute_url
 from workspace.models import (
     NetworkMeeting,
@@ -178,8 +178,18 @@ def _channel(network, form: PostForm):
                        network=network, posts=content.recent_posts(network))
 
 
+def _post_limit() -> str:
+    return current_app.config["CHAT_POST_RATE_LIMIT"]
+
+
+def _poster_key() -> str:
+    """The same allowance as chat's: posting here and in chat counts together."""
+    return f"chat-post:{current_user.id}"
+
+
 @bp.route("/networks/<int:partnership_network_id>/channel", methods=["GET", "POST"])
 @network_route()
+@limiter.limit(_post_limit, key_func=_poster_key, methods=["POST"])
 def channel(network):
     form = PostForm()
     if form.validate_on_submit():

@@ -63,7 +63,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -469,9 +469,31 @@ def _link_records(sid: dict[int, str], groups: dict, areas: dict[int, int],
     }
 
 
-def export_json() -> str:
+EXPORT_CHUNK = 64 * 1024  # characters a streamed export sends at a time
+
+
+def _chunked(pieces: Iterable[str]) -> Iterator[str]:
+    """Small pieces gathered into chunks of about EXPORT_CHUNK characters."""
+    buffer, size = [], 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= EXPORT_CHUNK:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def export_json_chunks() -> Iterator[str]:
+    """The JSON export, a chunk at a time (a page streams it rather than building it whole)."""
     document = {"format": FORMAT, "version": VERSION, **_export_records()}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    yield from _chunked([*encoder.iterencode(document), "\n"])
+
+
+def export_json() -> str:
+    return "".join(export_json_chunks())
 
 
 def _cell(value) -> str:
@@ -480,15 +502,30 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def export_csv() -> str:
+def _csv_lines() -> Iterator[str]:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+
+    def line(values) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(values)
+        return out.getvalue()
+
+    yield line(CSV_COLUMNS)
     for plural, records in _export_records().items():
         record = KIND_BY_PLURAL[plural].record
         for row in records:
-            writer.writerow([record, *(_cell(row.get(c)) for c in CSV_COLUMNS[1:])])
-    return out.getvalue()
+            yield line([record, *(_cell(row.get(c)) for c in CSV_COLUMNS[1:])])
+
+
+def export_csv_chunks() -> Iterator[str]:
+    """The CSV export, a chunk at a time."""
+    yield from _chunked(_csv_lines())
+
+
+def export_csv() -> str:
+    return "".join(export_csv_chunks())
 
 
 # --- reading a file into records ------------------------------------------------------------
@@ -802,12 +839,17 @@ class _Applier:
         self.notes: dict[tuple, list[str]] = {}  # item key -> what changed
         self.created_items: set[tuple] = set()
 
-    def apply(self, records: list[Record]) -> ImportResult:
+    def apply(self, records: list[Record]) -> Iterator[tuple[Kind, int]]:
+        """Write kind by kind (in KINDS order): each kind and how many of its records."""
         for kind in KINDS:
-            added = [row for r in records if r.kind is kind if (row := self._upsert(r))]
+            mine = [r for r in records if r.kind is kind]
+            added = [row for r in mine if (row := self._upsert(r))]
             db.session.flush()
             for row in added:
                 self.existing.add(kind, row)
+            yield kind, len(mine)
+
+    def finish(self) -> ImportResult:
         self._record_changes()
         return self.result
 
@@ -867,24 +909,48 @@ class _Applier:
 # --- importing ------------------------------------------------------------------------------
 
 
-def _import(records: list[Record], errors: list[RowError], actor: User | None) -> ImportResult:
-    """Check everything, then write everything in one transaction, or nothing."""
+@dataclass(frozen=True)
+class Step:
+    """How far an import has got, in words, for a page that shows it as it goes."""
+
+    words: str
+
+
+def _import_steps(records: list[Record], errors: list[RowError],
+                  actor: User | None) -> Iterator[Step | ImportResult]:
+    """Check everything, then write everything in one transaction, or nothing; a Step after
+    each stage, and the ImportResult last. Raises ImportRefused, having written nothing."""
     try:
+        yield Step(f"Read {len(records):,} records.")
         existing = _Existing()
         errors = errors + _check(records, existing)
         if errors:
             raise ImportRefused(errors)
-        result = _Applier(existing, actor).apply(records)
+        yield Step(f"Checked {len(records):,} records: no problems.")
+        applier = _Applier(existing, actor)
+        for kind, count in applier.apply(records):
+            if count:
+                yield Step(f"Wrote {count:,} {kind.plural.replace('_', ' ')}.")
+        result = applier.finish()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ImportRefused([RowError("file", "the catalogue changed while the file was being "
                                               "imported; nothing was imported, try again")]
                             ) from None
-    except Exception:
+    except BaseException:  # a refusal, a fault, or the page that showed it going away
         db.session.rollback()
         raise
+    yield result
+
+
+def _finished(steps: Iterator[Step | ImportResult]) -> ImportResult:
+    *_, result = steps
     return result
+
+
+def _import(records: list[Record], errors: list[RowError], actor: User | None) -> ImportResult:
+    return _finished(_import_steps(records, errors, actor))
 
 
 def import_json(data, actor: User | None) -> ImportResult:
@@ -896,8 +962,8 @@ def import_csv(text: str, actor: User | None) -> ImportResult:
     return _import(*_records_from_csv(text), actor)
 
 
-def import_text(text: str, actor: User | None, filename: str = "") -> ImportResult:
-    """Import CSV or JSON, told apart by the file name's extension, else by the content."""
+def _records_from_text(text: str, filename: str) -> tuple[list[Record], list[RowError]]:
+    """CSV or JSON, told apart by the file name's extension, else by the content."""
     name = filename.lower()
     if name.endswith(".json") or (not name.endswith(".csv") and text.lstrip().startswith("{")):
         try:
@@ -905,15 +971,27 @@ def import_text(text: str, actor: User | None, filename: str = "") -> ImportResu
         except json.JSONDecodeError as error:
             raise ImportRefused([RowError(f"line {error.lineno}",
                                           f"not valid JSON: {error.msg}")]) from None
-        return import_json(data, actor)
-    return import_csv(text, actor)
+        return _records_from_json(data)
+    return _records_from_csv(text)
 
 
-def import_bytes(data: bytes, actor: User | None, filename: str = "") -> ImportResult:
-    """Import a file as read or uploaded: UTF-8, with or without a byte-order mark."""
+def import_text(text: str, actor: User | None, filename: str = "") -> ImportResult:
+    """Import CSV or JSON, told apart by the file name's extension, else by the content."""
+    return _import(*_records_from_text(text, filename), actor)
+
+
+def import_steps(data: bytes, actor: User | None,
+                 filename: str = "") -> Iterator[Step | ImportResult]:
+    """The import of `import_bytes`, a Step as each stage ends and the ImportResult last, for
+    a page that shows a long import's progress; raises ImportRefused as it does."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRefused([RowError("file", f"not UTF-8 text (at byte {error.start + 1}); "
                                               "save it as UTF-8 and try again")]) from None
-    return import_text(text, actor, filename)
+    yield from _import_steps(*_records_from_text(text, filename), actor)
+
+
+def import_bytes(data: bytes, actor: User | None, filename: str = "") -> ImportResult:
+    """Import a file as read or uploaded: UTF-8, with or without a byte-order mark."""
+    return _finished(import_steps(data, actor, filename))

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from workspace.clock import LONDON_NAME, local_to_utc
+from workspace.clock import LONDON, LONDON_NAME, local_to_utc
 from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import (
@@ -22,7 +22,9 @@ from workspace.models import (
 )
 from workspace.services import permissions
 from workspace.services.chat import markdown
+from workspace.services.networks import partners
 from workspace.services.networks.partners import Standing, get_in
+from workspace.services.notifications import notify
 
 POST_MAX = 4000
 POSTS_SHOWN = 100
@@ -100,9 +102,18 @@ def _apply_meeting(meeting: NetworkMeeting, fields: MeetingFields) -> None:
 
 def schedule_meeting(network: PartnershipNetwork, actor: User,
                      fields: MeetingFields) -> NetworkMeeting:
+    """Schedule a peer-learning meeting; every partner's leads are told (but who set it)."""
     meeting = NetworkMeeting(network_id=network.id, created_by_id=actor.id)
     _apply_meeting(meeting, fields)
     db.session.add(meeting)
+    db.session.flush()
+    when = meeting.starts_at.astimezone(LONDON)
+    for lead in partners.leads_of_partners(network):
+        if lead.id != actor.id:
+            notify(lead, "network_meeting", f"{network.name}: {meeting.title}",
+                   f"{meeting.title}, a meeting of {network.name}, is on "
+                   f"{when:%A %-d %B %Y at %H:%M}.",
+                   link=f"/networks/{network.id}/meetings/{meeting.id}")
     db.session.commit()
     return meeting
 

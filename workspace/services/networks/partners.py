@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from workspace.exceptions import DomainError, NotFound
 from workspace.extensions import db
@@ -134,6 +135,7 @@ def networks_of_partnership(partnership: Partnership) -> list[PartnershipNetwork
 def partners(network: PartnershipNetwork) -> list[NetworkPartner]:
     return list(db.session.scalars(
         select(NetworkPartner).join(NetworkPartner.partnership)
+        .options(contains_eager(NetworkPartner.partnership))
         .where(NetworkPartner.network_id == network.id)
         .order_by(NetworkPartner.convenor.desc(), Partnership.name)))
 
@@ -145,10 +147,18 @@ def is_partner(network_id: int, partnership_id: int) -> bool:
 
 
 def _leads_of(partnership_ids) -> list[User]:
+    """The leads of these partnerships (ids, or a select of them)."""
     return list(db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.partnership_id.in_(list(partnership_ids)),
-               Membership.role == Role.LEAD).distinct()))
+        .where(Membership.partnership_id.in_(partnership_ids), Membership.role == Role.LEAD)
+        .distinct().order_by(User.id)))
+
+
+def leads_of_partners(network: PartnershipNetwork) -> list[User]:
+    """The leads of every partner that is not suspended."""
+    return _leads_of(select(NetworkPartner.partnership_id)
+                     .join(Partnership, Partnership.id == NetworkPartner.partnership_id)
+                     .where(NetworkPartner.network_id == network.id, Partnership.in_use()))
 
 
 def _convenor_ids(network: PartnershipNetwork) -> list[int]:
