@@ -17,6 +17,7 @@ from workspace.services.demo.data import (
     LONDON_MEMBERS,
     LONDON_NETWORKS,
     LONDON_ORGANISATIONS,
+    MEMBER_ROLES,
     MUSIC_SERVICE,
     PERSONAS,
     SITE_ADMINS,
@@ -64,6 +65,8 @@ def _load_london(today) -> None:
     school.load_cme_day(cep, stories[0].network, service, today)
     school.load_extended_school(cep, lead, person("head@example.org", "Chris Adeyemi"),
                                 organisations[EXTENDED_SCHOOL], service, today)
+    progress.load_roles(people, {email: org for email, _, _, org in LONDON_MEMBERS},
+                        MEMBER_ROLES)
     progress.load_progress(people["practitioner@example.org"], people["arts@example.org"],
                            MUSIC_SERVICE, "Riverside Arts Centre", today)
     audit = records.load_audit(cep, lead, organisations, today)

@@ -69,6 +69,21 @@ LONDON_MEMBERS = [
     ("i.popescu@example.org", "Ioana Popescu", Role.MEMBER, "Brookside School"),
 ]
 
+PRIMARY_TEACHER = "Primary teacher / non-specialist classroom teacher delivering music"
+SECONDARY_TEACHER = "Secondary Teacher with QTS"  # an Annexe 1 role
+# Job roles (of the shipped catalogue) on members' profiles, shared with the partnership's
+# leads so the workforce figures count them; Leah's and Kofi's are set with their enrolments.
+MEMBER_ROLES = {
+    "teacher@example.org": PRIMARY_TEACHER, "r.ahmed@example.org": PRIMARY_TEACHER,
+    "o.price@example.org": PRIMARY_TEACHER, "g.lin@example.org": PRIMARY_TEACHER,
+    "s.turner@example.org": PRIMARY_TEACHER, "b.adler@example.org": SECONDARY_TEACHER,
+    "h.osei@example.org": SECONDARY_TEACHER, "l.ortega@example.org": SECONDARY_TEACHER,
+    "r.campbell@example.org": PRIMARY_TEACHER,
+    "d.hughes@example.org": "Teaching assistant and other school learning support roles",
+    "i.popescu@example.org": "Music leader", "youth@example.org": "Youth worker",
+    "editor@example.org": "Teacher / trainer in the further education and skills sector",
+}
+
 
 @dataclass(frozen=True)
 class NetworkPlan:

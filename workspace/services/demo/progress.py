@@ -19,6 +19,16 @@ LEAH_UNITS = [
 ]
 
 
+def load_roles(people: dict, organisation_of: dict[str, str], roles_by_email: dict) -> None:
+    """Members' job roles on their profiles (when the catalogue holds the role)."""
+    roles = {role.name: role for role in items.list_roles()}
+    for email, role in roles_by_email.items():
+        if role in roles:
+            tracking.update_profile(people[email], job_role=roles[role],
+                                    organisation=organisation_of[email], share_with_leads=True,
+                                    share_with_organisation=True)
+
+
 def load_progress(leah, kofi, music_service: str, arts_centre: str, today: date) -> None:
     cme, certificate = items.find_item(CME), items.find_item(LEVEL_3_CERTIFICATE)
     if cme is None or certificate is None:
