@@ -4,10 +4,12 @@ and SEND networks with a year of sessions on school days, an audit, a steering g
 practitioners part-way through qualifications, supply cover and chat that matches all this),
 and a North East music hub in a SEND network of hubs. One login per persona."""
 
-from workspace.clock import london_today
+from datetime import timedelta
+
+from workspace.clock import london_today, utcnow
 from workspace.models.partnerships import PartnershipKind, Sector
 from workspace.services.accounts import users as accounts
-from workspace.services.cpd import supply
+from workspace.services.cpd import sessions, supply
 from workspace.services.demo import chat, cpd, northeast, progress, records, school
 from workspace.services.demo.data import (
     CATALOGUE_EDITORS,
@@ -62,7 +64,10 @@ def _load_london(today) -> None:
     cpd.load_supply_claims(cep, lead, stories, LONDON_NETWORKS, {
         people[email].id for email, _, _, organisation in LONDON_MEMBERS
         if organisation in schools})
-    school.load_cme_day(cep, stories[0].network, service, today)
+    cme_day = school.load_cme_day(cep, stories[0].network, service, today)
+    if cme_day is not None:  # two primary teachers curious about the CME book its study day
+        for email in ("o.price@example.org", "g.lin@example.org"):
+            sessions.sign_up(cme_day, people[email], utcnow() - timedelta(days=4))
     school.load_extended_school(cep, lead, person("head@example.org", "Chris Adeyemi"),
                                 organisations[EXTENDED_SCHOOL], service, today)
     progress.load_roles(people, {email: org for email, _, _, org in LONDON_MEMBERS},

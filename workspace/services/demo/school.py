@@ -6,6 +6,7 @@ a safeguarding session for after-school club staff, and a CME study day."""
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from workspace.clock import utcnow
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
 from workspace.services.catalogue import items
@@ -56,10 +57,13 @@ def load_extended_school(hub, lead, head, school, provider_id: int, today: date)
     enrolment = tracking.enrol(beth, found[TA_DIPLOMA], today - timedelta(weeks=20))
     tracking.update_unit(beth, enrolment.id, found[TA_DIPLOMA_SAFEGUARDING].id,
                          status=UnitStatus.ACHIEVED, achieved_on=today - timedelta(weeks=6))
-    _load_play_day(hub, lead, provider_id, found[PLAY_SPACES_SAFEGUARDING], today)
+    play_day = _load_play_day(hub, lead, provider_id, found[PLAY_SPACES_SAFEGUARDING], today)
+    if play_day is not None:  # the assistants who help in the after-school club sign up
+        for assistant in (amir, staff[4][0]):
+            sessions.sign_up(play_day, assistant, utcnow() - timedelta(days=2))
 
 
-def _load_play_day(hub, lead, provider_id: int, unit, today: date) -> None:
+def _load_play_day(hub, lead, provider_id: int, unit, today: date):
     """A session for after-school club staff that delivers a playwork unit on safeguarding
     (Common Core area 3), after school on a school day."""
     network = sessions.create_network(
@@ -67,9 +71,9 @@ def _load_play_day(hub, lead, provider_id: int, unit, today: date) -> None:
         description="Staff of the borough's after-school clubs and holiday provision.")
     day = terms.school_day_on_or_after(today + timedelta(weeks=3), within=60)
     if day is None:
-        return  # beyond the term table
+        return None  # beyond the term table
     safeguarding = next(a for a in items.list_areas() if a.number == 3)
-    sessions.schedule_session(hub, network, sessions.SessionFields(
+    return sessions.schedule_session(hub, network, sessions.SessionFields(
         title="Safeguarding in play spaces: after-school club staff",
         day=day, start=time(16), end=time(18), capacity=20, venue=EXTENDED_SCHOOL,
         focus="Keeping children safe in play spaces, for teaching assistants and playworkers "
