@@ -12,9 +12,10 @@ def test_seed_loads_the_demo_once_and_prints_logins(runner):
     assert "lead@example.org" in second.output
     lead = users.get_user_by_email("lead@example.org")
     memberships = membership.list_memberships_of(lead)
-    assert [m.partnership.name for m in memberships] == ["Riverside Music Education Hub"]
+    assert [m.partnership.name for m in memberships] == [
+        "Riverside Cultural Education Partnership"]
     assert len(membership.list_members(memberships[0].partnership)) == \
-        len(demo.DEMO_PEOPLE) + len(demo.SCHOOL_STAFF)
+        len(demo.LONDON_MEMBERS) + 1 + len(demo.SCHOOL_STAFF)  # and Chris, the head
     assert users.get_user_by_email("editor@example.org").is_catalogue_editor
     assert not lead.is_catalogue_editor
 
