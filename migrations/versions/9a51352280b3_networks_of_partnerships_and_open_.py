@@ -145,6 +145,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_network_group_member_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_network_group_member_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('booking', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('booked_as_guest', sa.Boolean(), server_default='0', nullable=False))
+
     with op.batch_alter_table('cpd_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('audience', sa.Enum('partnership', 'network', 'everyone', name='session_audience', native_enum=False, length=20), server_default='partnership', nullable=False))
         batch_op.add_column(sa.Column('audience_network_id', sa.Integer(), nullable=True))
@@ -154,6 +157,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('booking', schema=None) as batch_op:
+        batch_op.drop_column('booked_as_guest')
+
     with op.batch_alter_table('cpd_session', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_cpd_session_audience_network_id_partnership_network'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_cpd_session_audience_network_id'))

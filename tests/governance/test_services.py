@@ -1,7 +1,7 @@
 """Governance rules: years and numbers as typed, terms and aims, the outcomes framework
 (bad input changes nothing), and annual reviews drafted from what the partnership logged."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,9 @@ from tests.clock import FROZEN_NOW
 from tests.governance.conftest import IN_YEAR
 from workspace.exceptions import DomainError
 from workspace.extensions import db
+from workspace.models.audits import AgePhase, ArtForm
 from workspace.models.governance import Indicator, IndicatorValue
+from workspace.services.audits import gaps, records, report
 from workspace.services.governance import figures, framework, review, years
 
 # --- years and numbers -----------------------------------------------------------------------
@@ -266,3 +268,20 @@ def test_a_row_made_at_the_same_moment_elsewhere_is_refused_as_a_rule(hub):
         framework.commit_unique("2025/26 has a value already.", "year")
     assert refused.value.field == "year"
     assert [v.value for v in db.session.scalars(select(IndicatorValue))] == [Decimal(1)]
+
+
+def test_the_reviews_audit_reach_is_suppressed_where_the_audit_report_suppresses_it(hub, lead):
+    """A small cell hidden in the report's breakdown must not be recoverable as the review's
+    total minus the report's other cells (secondary suppression)."""
+    audit = records.create_audit(hub, lead, records.AuditFields(
+        "Music audit 2025/26", date(2025, 9, 1), date(2026, 7, 31)), minimum_threshold=5)
+    records.add_provision(audit, lead, records.ProvisionFields(
+        "Town Theatre", "Drama club", ArtForm.DRAMA, AgePhase.KS2, "Riverside",
+        children_reached=3))
+    records.add_provision(audit, lead, records.ProvisionFields(
+        "Hub", "Orchestra", ArtForm.MUSIC, AgePhase.KS3, "Riverside", children_reached=40))
+    by_phase = report.coverage(gaps.load_facts(hub, audit))[0]
+    assert by_phase.total.reach.suppressed
+    [found] = figures.audit_figures(hub, datetime(2025, 9, 1, tzinfo=UTC),
+                                    datetime(2026, 8, 1, tzinfo=UTC))
+    assert found.reach.suppressed and str(found.reach) == str(by_phase.total.reach)

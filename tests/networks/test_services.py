@@ -12,9 +12,11 @@ from workspace.extensions import db
 from workspace.models import Booking, NetworkPartner, NetworkPost, Notification
 from workspace.models.cpd import Attendance, BookingStatus, SessionAudience
 from workspace.services import credentials, permissions
+from workspace.services.catalogue import items
 from workspace.services.cpd import sessions
 from workspace.services.networks import content
 from workspace.services.networks import partners as networks
+from workspace.services.progress import tracking
 
 
 def test_people_take_part_through_their_partnerships(people, network):
@@ -220,3 +222,13 @@ def test_bookings_of_guests_belong_to_the_host(people, network):
     session = open_session(people, network)
     sessions.sign_up(session, people["bet"], NOW)
     assert db.session.scalar(select(Booking.partnership_id)) == people["hub_a"].id
+
+
+def test_a_suspended_partnerships_sessions_are_not_suggested(people, network):
+    unit = items.create_item(None, "U1", title="Adaptive instruments unit")
+    session = open_session(people, network, module_ids=frozenset({unit.id}))
+    found = tracking.upcoming_sessions([people["hub_a"].id], set(), [unit.id], NOW)
+    assert [s.id for s in found] == [session.id]
+    people["hub_a"].suspended_at = NOW
+    db.session.commit()
+    assert tracking.upcoming_sessions([people["hub_a"].id], set(), [unit.id], NOW) == []

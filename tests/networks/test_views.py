@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 
 from tests.conftest import HTMX
 from tests.networks.conftest import NOW, open_session
+from workspace.exceptions import DomainError
 from workspace.extensions import db
 from workspace.models import CpdSession, NetworkMeeting, NetworkPost, Notification, SupplyClaim
-from workspace.models.cpd import Attendance, SessionAudience
+from workspace.models.cpd import Attendance, ClaimKind, SessionAudience
 from workspace.services.cpd import ical, sessions, supply
 from workspace.services.networks import content
 from workspace.services.networks import partners as networks
+from workspace.services.partnerships import membership
 
 
 def _count(model) -> int:
@@ -208,3 +210,61 @@ class TestPostingLimit:
         assert client.post(url, data={"body": "One too many"}, headers=HTMX).status_code == 429
         assert _count(NetworkPost) == 2
         assert client.get(url).status_code == 200  # reading is not limited
+
+
+def test_a_member_who_leaves_keeps_no_page_of_a_members_only_session(client, auth, people,
+                                                                       network):
+    session = open_session(people, network, audience=SessionAudience.PARTNERSHIP,
+                           audience_network_id=None, online_url="https://meet.example.org/room")
+    sessions.sign_up(session, people["alf"], NOW)
+    alf = membership.find_membership(people["hub_a"].id, people["alf"])
+    membership.remove_member(people["hub_a"], alf.id, people["ada"])
+    auth.login(people["alf"])
+    for url in (f"/cpd/open/{session.id}", f"/cpd/open/{session.id}.ics"):
+        assert client.get(url).status_code == 404, url
+    assert "meet.example.org/room" not in client.get("/cpd/mine").get_data(as_text=True)
+
+
+def test_a_guest_keeps_the_page_of_her_place_when_the_session_closes_to_her(
+        client, auth, people, network):
+    session = open_session(people, network)
+    sessions.sign_up(session, people["bet"], NOW)
+    hub_b = next(p for p in networks.partners(network)
+                 if p.partnership_id == people["hub_b"].id)
+    networks.remove_partner(network, hub_b.id, networks.standing(people["ada"], network.id))
+    auth.login(people["bet"])
+    assert client.get(f"/cpd/open/{session.id}").status_code == 200
+    assert f'href="/cpd/open/{session.id}"' in client.get("/cpd/mine").get_data(as_text=True)
+    feed = ical.feed_calendar(people["bet"], "https://workspace.example", NOW)
+    assert [str(e["URL"]) for e in feed.walk("VEVENT")] == [
+        f"https://workspace.example/cpd/open/{session.id}"]
+
+
+def test_the_host_supply_export_names_a_guest_without_her_address(people, network):
+    session = open_session(people, network)
+    supply.set_rates(people["hub_a"], people["ada"], day_pence=11000, half_day_pence=5500)
+    booking = sessions.sign_up(session, people["bet"], NOW)
+    sessions.mark_attendance(session, booking.id, Attendance.ATTENDED, people["ada"],
+                             session.ends_at)
+    claim = supply.claim_supply(session, people["bet"], kind=ClaimKind.DAY)
+    supply.approve_claim(people["hub_a"], claim.id, people["ada"], session.ends_at)
+    exported = supply.export_csv(people["hub_a"])
+    assert "Bet Teacher" in exported and "bet@example.org" not in exported
+
+
+def test_a_post_that_claims_to_restore_history_gets_the_card_not_a_page(client, auth, people,
+                                                                         network):
+    session = open_session(people, network)
+    auth.login(people["bet"])
+    answer = client.post(f"/cpd/open/{session.id}/signup",
+                         headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert answer.status_code == 200 and b"You have a place." in answer.data
+    assert b"<html" not in answer.data
+
+
+def test_one_partnership_by_two_links_joins_once(people, network):
+    _, first = networks.create_invite(network, people["ada"], "", NOW)
+    _, second = networks.create_invite(network, people["ada"], "", NOW)
+    networks.accept_invite(first, people["hub_c"], people["cy"], NOW)
+    with pytest.raises(DomainError, match="already in"):
+        networks.accept_invite(second, people["hub_c"], people["cy"], NOW)

@@ -1,6 +1,6 @@
 """Rendering that serves htmx fragments and whole pages from the same templates."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_wtf import FlaskForm
 
 from workspace.exceptions import DomainError
@@ -12,7 +12,8 @@ INVALID = 422  # invalid forms come back as 422 everywhere; htmx is configured t
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
     """The fragment for an htmx request (when one is given), else the whole page, also when
     htmx restores a page from history (the Back button after a pushed address)."""
-    template = fragment if fragment and htmx and not htmx.history_restore_request else page
+    restoring = htmx.history_restore_request and request.method == "GET"  # only a GET restores
+    template = fragment if fragment and htmx and not restoring else page
     return render_template(template, **context), status
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -208,6 +209,9 @@ class Booking(db.Model):
     attendance_marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Booked by someone outside the host partnership, on a session opened to them: the place
+    # (and its page) stays theirs if the session closes to their partnership later.
+    booked_as_guest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     session: Mapped[CpdSession] = relationship()

@@ -248,20 +248,17 @@ def may_book_session(user: User, cpd_session: CpdSession) -> bool:
 
 
 def may_see_open_session(user: User, cpd_session: CpdSession) -> bool:
-    """A session opened beyond its partnership is seen by whoever may book it, and by
-    anyone holding a place or a waiting-list place on it (after it closed to them);
-    never while its partnership is suspended."""
-    if not cpd_session.audience.is_open and not _holds_place(user, cpd_session):
-        return False
+    """A session opened beyond its partnership is seen by whoever may book it; a guest's
+    place keeps it seen by them after it closes to their partnership (a member who left
+    the host does not keep it). Never while its partnership is suspended."""
     host = db.session.get(Partnership, cpd_session.partnership_id)
     if host.is_suspended:
         return False
-    return _holds_place(user, cpd_session) or may_book_session(user, cpd_session)
-
-
-def _holds_place(user: User, cpd_session: CpdSession) -> bool:
+    if cpd_session.audience.is_open and may_book_session(user, cpd_session):
+        return True
     return db.session.scalar(select(Booking.id).where(
         Booking.session_id == cpd_session.id, Booking.user_id == user.id,
+        Booking.booked_as_guest.is_(True),
         Booking.status != BookingStatus.CANCELLED)) is not None
 
 

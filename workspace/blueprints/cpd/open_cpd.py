@@ -68,6 +68,7 @@ def open_session_ics(cpd_session):
 
 
 @bp.app_template_global("session_url")
-def session_url(cpd_session) -> str:
-    """A session's page for whoever is told of it (services/cpd/sessions.session_path)."""
-    return cpd.session_path(cpd_session)
+def session_url(cpd_session, booking=None) -> str:
+    """A session's page for whoever is told of it, with their place if it is theirs
+    (services/cpd/sessions.session_path)."""
+    return cpd.session_path(cpd_session, booking)

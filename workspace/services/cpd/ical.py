@@ -20,7 +20,7 @@ from workspace.clock import LONDON_NAME, utcnow
 from workspace.exceptions import NotFound
 from workspace.extensions import db
 from workspace.models import Booking, CalendarFeed, CpdSession, Membership, Partnership, User
-from workspace.models.cpd import BookingStatus, SessionAudience, SessionStatus, new_token
+from workspace.models.cpd import BookingStatus, SessionStatus, new_token
 from workspace.services.cpd.sessions import booking_of, session_path
 
 PRODID = "-//Partnership Workspace//CPD sessions//EN"
@@ -68,7 +68,7 @@ def session_event(cpd_session: CpdSession, base_url: str, *, booking: Booking | 
                   now: datetime | None = None) -> Event:
     """The session as a VEVENT; with the person's `booking`, a waiting place is tentative."""
     zone = ZoneInfo(cpd_session.timezone)
-    page = base_url.rstrip("/") + session_path(cpd_session)
+    page = base_url.rstrip("/") + session_path(cpd_session, booking)
     waiting = booking is not None and booking.status == BookingStatus.WAITING
     modified = max([cpd_session.updated_at] + ([booking.updated_at] if booking else []))
     return Event.new(
@@ -161,7 +161,7 @@ def user_by_token(token: str) -> User:
 
 def _feed_bookings(user: User, now: datetime) -> list[Booking]:
     """The person's places and waiting places on recent and coming sessions of partnerships
-    they still belong to, and on sessions opened beyond their partnership (as a guest);
+    they still belong to, and their places as a guest on sessions opened to them;
     none of a suspended partnership. Cancelled sessions stay, so the cancellation reaches
     calendars."""
     member_of = select(Membership.partnership_id).join(Membership.partnership).where(
@@ -172,8 +172,7 @@ def _feed_bookings(user: User, now: datetime) -> list[Booking]:
         .where(Booking.user_id == user.id, Booking.status != BookingStatus.CANCELLED,
                CpdSession.ends_at >= now - FEED_PAST,
                CpdSession.partnership_id.in_(member_of)
-               | ((CpdSession.audience != SessionAudience.PARTNERSHIP)
-                  & CpdSession.partnership_id.in_(in_use)))
+               | (Booking.booked_as_guest.is_(True) & CpdSession.partnership_id.in_(in_use)))
         .order_by(CpdSession.starts_at, CpdSession.id)))
 
 

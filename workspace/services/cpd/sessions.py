@@ -244,17 +244,18 @@ def schedule_series(partnership: Partnership, network: Network, title: str,
     return series
 
 
-def session_path(cpd_session: CpdSession) -> str:
-    """The session's page for everyone told about it: a session opened beyond its
-    partnership has one page that its guests and its own members alike can open."""
-    if cpd_session.audience.is_open:
+def session_path(cpd_session: CpdSession, booking: Booking | None = None) -> str:
+    """The session's page for someone told about it: a session opened beyond its
+    partnership has one page that its guests and its own members alike can open, and a
+    guest's place (`booking`) keeps that page theirs."""
+    if cpd_session.audience.is_open or (booking is not None and booking.booked_as_guest):
         return f"/cpd/open/{cpd_session.id}"
     return f"/p/{cpd_session.partnership_id}/cpd/sessions/{cpd_session.id}"
 
 
 def _tell_everyone_on(cpd_session: CpdSession, kind: str, subject: str, message: str) -> None:
     for booking in active_bookings(cpd_session):
-        notify(booking.user, kind, subject, message, link=session_path(cpd_session),
+        notify(booking.user, kind, subject, message, link=session_path(cpd_session, booking),
                partnership_id=cpd_session.partnership_id)
 
 
@@ -466,6 +467,7 @@ def sign_up(cpd_session: CpdSession, user: User, now: datetime) -> Booking:
         return booking
     full = _booked_count(cpd_session) >= cpd_session.capacity
     status = BookingStatus.WAITING if full else BookingStatus.BOOKED
+    member = membership_in(cpd_session, user) is not None
     if booking is None:
         booking = Booking(partnership_id=cpd_session.partnership_id,
                           session_id=cpd_session.id, user_id=user.id, status=status,
@@ -473,7 +475,8 @@ def sign_up(cpd_session: CpdSession, user: User, now: datetime) -> Booking:
         db.session.add(booking)
     else:
         booking.status, booking.requested_at = status, now
-    if membership_in(cpd_session, user) is not None:  # a guest joins no network of the host
+    booking.booked_as_guest = not member
+    if member:  # a guest joins none of the host's CPD networks
         _add_network_member(cpd_session.network, user)
     _confirm(booking, cpd_session, user)
     signals.session_changed.send(cpd_session)
@@ -486,11 +489,12 @@ def _confirm(booking: Booking, cpd_session: CpdSession, user: User) -> None:
         notify(user, "booking_confirmed", f"Booked: {cpd_session.title}",
                f"Your place on {cpd_session.title} ({describe_when(cpd_session)}, "
                f"{describe_where(cpd_session)}) is booked.",
-               link=session_path(cpd_session), partnership_id=cpd_session.partnership_id)
+               link=session_path(cpd_session, booking),
+               partnership_id=cpd_session.partnership_id)
     else:
         notify(user, "booking_waiting", f"Waiting list: {cpd_session.title}",
                f"{cpd_session.title} is full: you are on the waiting list and will be told "
-               "if a place comes free.", link=session_path(cpd_session),
+               "if a place comes free.", link=session_path(cpd_session, booking),
                partnership_id=cpd_session.partnership_id)
 
 
@@ -518,7 +522,7 @@ def _promote_waiting(cpd_session: CpdSession) -> list[Booking]:
         booking.status = BookingStatus.BOOKED
         notify(booking.user, "booking_promoted", f"You have a place: {cpd_session.title}",
                f"A place came free on {cpd_session.title} ({describe_when(cpd_session)}): "
-               "you are now booked.", link=session_path(cpd_session),
+               "you are now booked.", link=session_path(cpd_session, booking),
                partnership_id=cpd_session.partnership_id)
     return list(promoted)
 
@@ -656,5 +660,5 @@ def _remind(booking: Booking, now: datetime) -> bool:
     s = booking.session
     notify(booking.user, "session_reminder", f"Reminder: {s.title}",
            f"{s.title} is on {describe_when(s)}, {describe_where(s)}.",
-           link=session_path(s), partnership_id=s.partnership_id)
+           link=session_path(s, booking), partnership_id=s.partnership_id)
     return True

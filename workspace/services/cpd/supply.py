@@ -191,7 +191,7 @@ def _tell_claimant(claim: SupplyClaim) -> None:
            f"Supply cover {verb}: {cpd_session.title}",
            f"Your supply-cover claim for {cpd_session.title} ({claim.kind.label.lower()}, "
            f"£{pounds(claim.amount_pence)}) has been {verb}.",
-           link=session_path(cpd_session), partnership_id=claim.partnership_id)
+           link=session_path(cpd_session, claim.booking), partnership_id=claim.partnership_id)
 
 
 def approve_claim(partnership: Partnership, supply_claim_id: int, actor: User,
@@ -308,7 +308,9 @@ def _claim_rows(claims: Iterable[SupplyClaim]) -> list[list[str]]:
         decided = claim.decided_at.astimezone(ZoneInfo(s.timezone)).date().isoformat() \
             if claim.decided_at else ""
         rows.append(_row("Claim", term=term_of(s).name, network=s.network.name, title=s.title,
-                         day=local_day(s).isoformat(), claimant=who.name, email=who.email,
+                         day=local_day(s).isoformat(), claimant=who.name,
+                         # a guest's address is not the host's to hold (their name is enough)
+                         email="" if claim.booking.booked_as_guest else who.email,
                          claim_kind=claim.kind.label, note=claim.note,
                          decided_by=claim.decided_by.name if claim.decided_by else "",
                          decided_on=decided, claims=1, pence=claim.amount_pence))

@@ -24,6 +24,7 @@ from workspace.models.partnerships import LogEvent, MemberLogEntry, Membership, 
 from workspace.models.steering import Action, ActionStatus
 from workspace.services import disclosure
 from workspace.services.audits import gaps as audit_gaps
+from workspace.services.audits import report as audit_report
 from workspace.services.disclosure import Figure
 from workspace.services.governance import framework
 from workspace.services.governance.years import school_year, school_year_bounds
@@ -101,6 +102,16 @@ def cpd_figures(partnership: Partnership, start: datetime, end: datetime) -> Cpd
                by_network=sorted(networks.items(), key=lambda pair: pair[0].casefold()))
 
 
+def published_reach(facts) -> Figure:
+    """The audit's total reach as its report publishes it: suppressed when the total of any
+    of the report's breakdowns is (secondary suppression), so that the review and the report
+    together give away no cell."""
+    totals = [c.total.reach for c in audit_report.coverage(facts)]
+    if not totals:
+        return disclosure.figure(facts.provision_entries.values(), facts.threshold)
+    return next((t for t in totals if t.suppressed), totals[0])
+
+
 def audit_figures(partnership: Partnership, start: datetime, end: datetime
                   ) -> list[AuditFigures]:
     """Audits whose period overlaps the year, each with its reach under disclosure control."""
@@ -110,7 +121,7 @@ def audit_figures(partnership: Partnership, start: datetime, end: datetime
     found = []
     for audit in audits:
         facts = audit_gaps.load_facts(partnership, audit)
-        reach = disclosure.figure(facts.provision_entries.values(), facts.threshold)
+        reach = published_reach(facts)
         found.append(AuditFigures(audit, len(facts.provision), len(facts.needs), reach,
                                   len(audit_gaps.gap_list(facts))))
     return found

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from workspace.exceptions import DomainError, NotFound
@@ -237,6 +238,12 @@ def accept_invite(token: str, partnership: Partnership, actor: User,
     partner = NetworkPartner(network_id=network.id, partnership_id=partnership.id,
                              joined_at=now)
     db.session.add(partner)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same partnership, by two links at once: the first wins
+        db.session.rollback()
+        raise DomainError(f"{partnership.name} is already in {network.name}.",
+                          field="partnership") from None
     for lead in _leads_of(_convenor_ids(network)):
         notify(lead, "network_joined", f"{partnership.name} joined {network.name}",
                f"{partnership.name} accepted your invitation and is now a partner in "

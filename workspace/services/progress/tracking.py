@@ -505,13 +505,15 @@ def record_areas(user: User) -> set[int]:
 
 def upcoming_sessions(partnership_ids, area_ids: set[int], unit_ids, now: datetime,
                       limit: int = 20) -> list[CpdSession]:
-    """Scheduled sessions still to come in these partnerships (ids, or a select of them) that
+    """Scheduled sessions still to come in these partnerships (ids, or a select of them; none
+    of a suspended one) that
     cover one of the Common Core areas or deliver one of the units (ids, or a select)."""
     by_area = select(SessionArea.session_id).where(SessionArea.area_id.in_(area_ids or {0}))
     by_unit = select(SessionModule.session_id).where(SessionModule.item_id.in_(unit_ids))
     return list(db.session.scalars(
         select(CpdSession).options(selectinload(CpdSession.network))
-        .where(CpdSession.partnership_id.in_(partnership_ids),
+        .join(Partnership, Partnership.id == CpdSession.partnership_id)
+        .where(CpdSession.partnership_id.in_(partnership_ids), Partnership.in_use(),
                CpdSession.status == SessionStatus.SCHEDULED, CpdSession.starts_at > now,
                CpdSession.id.in_(by_area) | CpdSession.id.in_(by_unit))
         .order_by(CpdSession.starts_at).limit(limit)))
