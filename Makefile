@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app workspace
 STAMP  := $(VENV)/.installed
 AXE    := tests/e2e/vendor/axe.min.js
 
-.PHONY: install db run test test-on browser serve-many clean
+.PHONY: install db run test test-on browser serve-many tour clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-on: install
 serve-many: install
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'workspace:create_app()'
+
+# The README's tour: the browser journey through the demo writes its screens to docs/tour.
+tour: install browser
+	TOUR_DIR=docs/tour REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/e2e/test_tour.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/vendor
