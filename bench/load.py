@@ -58,6 +58,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     driver_cpu: float = 0.0  # seconds of the driver's CPU during the measured time
     unfinished: int = 0  # requests still unanswered GRACE seconds after the window closed
+    late: list[float] = field(default_factory=list)  # seconds, of answers after the window
 
     def only(self, label: str) -> "Result":
         """The same run, counting only the requests of one label."""
@@ -80,15 +81,21 @@ class Result:
     def rps(self) -> float:
         return self.count / self.duration if self.duration else 0.0
 
+    @property
+    def timed(self) -> list[float]:
+        """The latencies to report: the window's answers, or (a page slower than the window)
+        the answers that came after it."""
+        return self.latencies or self.late
+
     def percentile(self, share: float) -> float:
-        if not self.records:
+        if not self.timed:
             return float("nan")
-        ordered = sorted(self.latencies)
+        ordered = sorted(self.timed)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
     @property
     def median(self) -> float:
-        return statistics.median(self.latencies) if self.records else float("nan")
+        return statistics.median(self.timed) if self.timed else float("nan")
 
     @property
     def failures(self) -> int:
@@ -171,6 +178,8 @@ async def _send_until(connection: Connection, requests: list[tuple[str, bytes]],
         done = time.perf_counter()
         if status is not None and start <= done <= end:
             result.records.append((label, status, done - sent))
+        elif status is not None and done > end:
+            result.late.append(done - sent)
         n += 1
 
 

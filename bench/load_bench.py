@@ -102,6 +102,30 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"{self.name} did not start:\n" + self.log.read_text()[-3000:])
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers."""
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, limit: float = 60.0) -> float:
+        """Wait until the workers use under a tenth of a core (requests a previous page left
+        unanswered are still being served); returns the seconds waited."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            before = self.cpu_seconds()
+            time.sleep(0.5)
+            if self.cpu_seconds() - before < 0.05:
+                break
+        return time.monotonic() - started
+
     def stop(self) -> None:
         """SIGTERM to its process group, SIGKILL after 20 s."""
         if self.process.poll() is not None:
@@ -136,9 +160,8 @@ def pool_emails(kind: str, size: int, partnerships: int) -> list[str]:
     """Emails of `size` people of a kind, spread over the partnerships (scale_data.py)."""
     if kind == "editor":
         return [f"editor.p{n + 1}@{scale_data.DOMAIN}" for n in range(min(size, partnerships))]
-    label = {"lead": "lead", "teacher": "teacher", "practitioner": "practitioner"}[kind]
     per = scale_data.LEADS if kind == "lead" else size
-    return [f"{label}{i // partnerships + 1}.p{i % partnerships + 1}@{scale_data.DOMAIN}"
+    return [f"{kind}{i // partnerships + 1}.p{i % partnerships + 1}@{scale_data.DOMAIN}"
             for i in range(min(size, per * partnerships))]
 
 
@@ -153,22 +176,23 @@ def find_people(connection, emails: list[str]) -> list[Person]:
 
 def fill_in(connection, person: Person, now: datetime) -> None:
     """What the pages ask about: the person's channel, networks, sessions and an audit."""
-    one = connection.execute
-    pid = {"pid": person.partnership_id, "uid": person.user_id, "now": now}
+    one, params = connection.execute, {"pid": person.partnership_id, "uid": person.user_id,
+                                       "now": now}
     person.channel_id = one(text("SELECT id FROM channel WHERE partnership_id = :pid AND "
-                                 "kind = 'general'"), pid).scalar()
+                                 "kind = 'general'"), params).scalar()
     person.network_ids = list(one(text(
         "SELECT network_id FROM network_member WHERE user_id = :uid ORDER BY network_id"),
-        pid).scalars())
+        params).scalars())
     person.session_ids = list(one(text(
-        "SELECT id FROM cpd_session WHERE partnership_id = :pid ORDER BY id"), pid).scalars())
+        "SELECT id FROM cpd_session WHERE partnership_id = :pid ORDER BY id"),
+        params).scalars())
     person.bookable_ids = list(one(text(
         "SELECT s.id FROM cpd_session s WHERE s.partnership_id = :pid AND s.starts_at > :now "
         "AND s.status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM booking b WHERE "
         "b.session_id = s.id AND b.user_id = :uid AND b.status != 'cancelled') ORDER BY s.id"),
-        pid).scalars())
+        params).scalars())
     person.audit_id = one(text("SELECT min(id) FROM audit WHERE partnership_id = :pid"),
-                          pid).scalar() or 0
+                          params).scalar() or 0
 
 
 def sign_in(base: str, person: Person) -> None:
@@ -187,11 +211,8 @@ def sign_in(base: str, person: Person) -> None:
 
 
 def log_in(base: str, people: list[Person]) -> None:
-    def one(person: Person) -> None:
-        sign_in(base, person)
-
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(one, people))
+        list(pool.map(lambda person: sign_in(base, person), people))
 
 
 @dataclass
@@ -341,6 +362,7 @@ class DatabaseRun:
 
 def measure(page: Page, pools: Pools, server: Server, concurrency: int, args) -> Result:
     requests = client_requests(page, pools, server.port, concurrency)
+    server.wait_idle()
     result = drive("127.0.0.1", server.port, requests, args.warmup, args.duration)
     if load.STOP.is_set():
         raise Stopped("signal")

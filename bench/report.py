@@ -75,10 +75,14 @@ def results_section(runs: list, concurrency: int) -> str:
             m = measured[position]
             name = m.name + (" (after)" if position and m.page.kind == "reference" else "")
             ratio = "" if m.page.kind == "reference" else pct(m.ratio)
-            cells.append(f"{m.result.rps:,.1f} | {ms(m.result.median)} | "
-                         f"{ms(m.result.percentile(0.95))} | {ratio}")
+            rps = f"{m.result.rps:,.1f}" if m.result.count else f"< {1 / m.result.duration:.1f}"
+            late = "*" if m.result.count == 0 and m.result.late else ""
+            cells.append(f"{rps} | {ms(m.result.median)}{late} | "
+                         f"{ms(m.result.percentile(0.95))}{late} | {ratio}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
-    note = ("\n\nSign-up and cancellation run as one phase: each client signs its person up "
+    note = ("\n\n\\* No answer came inside the measured window: the latencies are those of "
+            "the requests answered after it (within the grace period)."
+            "\n\nSign-up and cancellation run as one phase: each client signs its person up "
             "for a session to come, gives the place up, and moves on to the next session; each "
             "row counts its own half of the requests.")
     return (f"## {concurrency} concurrent clients\n\n" + "\n".join([head, rule, *rows])
