@@ -17,7 +17,9 @@ def ms(seconds: float) -> str:
 
 
 def pct(ratio: float) -> str:
-    return "-" if math.isnan(ratio) else f"{ratio:.0%}"
+    if math.isnan(ratio):
+        return "-"
+    return f"{ratio:.1%}" if ratio < 0.1 else f"{ratio:.0%}"
 
 
 def render(args, machine: dict, runs: list, seconds: float) -> str:
@@ -153,6 +155,7 @@ def failures_section(runs: list) -> str:
             r = m.result
             if r.failures or r.unfinished:
                 statuses = ", ".join(f"{s}: {n}" for s, n in sorted(r.statuses.items()))
+                statuses = statuses or "none in the window"
                 errors = ", ".join(f"{e}: {n}" for e, n in r.errors.items())
                 lines.append(f"- {run.name}, {m.concurrency} clients, {m.name}: "
                              f"answers {statuses}" + (f"; errors {errors}" if errors else "")

@@ -418,10 +418,13 @@ class Generator:
         self.insert(ChannelRead, reads)
 
     def channels(self, pid: int, networks: dict[int, list[int]]) -> list[tuple]:
+        # Every row with the same keys: an executemany takes its columns from the first.
         rows = [dict(id=self.next_id(Channel), partnership_id=pid, name=GENERAL_NAME,
-                     kind=ChannelKind.GENERAL, topic="Everyone in the partnership"),
+                     kind=ChannelKind.GENERAL, network_id=None,
+                     topic="Everyone in the partnership"),
                 dict(id=self.next_id(Channel), partnership_id=pid, name=STEERING_NAME,
-                     kind=ChannelKind.STEERING, topic="The steering group and leads")]
+                     kind=ChannelKind.STEERING, network_id=None,
+                     topic="The steering group and leads")]
         for k, nid in enumerate(networks):
             rows.append(dict(id=self.next_id(Channel), partnership_id=pid,
                              name=f"Network {k + 1}", kind=ChannelKind.NETWORK, network_id=nid,
