@@ -8,8 +8,13 @@ from tests.clock import FROZEN_NOW
 from tests.conftest import count_queries
 from workspace.models.audits import AgePhase, ArtForm, Priority
 from workspace.models.partnerships import Role
+from workspace.models.progress import UnitStatus
+from workspace.services.accounts import users
 from workspace.services.audits import records
+from workspace.services.catalogue import items
 from workspace.services.chat import messages
+from workspace.services.partnerships import membership
+from workspace.services.progress import tracking
 from workspace.services.steering import actions, meetings
 
 
@@ -65,3 +70,41 @@ def test_list_pages_do_not_run_a_query_per_row(client, auth, hub):
     _add_rows(hub, 3, 9)
     many = {url: count_queries(client, url) for url in urls}
     assert many == few
+
+
+def _add_learners(world, start: int, n: int) -> None:
+    """n more members working towards a qualification, holding one, one part-way."""
+    qualification = items.find_item("QCOUNT") or items.create_item(
+        None, "QCOUNT", title="Counting certificate", is_qualification=True, level=3)
+    units = [items.find_item(f"QCOUNT-U{u}") for u in range(3)]
+    if units[0] is None:
+        units = [items.create_item(None, f"QCOUNT-U{u}", title=f"Unit {u}") for u in range(3)]
+        for unit in units:
+            items.add_component(None, qualification, unit)
+    held = items.find_item("QHELD") or items.create_item(
+        None, "QHELD", title="Held diploma", is_qualification=True, level=4)
+    for i in range(start, start + n):
+        person = make_member(world, f"Learner {i}", f"learner{i}@example.org")
+        enrolment = tracking.enrol(person, qualification, FROZEN_NOW.date())
+        tracking.update_unit(person, enrolment.id, units[i % 3].id, status=UnitStatus.ACHIEVED,
+                             achieved_on=FROZEN_NOW.date())
+        tracking.add_held(person, held, year=2020, evidence_note="")
+
+
+def make_member(world, name: str, email: str):
+    user = users.register_user(email, name, "a long enough password")
+    invitation = membership.create_invitation(world["hub"], world["lead"], Role.MEMBER)
+    membership.accept_invitation(invitation.token, user)
+    return user
+
+
+def test_the_workforce_and_the_leads_dashboard_do_not_run_a_query_per_learner(client, auth,
+                                                                               hub):
+    auth.login(hub["lead"])
+    urls = [f"/p/{hub['hub'].id}/workforce", "/"]
+    _add_learners(hub, 0, 2)
+    for url in urls:
+        client.get(url)
+    few = {url: count_queries(client, url) for url in urls}
+    _add_learners(hub, 2, 7)
+    assert {url: count_queries(client, url) for url in urls} == few

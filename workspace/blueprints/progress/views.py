@@ -55,8 +55,8 @@ def _dashboard(status: int = 200, fragment: str | None = None, evidence_for: int
                "claim_form": PriorLearningForm(formdata=None, prefix="rpl"),
                "enrol_form": EnrolForm(formdata=None, prefix="enrol"),
                "evidence_form": EvidenceForm(formdata=None), **forms}
-    enrolments = [] if fragment and htmx else [
-        tracking.enrolment_progress(e) for e in tracking.list_enrolments(current_user)]
+    enrolments = [] if fragment and htmx else tracking.progress_of_enrolments(
+        tracking.list_enrolments(current_user))
     return render("progress/dashboard.html", fragment, status=status, today=london_today(),
                   profile=tracking.get_profile(current_user), enrolments=enrolments,
                   held=tracking.list_held(current_user), confirm=ConfirmForm(formdata=None),

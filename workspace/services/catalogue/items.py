@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
@@ -381,6 +382,19 @@ def descendants(item_id: int) -> set[int]:
         .cte("tree", recursive=True)
     tree = tree.union(select(Component.child_id).join(tree, Component.parent_id == tree.c.id))
     return set(db.session.scalars(select(tree.c.id)))
+
+
+def descendants_of(item_ids: Iterable[int]) -> dict[int, set[int]]:
+    """`descendants` of many items at once: item -> every item inside it."""
+    roots = list(item_ids)
+    tree = select(Component.parent_id.label("root"), Component.child_id.label("id")).where(
+        Component.parent_id.in_(roots)).cte("tree", recursive=True)
+    tree = tree.union(select(tree.c.root, Component.child_id)
+                      .join(tree, Component.parent_id == tree.c.id))
+    found: dict[int, set[int]] = {root: set() for root in roots}
+    for root, child in db.session.execute(select(tree.c.root, tree.c.id)):
+        found[root].add(child)
+    return found
 
 
 def required_before(item_id: int) -> set[int]:

@@ -606,16 +606,23 @@ def cpd_hours(user: User) -> Decimal:
 def evidence_sessions(user: User, item_ids: Iterable[int]) -> dict[int, list[CpdSession]]:
     """Attended sessions that delivered each of these catalogue items: CPD that counts
     towards a qualification containing them."""
+    found = evidence_sessions_of([user.id], item_ids)
+    return {item_id: found for (_, item_id), found in found.items()}
+
+
+def evidence_sessions_of(user_ids: Iterable[int], item_ids: Iterable[int]
+                         ) -> dict[tuple[int, int], list[CpdSession]]:
+    """`evidence_sessions` for many people at once: (person, item) -> sessions, in order."""
     rows = db.session.execute(
-        select(SessionModule.item_id, CpdSession)
+        select(Booking.user_id, SessionModule.item_id, CpdSession)
         .join(CpdSession, CpdSession.id == SessionModule.session_id)
         .join(Booking, Booking.session_id == CpdSession.id)
-        .where(Booking.user_id == user.id, Booking.attendance == Attendance.ATTENDED,
+        .where(Booking.user_id.in_(list(user_ids)), Booking.attendance == Attendance.ATTENDED,
                SessionModule.item_id.in_(list(item_ids)))
-        .order_by(CpdSession.starts_at))
-    found: dict[int, list[CpdSession]] = {}
-    for item_id, cpd_session in rows:
-        found.setdefault(item_id, []).append(cpd_session)
+        .order_by(CpdSession.starts_at, CpdSession.id))
+    found: dict[tuple[int, int], list[CpdSession]] = {}
+    for user_id, item_id, cpd_session in rows:
+        found.setdefault((user_id, item_id), []).append(cpd_session)
     return found
 
 

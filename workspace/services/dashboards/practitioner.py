@@ -86,6 +86,6 @@ def practitioner_card(user: User, today: date, now: datetime) -> PractitionerCar
         return None
     deadlines = _deadlines(enrolments, today)
     working = [Working(p, next_unit(p), deadlines.get(p.enrolment.id))
-               for p in map(tracking.enrolment_progress, enrolments)]
+               for p in tracking.progress_of_enrolments(enrolments)]
     return PractitionerCard(working, tracking.progression(user, today, now),
                             progress_chart(user, working))

@@ -250,25 +250,60 @@ def decide_claim(partnership_id: int, claim_id: int, verifier: User, verified: b
 
 def credit_sources(user: User, exclude_enrolment: int | None = None) -> dict[int, str]:
     """Item id → why the person already has it (held, achieved elsewhere, prior learning)."""
-    reasons: dict[int, str] = {}
-    for held in list_held(user):
-        reasons.setdefault(held.item_id, "held" + (f" since {held.year}" if held.year else ""))
-        for unit_id in catalogue.descendants(held.item_id):
-            reasons.setdefault(unit_id, f"part of {held.item.title}, which you hold")
+    return _credit_books([user.id])[user.id].reasons(exclude_enrolment)
+
+
+@dataclass
+class _CreditBook:
+    """What a person is credited with, in the order the reasons are preferred: held items
+    (the most recent first) with everything inside them, units achieved on an enrolment, and
+    verified prior learning."""
+
+    held: list[tuple[int, str]] = field(default_factory=list)
+    achieved: list[tuple[int, int, str]] = field(default_factory=list)  # unit, enrolment, on
+    verified: list[int] = field(default_factory=list)
+
+    def reasons(self, exclude_enrolment: int | None = None) -> dict[int, str]:
+        reasons: dict[int, str] = {}
+        for item_id, reason in self.held:
+            reasons.setdefault(item_id, reason)
+        for unit_id, enrolment_id, title in self.achieved:
+            if enrolment_id != exclude_enrolment:
+                reasons.setdefault(unit_id, f"achieved on {title}")
+        for unit_id in self.verified:
+            reasons.setdefault(unit_id, "verified prior learning")
+        return reasons
+
+
+def _credit_books(user_ids: set[int] | list[int]) -> dict[int, _CreditBook]:
+    """Each person's credit book, in four queries however many people."""
+    books = {user_id: _CreditBook() for user_id in user_ids}
+    held = db.session.scalars(
+        select(HeldQualification).options(selectinload(HeldQualification.item))
+        .where(HeldQualification.user_id.in_(list(books)))
+        .order_by(HeldQualification.user_id, HeldQualification.year.desc(),
+                  HeldQualification.id)).all()
+    inside = catalogue.descendants_of({h.item_id for h in held})
+    for h in held:
+        book = books[h.user_id]
+        book.held.append((h.item_id, "held" + (f" since {h.year}" if h.year else "")))
+        book.held += [(unit_id, f"part of {h.item.title}, which you hold")
+                      for unit_id in sorted(inside[h.item_id])]
     achieved = db.session.execute(
-        select(UnitProgress.item_id, CatalogueItem.title)
+        select(Enrolment.user_id, UnitProgress.item_id, Enrolment.id, CatalogueItem.title)
         .join(Enrolment, Enrolment.id == UnitProgress.enrolment_id)
         .join(CatalogueItem, CatalogueItem.id == Enrolment.item_id)
-        .where(Enrolment.user_id == user.id, UnitProgress.status == UnitStatus.ACHIEVED,
-               Enrolment.id != (exclude_enrolment or 0)))
-    for unit_id, title in achieved:
-        reasons.setdefault(unit_id, f"achieved on {title}")
-    verified = db.session.scalars(select(PriorLearningClaim.item_id).where(
-        PriorLearningClaim.user_id == user.id,
-        PriorLearningClaim.state == ClaimState.VERIFIED))
-    for unit_id in verified:
-        reasons.setdefault(unit_id, "verified prior learning")
-    return reasons
+        .where(Enrolment.user_id.in_(list(books)), UnitProgress.status == UnitStatus.ACHIEVED)
+        .order_by(Enrolment.id, UnitProgress.id))
+    for user_id, unit_id, enrolment_id, title in achieved:
+        books[user_id].achieved.append((unit_id, enrolment_id, title))
+    verified = db.session.execute(select(PriorLearningClaim.user_id, PriorLearningClaim.item_id)
+                                  .where(PriorLearningClaim.user_id.in_(list(books)),
+                                         PriorLearningClaim.state == ClaimState.VERIFIED)
+                                  .order_by(PriorLearningClaim.id))
+    for user_id, unit_id in verified:
+        books[user_id].verified.append(unit_id)
+    return books
 
 
 # --- enrolment ----------------------------------------------------------------------------
@@ -372,26 +407,47 @@ class EnrolmentProgress:
 
 
 def enrolment_progress(enrolment: Enrolment) -> EnrolmentProgress:
-    user = db.session.get(User, enrolment.user_id)
-    components = db.session.scalars(
-        select(Component).options(selectinload(Component.child), selectinload(Component.group))
-        .where(Component.parent_id == enrolment.item_id)
-        .order_by(Component.position, Component.id)).all()
-    progress = {p.item_id: p for p in db.session.scalars(select(UnitProgress).where(
-        UnitProgress.enrolment_id == enrolment.id))}
-    credited = credit_sources(user, exclude_enrolment=enrolment.id)
-    evidence = cpd.evidence_sessions(user, [c.child_id for c in components])
+    return progress_of_enrolments([enrolment])[0]
+
+
+def progress_of_enrolments(enrolments: list[Enrolment]) -> list[EnrolmentProgress]:
+    """Each enrolment's progress, in a fixed number of queries however many enrolments and
+    people (the workforce and team pages count a whole partnership's)."""
+    if not enrolments:
+        return []
+    components: dict[int, list[Component]] = {}
+    for c in db.session.scalars(
+            select(Component).options(selectinload(Component.child),
+                                      selectinload(Component.group))
+            .where(Component.parent_id.in_({e.item_id for e in enrolments}))
+            .order_by(Component.position, Component.id)):
+        components.setdefault(c.parent_id, []).append(c)
+    progress: dict[int, dict[int, UnitProgress]] = {}
+    for row in db.session.scalars(select(UnitProgress).where(
+            UnitProgress.enrolment_id.in_([e.id for e in enrolments]))):
+        progress.setdefault(row.enrolment_id, {})[row.item_id] = row
+    people = {e.user_id for e in enrolments}
+    books = _credit_books(people)
+    evidence = cpd.evidence_sessions_of(people, {c.child_id for cs in components.values()
+                                                 for c in cs})
+    return [_progress(e, components.get(e.item_id, []), progress.get(e.id, {}),
+                      books[e.user_id].reasons(exclude_enrolment=e.id), evidence)
+            for e in enrolments]
+
+
+def _progress(enrolment: Enrolment, components: list[Component],
+              progress: dict[int, UnitProgress], credited: dict[int, str],
+              evidence: dict[tuple[int, int], list[CpdSession]]) -> EnrolmentProgress:
     rows = [UnitRow(c, progress.get(c.child_id), credited.get(c.child_id),
-                    evidence.get(c.child_id, [])) for c in components]
+                    evidence.get((enrolment.user_id, c.child_id), [])) for c in components]
     groups: dict[int | None, list[UnitRow]] = {}
     for row in rows:
         if not row.component.mandatory:
             groups.setdefault(row.component.group_id, []).append(row)
-    group_rows = {g.id: g for g in enrolment.item.groups}
     return EnrolmentProgress(
         enrolment=enrolment, mandatory=[r for r in rows if r.component.mandatory],
-        optional=[GroupProgress(group_rows.get(gid), members)
-                  for gid, members in groups.items()])
+        optional=[GroupProgress(members[0].component.group if gid is not None else None,
+                                members) for gid, members in groups.items()])
 
 
 def update_unit(user: User, enrolment_id: int, unit_id: int, *, status: UnitStatus,
@@ -422,7 +478,7 @@ def qualifications_held(user: User) -> set[int]:
     """Qualifications the person holds, or has completed here."""
     held = set(db.session.scalars(select(HeldQualification.item_id).where(
         HeldQualification.user_id == user.id)))
-    held |= {p.enrolment.item_id for p in map(enrolment_progress, list_enrolments(user))
+    held |= {p.enrolment.item_id for p in progress_of_enrolments(list_enrolments(user))
              if p.complete}
     return held
 

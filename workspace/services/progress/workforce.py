@@ -153,18 +153,21 @@ def _records(users: list[User]) -> list[MemberRecord]:
     enrolments = _by_user(db.session.scalars(
         select(Enrolment).options(selectinload(Enrolment.item))
         .where(Enrolment.user_id.in_(ids)).order_by(Enrolment.started_on, Enrolment.id)))
-    records = [_record(u, profiles.get(u.id), held.get(u.id, []), enrolments.get(u.id, []))
+    progress: dict[int, list[tracking.EnrolmentProgress]] = {}
+    for p in tracking.progress_of_enrolments([e for mine in enrolments.values() for e in mine]):
+        progress.setdefault(p.enrolment.user_id, []).append(p)
+    records = [_record(u, profiles.get(u.id), held.get(u.id, []), progress.get(u.id, []))
                for u in users]
     _add_areas(records)
     return records
 
 
 def _record(user: User, profile: PractitionerProfile | None, held: list[HeldQualification],
-            enrolments: list[Enrolment]) -> MemberRecord:
+            progress: list[tracking.EnrolmentProgress]) -> MemberRecord:
     # The same rule as tracking.qualifications_held: held outright, or completed here.
     items = {h.item_id: h.item for h in held}
     open_work = []
-    for p in map(tracking.enrolment_progress, enrolments):
+    for p in progress:
         if p.complete:
             items.setdefault(p.enrolment.item_id, p.enrolment.item)
         elif p.enrolment.item_id not in items:
