@@ -32,8 +32,10 @@ def test_a_teacher_finds_a_hub_and_joins_it(live_server, new_page, make_user, ma
     teacher = new_page(viewport={"width": 375, "height": 800})
     log_in(teacher, live_server, "kim@example.org")
     teacher.get_by_role("link", name="Directory").click()
+    teacher.wait_for_load_state("load")  # htmx binds the search box on load
     teacher.get_by_label("Search by name, place, lead organisation or offer").fill("special")
-    expect(teacher.get_by_text("1 partnership matches “special”.")).to_be_visible()
+    # (up to 30 s: on a busy machine the search answers late)
+    expect(teacher.get_by_text("1 partnership matches “special”.")).to_be_visible(timeout=30_000)
     teacher.get_by_role("link", name="North East SEND Music Network").click()
     expect(teacher.get_by_text("Member organisations: School")).to_be_visible()
     teacher.get_by_label("A message to its leads (optional)").fill(
