@@ -52,6 +52,9 @@ class CatalogueItem(db.Model):
         Index("ix_catalogue_item_is_qualification_title", "is_qualification", "title"),
         Index("ix_catalogue_item_item_type_title", "item_type", "title"),
         Index("ix_catalogue_item_accrediting_body_title", "accrediting_body", "title"),
+        # The editor's dashboard counts qualifications by level and status from this alone.
+        Index("ix_catalogue_item_is_qualification_level_status", "is_qualification", "level",
+              "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

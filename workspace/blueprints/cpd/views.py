@@ -93,13 +93,11 @@ def network(partnership, network_id: int):
     net = partnership_service.get_owned(Network, partnership, network_id)
     now = utcnow()
     sessions = cpd.list_sessions(partnership, network=net, since=now)
-    series_ids = {row.session.series_id for row in sessions if row.session.series_id}
     return render("cpd/network.html", partnership=partnership, network=net,
                   sessions=sessions, members=cpd.network_members(net),
                   is_member=cpd.is_network_member(net, current_user),
                   may_run=_may_run(net), confirm=ConfirmForm(),
-                  series=[partnership_service.get_owned(SessionSeries, partnership, i)
-                          for i in sorted(series_ids)])
+                  series=cpd.series_of(partnership, sessions))
 
 
 @bp.post("/p/<int:partnership_id>/cpd/networks/<int:network_id>/join")

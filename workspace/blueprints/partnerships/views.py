@@ -57,7 +57,8 @@ def create():
 def overview(partnership):
     session["partnership_id"] = partnership.id
     return render("partnerships/overview.html", partnership=partnership,
-                  members=service.list_members(partnership),
+                  members=service.list_members(partnership, limit=8),
+                  member_count=service.count_members(partnership),
                   organisations=service.list_organisations(partnership),
                   my_actions=actions.open_actions_of(partnership, current_user),
                   today=london_today())

@@ -66,8 +66,12 @@ def get_item(item_id: int) -> CatalogueItem:
 
 
 def find_item(stable_id: str) -> CatalogueItem | None:
+    """The item of this stable ID, in any letter case: exactly as typed through the unique
+    index first, then by a case-blind scan (which reads the whole table)."""
+    wanted = stable_id.strip()
     return db.session.scalar(select(CatalogueItem).where(
-        func.lower(CatalogueItem.stable_id) == stable_id.strip().lower()))
+        CatalogueItem.stable_id == wanted)) or db.session.scalar(select(CatalogueItem).where(
+            func.lower(CatalogueItem.stable_id) == wanted.lower()))
 
 
 def list_areas() -> list[CommonCoreArea]:

@@ -338,6 +338,15 @@ def list_sessions(partnership: Partnership, *, network: Network | None = None,
     return [SessionRow(s, b, w) for s, b, w in db.session.execute(stmt)]
 
 
+def series_of(partnership: Partnership, rows: list[SessionRow]) -> list[SessionSeries]:
+    """The partnership's series these sessions belong to, in the order they were made, in one
+    query however many."""
+    ids = {row.session.series_id for row in rows if row.session.series_id}
+    return list(db.session.scalars(select(SessionSeries).where(
+        SessionSeries.id.in_(ids), SessionSeries.partnership_id == partnership.id)
+        .order_by(SessionSeries.id))) if ids else []
+
+
 def _upcoming_open(now: datetime, *conditions) -> list[SessionRow]:
     """Upcoming scheduled sessions meeting `conditions`, none of a suspended partnership."""
     booked, waiting = _counts()

@@ -85,7 +85,7 @@ def practitioner_card(user: User, today: date, now: datetime) -> PractitionerCar
     if not enrolments:
         return None
     deadlines = _deadlines(enrolments, today)
-    working = [Working(p, next_unit(p), deadlines.get(p.enrolment.id))
-               for p in tracking.progress_of_enrolments(enrolments)]
-    return PractitionerCard(working, tracking.progression(user, today, now),
+    progress = tracking.progress_of_enrolments(enrolments)
+    working = [Working(p, next_unit(p), deadlines.get(p.enrolment.id)) for p in progress]
+    return PractitionerCard(working, tracking.progression(user, today, now, progress),
                             progress_chart(user, working))

@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import String, case, select
+from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from workspace.clock import utcnow
@@ -98,11 +98,17 @@ _ROLE_ORDER = case({"lead": 0, "steering": 1, "member": 2},
                    value=Membership.__table__.c.role.cast(String))
 
 
-def list_members(partnership: Partnership) -> list[Membership]:
+def list_members(partnership: Partnership, limit: int | None = None) -> list[Membership]:
+    """Its members, leads first, then by name; the first `limit` of them if given."""
     return list(db.session.scalars(
         select(Membership).join(Membership.user).options(contains_eager(Membership.user))
         .where(Membership.partnership_id == partnership.id)
-        .order_by(_ROLE_ORDER, User.name)))
+        .order_by(_ROLE_ORDER, User.name).limit(limit)))
+
+
+def count_members(partnership: Partnership) -> int:
+    return db.session.scalar(select(func.count(Membership.id)).where(
+        Membership.partnership_id == partnership.id))
 
 
 def _log(partnership: Partnership, event: LogEvent, subject: User, actor: User,

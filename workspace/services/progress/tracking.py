@@ -278,8 +278,10 @@ class _CreditBook:
 def _credit_books(user_ids: set[int] | list[int]) -> dict[int, _CreditBook]:
     """Each person's credit book, in four queries however many people."""
     books = {user_id: _CreditBook() for user_id in user_ids}
-    held = db.session.scalars(
-        select(HeldQualification).options(selectinload(HeldQualification.item))
+    held = db.session.execute(
+        select(HeldQualification.user_id, HeldQualification.item_id, HeldQualification.year,
+               CatalogueItem.title)
+        .join(CatalogueItem, CatalogueItem.id == HeldQualification.item_id)
         .where(HeldQualification.user_id.in_(list(books)))
         .order_by(HeldQualification.user_id, HeldQualification.year.desc(),
                   HeldQualification.id)).all()
@@ -287,7 +289,7 @@ def _credit_books(user_ids: set[int] | list[int]) -> dict[int, _CreditBook]:
     for h in held:
         book = books[h.user_id]
         book.held.append((h.item_id, "held" + (f" since {h.year}" if h.year else "")))
-        book.held += [(unit_id, f"part of {h.item.title}, which you hold")
+        book.held += [(unit_id, f"part of {h.title}, which you hold")
                       for unit_id in sorted(inside[h.item_id])]
     achieved = db.session.execute(
         select(Enrolment.user_id, UnitProgress.item_id, Enrolment.id, CatalogueItem.title)
@@ -474,13 +476,15 @@ def update_unit(user: User, enrolment_id: int, unit_id: int, *, status: UnitStat
 # --- progression --------------------------------------------------------------------------
 
 
-def qualifications_held(user: User) -> set[int]:
-    """Qualifications the person holds, or has completed here."""
+def qualifications_held(user: User, progress: list[EnrolmentProgress] | None = None
+                        ) -> set[int]:
+    """Qualifications the person holds, or has completed here (`progress`: that of all their
+    enrolments, when the caller has it already)."""
     held = set(db.session.scalars(select(HeldQualification.item_id).where(
         HeldQualification.user_id == user.id)))
-    held |= {p.enrolment.item_id for p in progress_of_enrolments(list_enrolments(user))
-             if p.complete}
-    return held
+    if progress is None:
+        progress = progress_of_enrolments(list_enrolments(user))
+    return held | {p.enrolment.item_id for p in progress if p.complete}
 
 
 def prerequisites_met(item_ids: set[int], held: set[int]) -> set[int]:
@@ -513,9 +517,13 @@ def _current_qualifications(stmt, today: date, limit: int = 20) -> list[Catalogu
         .order_by(CatalogueItem.level, CatalogueItem.title).limit(limit)))
 
 
-def progression(user: User, today: date, now: datetime) -> Progression:
-    held = qualifications_held(user)
-    enrolled = {e.item_id for e in list_enrolments(user)}
+def progression(user: User, today: date, now: datetime,
+                progress: list[EnrolmentProgress] | None = None) -> Progression:
+    """`progress`: that of all the person's enrolments, when the caller has it already."""
+    if progress is None:
+        progress = progress_of_enrolments(list_enrolments(user))
+    held = qualifications_held(user, progress)
+    enrolled = {p.enrolment.item_id for p in progress}
     have = held | enrolled
     leads = set(db.session.scalars(select(Prerequisite.item_id).where(
         Prerequisite.required_id.in_(held or {0}))))
@@ -533,7 +541,7 @@ def progression(user: User, today: date, now: datetime) -> Progression:
             select(CatalogueItem).where(CatalogueItem.id.in_(open_items)), today)
         if highest is not None:
             next_level = [i for i in for_role if i.level == highest + 1]
-    areas, coverage = catalogue.list_areas(), record_coverage(user)
+    areas, coverage = catalogue.list_areas(), record_coverage(user, held)
     missing = [a for a in areas if coverage.state(a.number) is AreaState.NOT_COVERED]
     return Progression(next_steps, for_role, next_level, highest, areas_missing=missing,
                        areas_not_judged=[a for a in areas
@@ -541,12 +549,13 @@ def progression(user: User, today: date, now: datetime) -> Progression:
                        sessions=sessions_filling(user, {a.id for a in missing}, now))
 
 
-def record_coverage(user: User) -> Coverage:
+def record_coverage(user: User, held: set[int] | None = None) -> Coverage:
     """What the person's record says of the six areas: what they hold or achieved (with
     everything inside it) and the CPD sessions they attended, taken together by the rule of
     catalogue.coverage. An area nothing covers is not covered only when every item judges so;
-    with nothing in the record, every area is not covered."""
-    items = set(credit_sources(user)) | qualifications_held(user)
+    with nothing in the record, every area is not covered. `held`: qualifications_held(user),
+    when the caller has it already."""
+    items = set(credit_sources(user)) | (qualifications_held(user) if held is None else held)
     attended = [entry.session.id for entry in cpd.attended_sessions(user)]
     numbers = db.session.scalars(
         select(CommonCoreArea.number).join(SessionArea, SessionArea.area_id == CommonCoreArea.id)
