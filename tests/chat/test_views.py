@@ -1,6 +1,7 @@
 """The chat pages and their htmx fragments: channels, the composer, threads, edits, search."""
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from tests.chat.core_world import make_world
@@ -249,3 +250,21 @@ def test_marking_a_channel_read_needs_a_channel_the_member_may_read(client, auth
     auth.login(world.ann)
     response = client.post(f"/p/{world.hub.id}/chat/channels/{steering.id}/read", headers=HTMX)
     assert response.status_code == 403
+
+
+def test_a_messages_controls_point_at_their_routes(client, auth, world, app):
+    """The message template builds its five addresses from its link: each is the route's."""
+    root = messages.post_message(world.general, world.lead, "Addresses")
+    messages.edit_message(root, world.lead, "Addresses, edited")
+    auth.login(world.lead)
+    page = _text(client.get(f"/p/{world.hub.id}/chat/channels/{world.general.id}"))
+    with app.test_request_context():
+        wanted = {name: url_for(f"chat.{name}", partnership_id=world.hub.id, message_id=root.id)
+                  for name in ("message_link", "thread", "edit", "delete", "history")}
+    assert f'href="{wanted["message_link"]}"' in page
+    assert f'hx-get="{wanted["thread"]}"' in page
+    assert f'hx-get="{wanted["edit"]}"' in page
+    assert f'hx-post="{wanted["delete"]}"' in page
+    assert f'href="{wanted["history"]}"' in page
+    for url, status in ((wanted["thread"], 200), (wanted["history"], 200)):
+        assert client.get(url, headers=HTMX).status_code == status

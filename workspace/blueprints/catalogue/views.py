@@ -38,10 +38,9 @@ def _search_form() -> SearchForm:
     form.body.choices = [SelectChoice("", "Any accrediting body")] + [
         SelectChoice(b) for b in service.distinct_values(CatalogueItem.accrediting_body)]
     form.role.choices = [SelectChoice("", "Any role")] + [
-        SelectChoice(str(r.id), r.name) for r in service.list_roles()]
+        SelectChoice(str(i), name) for i, name in service.role_names()]
     form.cluster.choices = [SelectChoice("", "Any cluster")] + [
-        SelectChoice(str(c.id), f"{c.name} ({c.cluster_set.name})")
-        for c in service.list_clusters()]
+        SelectChoice(str(i), name) for i, name in service.cluster_names()]
     form.area.choices = [SelectChoice("", "Any Common Core area")] + [
         SelectChoice(str(a.id), f"{a.number}. {a.title}") for a in service.list_areas()]
     return form

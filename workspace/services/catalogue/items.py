@@ -36,6 +36,7 @@ from workspace.models import (
     CatalogueItem,
     Cluster,
     ClusterRole,
+    ClusterSet,
     CommonCoreArea,
     Component,
     ComponentGroup,
@@ -80,6 +81,21 @@ def list_areas() -> list[CommonCoreArea]:
 
 def list_roles() -> list[JobRole]:
     return list(db.session.scalars(select(JobRole).order_by(JobRole.name)))
+
+
+def role_names() -> list[tuple[int, str]]:
+    """(id, name) of every job role, by name: the filter lists' choices, without loading
+    each role."""
+    return [tuple(row) for row in db.session.execute(
+        select(JobRole.id, JobRole.name).order_by(JobRole.name))]
+
+
+def cluster_names() -> list[tuple[int, str]]:
+    """(id, "name (its set)") of every cluster, in list_clusters' order."""
+    return [(cid, f"{name} ({set_name})") for cid, name, set_name in db.session.execute(
+        select(Cluster.id, Cluster.name, ClusterSet.name)
+        .join(ClusterSet, ClusterSet.id == Cluster.cluster_set_id)
+        .order_by(Cluster.cluster_set_id, Cluster.position))]
 
 
 def list_clusters() -> list[Cluster]:
@@ -765,7 +781,7 @@ def _set_links(actor, item, model, column, wanted: set[int], names: dict[int, st
 
 
 def set_roles(actor: User | None, item: CatalogueItem, role_ids: set[int]) -> None:
-    names = {r.id: r.name for r in list_roles()}
+    names = dict(role_names())
     unknown = role_ids - names.keys()
     if unknown:
         raise DomainError("Choose roles from the catalogue's list.", field="roles")
