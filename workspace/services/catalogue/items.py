@@ -404,15 +404,20 @@ def descendants(item_id: int) -> set[int]:
     return set(db.session.scalars(select(tree.c.id)))
 
 
-def descendants_of(item_ids: Iterable[int]) -> dict[int, set[int]]:
-    """`descendants` of many items at once: item -> every item inside it."""
+def descendants_of(item_ids: Iterable[int], among: set[int] | None = None
+                   ) -> dict[int, set[int]]:
+    """`descendants` of many items at once: item -> every item inside it (only those `among`
+    these ids, if given)."""
     roots = list(item_ids)
     tree = select(Component.parent_id.label("root"), Component.child_id.label("id")).where(
         Component.parent_id.in_(roots)).cte("tree", recursive=True)
     tree = tree.union(select(tree.c.root, Component.child_id)
                       .join(tree, Component.parent_id == tree.c.id))
     found: dict[int, set[int]] = {root: set() for root in roots}
-    for root, child in db.session.execute(select(tree.c.root, tree.c.id)):
+    stmt = select(tree.c.root, tree.c.id)
+    if among is not None:
+        stmt = stmt.where(tree.c.id.in_(among))
+    for root, child in db.session.execute(stmt):
         found[root].add(child)
     return found
 

@@ -275,8 +275,11 @@ class _CreditBook:
         return reasons
 
 
-def _credit_books(user_ids: set[int] | list[int]) -> dict[int, _CreditBook]:
-    """Each person's credit book, in four queries however many people."""
+def _credit_books(user_ids: set[int] | list[int], units: set[int] | None = None
+                  ) -> dict[int, _CreditBook]:
+    """Each person's credit book, in four queries however many people. `units`: the only
+    items inside held qualifications that the caller asks about (a held qualification may hold
+    dozens of units; progress asks only about its enrolments' own)."""
     books = {user_id: _CreditBook() for user_id in user_ids}
     held = db.session.execute(
         select(HeldQualification.user_id, HeldQualification.item_id, HeldQualification.year,
@@ -285,7 +288,7 @@ def _credit_books(user_ids: set[int] | list[int]) -> dict[int, _CreditBook]:
         .where(HeldQualification.user_id.in_(list(books)))
         .order_by(HeldQualification.user_id, HeldQualification.year.desc(),
                   HeldQualification.id)).all()
-    inside = catalogue.descendants_of({h.item_id for h in held})
+    inside = catalogue.descendants_of({h.item_id for h in held}, among=units)
     for h in held:
         book = books[h.user_id]
         book.held.append((h.item_id, "held" + (f" since {h.year}" if h.year else "")))
@@ -333,9 +336,25 @@ def list_enrolments(user: User) -> list[Enrolment]:
         .where(Enrolment.user_id == user.id).order_by(Enrolment.started_on)))
 
 
+@dataclass(frozen=True)
+class Part:
+    """A component of a qualification as progress reads it: which unit, mandatory or in which
+    optional group (read as rows, the unit and the group as objects: a partnership's
+    enrolments hold hundreds of components)."""
+
+    child: CatalogueItem
+    mandatory: bool
+    group_id: int | None
+    group: ComponentGroup | None
+
+    @property
+    def child_id(self) -> int:
+        return self.child.id
+
+
 @dataclass
 class UnitRow:
-    component: Component
+    component: Part
     progress: UnitProgress | None
     credited: str | None  # why it counts already, from elsewhere
     evidence_sessions: list[CpdSession]
@@ -417,27 +436,40 @@ def progress_of_enrolments(enrolments: list[Enrolment]) -> list[EnrolmentProgres
     people (the workforce and team pages count a whole partnership's)."""
     if not enrolments:
         return []
-    components: dict[int, list[Component]] = {}
-    for c in db.session.scalars(
-            select(Component).options(selectinload(Component.child),
-                                      selectinload(Component.group))
-            .where(Component.parent_id.in_({e.item_id for e in enrolments}))
-            .order_by(Component.position, Component.id)):
-        components.setdefault(c.parent_id, []).append(c)
+    components = _parts_of({e.item_id for e in enrolments})
     progress: dict[int, dict[int, UnitProgress]] = {}
     for row in db.session.scalars(select(UnitProgress).where(
             UnitProgress.enrolment_id.in_([e.id for e in enrolments]))):
         progress.setdefault(row.enrolment_id, {})[row.item_id] = row
     people = {e.user_id for e in enrolments}
-    books = _credit_books(people)
-    evidence = cpd.evidence_sessions_of(people, {c.child_id for cs in components.values()
-                                                 for c in cs})
+    unit_ids = {c.child_id for cs in components.values() for c in cs}
+    books = _credit_books(people, unit_ids)
+    evidence = cpd.evidence_sessions_of(people, unit_ids)
     return [_progress(e, components.get(e.item_id, []), progress.get(e.id, {}),
                       books[e.user_id].reasons(exclude_enrolment=e.id), evidence)
             for e in enrolments]
 
 
-def _progress(enrolment: Enrolment, components: list[Component],
+def _parts_of(item_ids: set[int]) -> dict[int, list[Part]]:
+    """Each item's components in their order, in three queries however many."""
+    rows = db.session.execute(
+        select(Component.parent_id, Component.child_id, Component.mandatory,
+               Component.group_id).where(Component.parent_id.in_(item_ids))
+        .order_by(Component.position, Component.id)).all()
+    if not rows:
+        return {}
+    units = {i.id: i for i in catalogue.items_by_ids({r.child_id for r in rows})}
+    group_ids = {r.group_id for r in rows if r.group_id is not None}
+    groups = {g.id: g for g in db.session.scalars(
+        select(ComponentGroup).where(ComponentGroup.id.in_(group_ids)))} if group_ids else {}
+    parts: dict[int, list[Part]] = {}
+    for r in rows:
+        parts.setdefault(r.parent_id, []).append(
+            Part(units[r.child_id], r.mandatory, r.group_id, groups.get(r.group_id)))
+    return parts
+
+
+def _progress(enrolment: Enrolment, components: list[Part],
               progress: dict[int, UnitProgress], credited: dict[int, str],
               evidence: dict[tuple[int, int], list[CpdSession]]) -> EnrolmentProgress:
     rows = [UnitRow(c, progress.get(c.child_id), credited.get(c.child_id),
