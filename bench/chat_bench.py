@@ -443,8 +443,9 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=200, help="SSE clients (200)")
-    parser.add_argument("--viewers", type=int, default=20,
-                        help="members the clients are logged in as, in turn (20)")
+    parser.add_argument("--viewers", type=int, default=40,
+                        help="members the clients are logged in as, in turn (40: the app "
+                             "opens at most CHAT_STREAMS_PER_PERSON, 8, streams a person)")
     parser.add_argument("--messages", type=int, default=40,
                         help="messages posted one at a time for latency (40)")
     parser.add_argument("--interval", type=float, default=0.25,
@@ -454,7 +455,9 @@ def main() -> None:
     parser.add_argument("--post-seconds", type=float, default=10,
                         help="how long they post (10)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument("--threads", type=int, default=64, help="threads a worker (64)")
+    parser.add_argument("--threads", type=int, default=80,
+                        help="threads a worker (80: gunicorn.conf.py keeps a quarter of them "
+                             "for pages, so 4 x 60 streams hold the 200 clients)")
     parser.add_argument("--stream-seconds", type=int, default=0,
                         help="CHAT_STREAM_SECONDS for the server (default: the app's)")
     parser.add_argument("--postgresql-url", default=os.environ.get("BENCH_POSTGRESQL_URL",
@@ -466,6 +469,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     args.after = 0
+    streams = args.workers * (args.threads - max(8, args.threads // 4))
+    if streams < args.clients or -(-args.clients // args.viewers) > 8:
+        print(f"Warning: {args.workers} workers x {args.threads} threads hold {streams} streams "
+              f"and {args.viewers} viewers at most {args.viewers * 8}: streams past that are "
+              "refused (503 or 429) and retry, which the figures then include.")
 
     print(f"Machine: {machine()}")
     print(f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -250,7 +250,8 @@ def _frames_until(viewer: Viewer, open_channel: int | None, after: int | None,
         if events:
             cursor = events[-1].id  # past the events this viewer does not get, too
         _release()
-        yield from out
+        if out:  # one write for all that arrived together
+            yield "".join(out)
         remaining = deadline - monotonic()
         if remaining <= 0:
             break
