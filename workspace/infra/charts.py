@@ -9,6 +9,7 @@ table of the same figures for anyone who cannot see the picture.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 LABEL_MAX = 40  # characters of a label drawn in the picture (the table has it whole)
 DRAWN = 75  # percent of the width a full bar takes: the rest holds the figure printed after it
@@ -64,9 +65,14 @@ class Chart:
     bars: tuple[Bar, ...]
     summary: str = ""  # a sentence under the caption, e.g. a total
 
-    @property
+    @cached_property
     def shared_scale(self) -> Number:
+        """Every bar's length unit (worked out once: each bar's placing asks it)."""
         return max([b.total for b in self.bars if b.scale is None] or [0]) or 1
+
+    @cached_property
+    def has_notes(self) -> bool:
+        return any(b.note for b in self.bars)
 
     def placed(self, bar: Bar) -> list[Placed]:
         scale = bar.scale or self.shared_scale

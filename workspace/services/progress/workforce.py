@@ -11,6 +11,7 @@ hidden one away, and every count over zero carries the cell key noise of members
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
@@ -56,7 +57,7 @@ MINIMUM_GROUP = disclosure.MINIMUM_THRESHOLD  # members a shown count must hold
 
 def count_of(records: list["MemberRecord"]) -> disclosure.Figure:
     """How many these members are, as it may be published."""
-    return disclosure.figure([disclosure.person(r.user.id) for r in records], MINIMUM_GROUP)
+    return disclosure.figure([r.entry for r in records], MINIMUM_GROUP)
 
 
 def _order(figure: disclosure.Figure) -> int:
@@ -99,6 +100,11 @@ class MemberRecord:
     job_role: JobRole | None = None
     # whether the people linked to the person's organisation may see it (team plans)
     shared_with_organisation: bool = False
+
+    @cached_property
+    def entry(self) -> disclosure.Entry:
+        """The member's part in a count (their key drawn once, whatever counts they are in)."""
+        return disclosure.person(self.user.id)
 
     @property
     def highest_level(self) -> int | None:
