@@ -14,7 +14,6 @@ from workspace.models import (
     Basis,
     CatalogueItem,
     CommonCoreArea,
-    Component,
     CpdSession,
     ItemRole,
     JobRole,
@@ -23,6 +22,7 @@ from workspace.models import (
     User,
 )
 from workspace.models.cpd import SessionStatus
+from workspace.services.catalogue import items as catalogue
 from workspace.services.catalogue.coverage import AreaState, Coverage, coverage_of
 
 
@@ -31,7 +31,7 @@ class RoleStep:
     item: CatalogueItem
     role: JobRole
     basis: Basis
-    units: list[Component] = field(default_factory=list)
+    units: list[catalogue.Part] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
     sessions: list[CpdSession] = field(default_factory=list)
 
@@ -46,17 +46,6 @@ class RoleStep:
 
     def not_judged(self, areas: list[CommonCoreArea]) -> list[CommonCoreArea]:
         return [a for a in areas if self.coverage.state(a.number) is AreaState.NOT_JUDGED]
-
-
-def units_of(item_ids: list[int]) -> dict[int, list[Component]]:
-    """Each item's components in their order, the child loaded, in one query."""
-    found: dict[int, list[Component]] = {i: [] for i in item_ids}
-    for component in db.session.scalars(
-            select(Component).options(selectinload(Component.child))
-            .where(Component.parent_id.in_(item_ids or [0]))
-            .order_by(Component.parent_id, Component.position, Component.id)):
-        found[component.parent_id].append(component)
-    return found
 
 
 def _sessions(user: User, unit_ids: set[int], now: datetime) -> dict[int, list[CpdSession]]:
@@ -83,7 +72,7 @@ def role_steps(user: User, role: JobRole, items: list[CatalogueItem],
     ids = [i.id for i in items]
     bases = dict(db.session.execute(select(ItemRole.item_id, ItemRole.basis).where(
         ItemRole.job_role_id == role.id, ItemRole.item_id.in_(ids or [0]))).all())
-    units, coverage = units_of(ids), coverage_of(ids)
+    units, coverage = catalogue.parts_of(ids), coverage_of(ids)
     sessions = _sessions(user, {c.child_id for parts in units.values() for c in parts}, now)
     steps = []
     for item in items:

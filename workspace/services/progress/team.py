@@ -49,7 +49,6 @@ from workspace.services.catalogue import roles as catalogue_roles
 from workspace.services.catalogue.coverage import AreaState, Coverage, combine, coverage_of
 from workspace.services.partnerships.membership import get_owned
 from workspace.services.progress import tracking, workforce
-from workspace.services.progress.role_steps import units_of
 from workspace.services.progress.workforce import MemberRecord
 
 
@@ -326,7 +325,7 @@ def _add_fillers(partnership_id: int, roles: list[RolePlan], areas: list[AreaPla
     """Each role's units and the upcoming sessions that deliver one of its qualifications or
     their units; for each gap, the units of the roles calling for it that cover it, and the
     sessions that deliver one of them or cover the area."""
-    units = units_of(list({q.item.id for r in roles for q in r.qualifications}))
+    units = catalogue.parts_of(list({q.item.id for r in roles for q in r.qualifications}))
     for role in roles:
         role.units = _options([q.item for q in role.qualifications], units)
     coverage = coverage_of(o.unit.id for r in roles for o in r.units)
@@ -447,7 +446,8 @@ def team_move(plan: TeamPlan, source: JobRole | None, target: JobRole,
     today = london_today(now)
     options = [c for c in side.called if c.item.effective_status(today) is ItemStatus.CURRENT]
     lacking = {a.number for p in people for a in p.missing}
-    unit_options = _options([c.item for c in options], units_of([c.item.id for c in options]))
+    unit_options = _options([c.item for c in options],
+                            catalogue.parts_of([c.item.id for c in options]))
     coverage = coverage_of(o.unit.id for o in unit_options)
     units = [o for o in unit_options
              if any(coverage[o.unit.id].state(n) is AreaState.COVERED for n in lacking)]

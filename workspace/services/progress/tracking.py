@@ -336,25 +336,9 @@ def list_enrolments(user: User) -> list[Enrolment]:
         .where(Enrolment.user_id == user.id).order_by(Enrolment.started_on)))
 
 
-@dataclass(frozen=True)
-class Part:
-    """A component of a qualification as progress reads it: which unit, mandatory or in which
-    optional group (read as rows, the unit and the group as objects: a partnership's
-    enrolments hold hundreds of components)."""
-
-    child: CatalogueItem
-    mandatory: bool
-    group_id: int | None
-    group: ComponentGroup | None
-
-    @property
-    def child_id(self) -> int:
-        return self.child.id
-
-
 @dataclass
 class UnitRow:
-    component: Part
+    component: catalogue.Part
     progress: UnitProgress | None
     credited: str | None  # why it counts already, from elsewhere
     evidence_sessions: list[CpdSession]
@@ -436,7 +420,7 @@ def progress_of_enrolments(enrolments: list[Enrolment]) -> list[EnrolmentProgres
     people (the workforce and team pages count a whole partnership's)."""
     if not enrolments:
         return []
-    components = _parts_of({e.item_id for e in enrolments})
+    components = catalogue.parts_of({e.item_id for e in enrolments})
     progress: dict[int, dict[int, UnitProgress]] = {}
     for row in db.session.scalars(select(UnitProgress).where(
             UnitProgress.enrolment_id.in_([e.id for e in enrolments]))):
@@ -450,26 +434,7 @@ def progress_of_enrolments(enrolments: list[Enrolment]) -> list[EnrolmentProgres
             for e in enrolments]
 
 
-def _parts_of(item_ids: set[int]) -> dict[int, list[Part]]:
-    """Each item's components in their order, in three queries however many."""
-    rows = db.session.execute(
-        select(Component.parent_id, Component.child_id, Component.mandatory,
-               Component.group_id).where(Component.parent_id.in_(item_ids))
-        .order_by(Component.position, Component.id)).all()
-    if not rows:
-        return {}
-    units = {i.id: i for i in catalogue.items_by_ids({r.child_id for r in rows})}
-    group_ids = {r.group_id for r in rows if r.group_id is not None}
-    groups = {g.id: g for g in db.session.scalars(
-        select(ComponentGroup).where(ComponentGroup.id.in_(group_ids)))} if group_ids else {}
-    parts: dict[int, list[Part]] = {}
-    for r in rows:
-        parts.setdefault(r.parent_id, []).append(
-            Part(units[r.child_id], r.mandatory, r.group_id, groups.get(r.group_id)))
-    return parts
-
-
-def _progress(enrolment: Enrolment, components: list[Part],
+def _progress(enrolment: Enrolment, components: list[catalogue.Part],
               progress: dict[int, UnitProgress], credited: dict[int, str],
               evidence: dict[tuple[int, int], list[CpdSession]]) -> EnrolmentProgress:
     rows = [UnitRow(c, progress.get(c.child_id), credited.get(c.child_id),
