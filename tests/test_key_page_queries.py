@@ -30,7 +30,7 @@ from workspace.services.progress import tracking
 # Queries per page as counted today. Raise one only knowingly: a change that adds a query to a
 # key page must say so here.
 CEILINGS = {
-    "/ (teacher)": 15,
+    "/ (teacher)": 16,  # its networks' unread counts read the read markers first
     "/ (practitioner)": 39,
     "/ (catalogue editor)": 10,
     "/catalogue/?q=": 10,

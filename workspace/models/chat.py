@@ -57,6 +57,9 @@ class Message(db.Model):
     __table_args__ = (
         UniqueConstraint("partnership_id", "subject_kind", "subject_key"),
         Index("ix_message_channel_parent_id", "channel_id", "parent_id", "id"),
+        # Unread counts: a channel's messages after a read marker, from the index alone.
+        Index("ix_message_channel_id_author_deleted", "channel_id", "id", "author_id",
+              "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ Every change that people watching a channel should see goes into the event log t
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -359,14 +359,17 @@ def unread_counts(channels: list[Channel], user: User) -> dict[int, int]:
     """Messages by others, not deleted, after the person's read marker, per channel id."""
     if not channels:
         return {}
-    marker = ChannelRead
+    ids = [c.id for c in channels]
+    markers = dict(db.session.execute(
+        select(ChannelRead.channel_id, ChannelRead.last_read_message_id)
+        .where(ChannelRead.user_id == user.id, ChannelRead.channel_id.in_(ids))).all())
+    # Each channel's own range, with its marker as a bound: the index walks only the
+    # messages after it (joined to the markers, the database read every message).
+    after_marker = or_(*[and_(Message.channel_id == i, Message.id > (markers.get(i) or 0))
+                         for i in ids])
     rows = db.session.execute(
         select(Message.channel_id, func.count(Message.id))
-        .outerjoin(marker, and_(marker.channel_id == Message.channel_id,
-                                marker.user_id == user.id))
-        .where(Message.channel_id.in_([c.id for c in channels]),
-               Message.id > func.coalesce(marker.last_read_message_id, 0),
-               Message.author_id != user.id, Message.deleted_at.is_(None))
+        .where(after_marker, Message.author_id != user.id, Message.deleted_at.is_(None))
         .group_by(Message.channel_id))
     counts = {c.id: 0 for c in channels}
     counts.update({channel_id: count for channel_id, count in rows})
