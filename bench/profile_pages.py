@@ -23,7 +23,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 
 sys.path.insert(0, os.path.dirname(__file__))
 import load_bench  # noqa: E402
@@ -76,15 +76,15 @@ def main(argv) -> int:
 
     engine = create_engine(normalise_database_url(url))
     with engine.connect() as connection:
-        partnerships = connection.exec_driver_sql("SELECT count(*) FROM partnership").scalar()
+        partnerships = connection.execute(text("SELECT count(*) FROM partnership")).scalar()
         people = {kind: load_bench.find_people(connection,
                                                load_bench.pool_emails(kind, 1, partnerships))
                   for kind in ("lead", "teacher", "practitioner", "editor")}
         for person in [p for group in people.values() for p in group]:
             load_bench.fill_in(connection, person, datetime.now(UTC))
-        qualifications = list(connection.exec_driver_sql(
+        qualifications = list(connection.execute(text(
             "SELECT id FROM catalogue_item WHERE is_qualification AND stable_id LIKE 'SYN-%' "
-            "ORDER BY id LIMIT 50").scalars())
+            "ORDER BY id LIMIT 50")).scalars())
     engine.dispose()
     pools = load_bench.Pools(qualifications=qualifications, **people)
 

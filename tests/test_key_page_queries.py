@@ -31,7 +31,7 @@ from workspace.services.progress import tracking
 # key page must say so here.
 CEILINGS = {
     "/ (teacher)": 16,  # its networks' unread counts read the read markers first
-    "/ (practitioner)": 39,
+    "/ (practitioner)": 35,
     "/ (catalogue editor)": 10,
     "/catalogue/?q=": 10,
     "/catalogue/items/<id>": 19,
@@ -41,7 +41,7 @@ CEILINGS = {
     "/p/<id>/cpd/sessions/<id>": 14,
     "/p/<id>/cpd/sessions/<id> (lead)": 14,
     "/me/progress": 20,
-    "/me/next-steps": 42,
+    "/me/next-steps": 38,
 }
 
 TODAY = FROZEN_NOW.date()

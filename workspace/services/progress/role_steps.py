@@ -50,14 +50,17 @@ class RoleStep:
 
 def _sessions(user: User, unit_ids: set[int], now: datetime) -> dict[int, list[CpdSession]]:
     """Upcoming sessions in the person's partnerships, by the unit they deliver."""
-    partnerships = select(Membership.partnership_id).where(Membership.user_id == user.id)
     by_unit: dict[int, list[CpdSession]] = {}
+    # Joined to the person's memberships, the database starts from their partnerships'
+    # sessions; asked `partnership_id IN (...)` beside many units, SQLite walked every
+    # upcoming session of the site by date.
     rows = db.session.execute(
         select(SessionModule.item_id, CpdSession)
         .join(CpdSession, CpdSession.id == SessionModule.session_id)
+        .join(Membership, (Membership.partnership_id == CpdSession.partnership_id)
+              & (Membership.user_id == user.id))
         .options(selectinload(CpdSession.network))
         .where(SessionModule.item_id.in_(unit_ids or {0}),
-               CpdSession.partnership_id.in_(partnerships),
                CpdSession.status == SessionStatus.SCHEDULED, CpdSession.starts_at > now)
         .order_by(CpdSession.starts_at))
     for unit_id, cpd_session in rows:

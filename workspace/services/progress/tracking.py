@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
 
-from sqlalchemy import case, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from workspace.clock import london_today
@@ -484,15 +484,10 @@ def qualifications_held(user: User, progress: list[EnrolmentProgress] | None = N
     return held | {p.enrolment.item_id for p in progress if p.complete}
 
 
-def prerequisites_met(item_ids: set[int], held: set[int]) -> set[int]:
-    """Of these items, those whose every pre-requirement is held."""
-    if not item_ids:
-        return set()
-    missing = func.sum(case((Prerequisite.required_id.in_(held or {0}), 0), else_=1))
-    blocked = set(db.session.scalars(
-        select(Prerequisite.item_id).where(Prerequisite.item_id.in_(item_ids))
-        .group_by(Prerequisite.item_id).having(missing > 0)))
-    return item_ids - blocked
+def _open_to(held: set[int]):
+    """The condition that an item's every pre-requirement is among `held` (ids)."""
+    return ~exists().where(Prerequisite.item_id == CatalogueItem.id,
+                           Prerequisite.required_id.not_in(held or {0}))
 
 
 @dataclass
@@ -522,20 +517,21 @@ def progression(user: User, today: date, now: datetime,
     held = qualifications_held(user, progress)
     enrolled = {p.enrolment.item_id for p in progress}
     have = held | enrolled
-    leads = set(db.session.scalars(select(Prerequisite.item_id).where(
-        Prerequisite.required_id.in_(held or {0}))))
+    # Both lists are chosen by the database: a busy role has thousands of qualifications,
+    # of which the page shows the first twenty it may take.
+    leads = select(Prerequisite.item_id).where(Prerequisite.required_id.in_(held or {0}))
     next_steps = _current_qualifications(select(CatalogueItem).where(
-        CatalogueItem.id.in_(prerequisites_met(leads - have, held))), today)
+        CatalogueItem.id.in_(leads), CatalogueItem.id.not_in(have or {0}), _open_to(held)),
+        today)
     profile = get_profile(user)
     levels = [i.level for i in catalogue.items_by_ids(held) if i.level is not None]
     highest = max(levels) if levels else None
     for_role, next_level = [], []
     if profile.job_role_id:
-        role_items = set(db.session.scalars(select(ItemRole.item_id).where(
-            ItemRole.job_role_id == profile.job_role_id))) - have
-        open_items = prerequisites_met(role_items, held)
-        for_role = _current_qualifications(
-            select(CatalogueItem).where(CatalogueItem.id.in_(open_items)), today)
+        role_items = select(ItemRole.item_id).where(ItemRole.job_role_id == profile.job_role_id)
+        for_role = _current_qualifications(select(CatalogueItem).where(
+            CatalogueItem.id.in_(role_items), CatalogueItem.id.not_in(have or {0}),
+            _open_to(held)), today)
         if highest is not None:
             next_level = [i for i in for_role if i.level == highest + 1]
     areas, coverage = catalogue.list_areas(), record_coverage(user, held)
