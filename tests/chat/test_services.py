@@ -172,6 +172,20 @@ def test_unread_counts_and_marking_read(world):
     assert messages.unread_counts(channels, world.ann)[world.general.id] == 1
 
 
+def test_unread_counts_over_very_many_channels(world):
+    """Counted in batches: one statement over a thousand channels' ranges is too deep for
+    SQLite."""
+    extra = [Channel(partnership_id=world.hub.id, name=f"Room {n}", kind=ChannelKind.CUSTOM)
+             for n in range(1_100)]
+    db.session.add_all(extra)
+    db.session.commit()
+    messages.post_message(extra[-1], world.lead, "In the last room")
+    messages.post_message(world.general, world.lead, "In general")
+    counts = messages.unread_counts([world.general, *extra], world.ann)
+    assert len(counts) == 1_101 and sum(counts.values()) == 2
+    assert counts[extra[-1].id] == 1 and counts[world.general.id] == 1
+
+
 def test_search_finds_words_in_readable_channels_only(world):
     messages.post_message(world.general, world.lead, "The Budget for 2027 is set")
     messages.post_message(world.steering, world.lead, "Budget: secret details")

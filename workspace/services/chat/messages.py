@@ -355,6 +355,9 @@ def mark_read(channel: Channel, user: User) -> None:
     db.session.commit()
 
 
+UNREAD_BATCH = 200  # channels counted in one statement
+
+
 def unread_counts(channels: list[Channel], user: User) -> dict[int, int]:
     """Messages by others, not deleted, after the person's read marker, per channel id."""
     if not channels:
@@ -363,16 +366,18 @@ def unread_counts(channels: list[Channel], user: User) -> dict[int, int]:
     markers = dict(db.session.execute(
         select(ChannelRead.channel_id, ChannelRead.last_read_message_id)
         .where(ChannelRead.user_id == user.id, ChannelRead.channel_id.in_(ids))).all())
-    # Each channel's own range, with its marker as a bound: the index walks only the
-    # messages after it (joined to the markers, the database read every message).
-    after_marker = or_(*[and_(Message.channel_id == i, Message.id > (markers.get(i) or 0))
-                         for i in ids])
-    rows = db.session.execute(
-        select(Message.channel_id, func.count(Message.id))
-        .where(after_marker, Message.author_id != user.id, Message.deleted_at.is_(None))
-        .group_by(Message.channel_id))
     counts = {c.id: 0 for c in channels}
-    counts.update({channel_id: count for channel_id, count in rows})
+    # Each channel's own range, with its marker as a bound: the index walks only the
+    # messages after it (joined to the markers, the database read every message). In
+    # batches: SQLite nests each OR a level deeper, and refuses a thousand levels.
+    for start in range(0, len(ids), UNREAD_BATCH):
+        after_marker = or_(*[and_(Message.channel_id == i,
+                                  Message.id > (markers.get(i) or 0))
+                             for i in ids[start:start + UNREAD_BATCH]])
+        counts.update(db.session.execute(
+            select(Message.channel_id, func.count(Message.id))
+            .where(after_marker, Message.author_id != user.id, Message.deleted_at.is_(None))
+            .group_by(Message.channel_id)).all())
     return counts
 
 
