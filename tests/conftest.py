@@ -27,10 +27,11 @@ from workspace import create_app
 from workspace.clock import utcnow
 from workspace.config import normalise_database_url
 from workspace.extensions import db
-from workspace.models import LoginSession
+from workspace.models import CommonCoreArea, LoginSession
 from workspace.models.outbox import OutboxMessage
 from workspace.models.partnerships import PartnershipKind, Role
 from workspace.services.accounts import users
+from workspace.services.catalogue.seed import COMMON_CORE
 from workspace.services.partnerships import membership
 
 PASSWORD = "correct horse battery"
@@ -360,3 +361,12 @@ def redis_prefix():
     yield prefix
     for key in client.scan_iter(f"*{prefix}*"):  # rate limits put theirs after "LIMITS:"
         client.delete(key)
+
+
+@pytest.fixture
+def areas(app):
+    """The six Common Core areas, by number."""
+    rows = {n: CommonCoreArea(number=n, title=title) for n, title in enumerate(COMMON_CORE, 1)}
+    db.session.add_all(rows.values())
+    db.session.commit()
+    return rows

@@ -18,11 +18,10 @@ from sqlalchemy import select
 from tests.clock import FROZEN_NOW
 from tests.conftest import count_queries
 from workspace.extensions import db
-from workspace.models import Channel, CommonCoreArea, CpdSession, JobRole
+from workspace.models import Channel, CpdSession, JobRole
 from workspace.models.partnerships import Role
 from workspace.models.progress import UnitStatus
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import COMMON_CORE
 from workspace.services.chat import messages
 from workspace.services.cpd import logbook, resources, sessions
 from workspace.services.progress import tracking
@@ -87,13 +86,6 @@ def world(make_user, make_partnership, add_member):
     return {"hub": hub, "lead": lead, "people": people, "teacher": teacher,
             "network": network}
 
-
-@pytest.fixture
-def areas(app):
-    rows = {n: CommonCoreArea(number=n, title=t) for n, t in enumerate(COMMON_CORE, 1)}
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
 
 
 @pytest.fixture

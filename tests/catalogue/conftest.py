@@ -3,18 +3,7 @@
 import pytest
 
 from workspace.extensions import db
-from workspace.models import CommonCoreArea
 from workspace.services.catalogue import items
-from workspace.services.catalogue.seed import COMMON_CORE
-
-
-@pytest.fixture
-def areas(app):
-    """The six Common Core areas, by number."""
-    rows = {n: CommonCoreArea(number=n, title=title) for n, title in enumerate(COMMON_CORE, 1)}
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
 
 
 @pytest.fixture

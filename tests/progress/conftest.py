@@ -41,17 +41,6 @@ def shelf(app, areas):
             "practice": practice, "planning": planning, "youth": youth}
 
 
-@pytest.fixture
-def areas(app):
-    from workspace.extensions import db
-    from workspace.models import CommonCoreArea
-    from workspace.services.catalogue.seed import COMMON_CORE
-
-    rows = {n: CommonCoreArea(number=n, title=t) for n, t in enumerate(COMMON_CORE, 1)}
-    db.session.add_all(rows.values())
-    db.session.commit()
-    return rows
-
 
 @pytest.fixture
 def cme_hub(app, make_user, make_partnership, add_member):
